@@ -1,0 +1,72 @@
+# statecraft.infra: build, test and try the collection.
+# `make test` is the test command (CI runs it through .ci/run); see README.md.
+
+PYTHON      ?= python3.11
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+BUILD       := build
+COLL_ROOT   := $(BUILD)/collections
+COLL        := $(COLL_ROOT)/ansible_collections/statecraft/infra
+HARNESS     := $(PYTHON) tests/harness/nautobot_harness.py
+PYTEST_ARGS ?=
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
+
+.PHONY: help venv collection sanity units integration test nautobot-up nautobot-down \
+        nautobot-env example bench build changelog clean
+
+help:
+	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
+	@echo "make example        run examples/nautobot_fabric.yml against a local Nautobot"
+	@echo "make nautobot-up    start PostgreSQL, Redis and Nautobot on loopback (cached)"
+	@echo "make nautobot-down  stop everything nautobot-up started"
+	@echo "make bench          time the 20-device playbook, first and converged run"
+	@echo "make build          ansible-galaxy collection build into build/"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# ansible-test and ansible-playbook want the collection under ansible_collections/<ns>/<name>:
+# copy the tracked (and new, not ignored) files there
+collection:
+	@rm -rf $(COLL) && mkdir -p $(COLL)
+	@git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLL)
+
+sanity: venv collection
+	cd $(COLL) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --requirements --color no $(SANITY_ARGS)
+
+units: venv collection
+	cd $(COLL) && $(CURDIR)/$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
+
+nautobot-up:
+	$(HARNESS) up
+
+nautobot-down:
+	$(HARNESS) down
+
+nautobot-env:
+	@$(HARNESS) env
+
+integration: venv collection nautobot-up
+	cd $(COLL) && $(CURDIR)/$(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
+
+test: sanity units integration
+
+example: venv collection nautobot-up
+	eval "$$($(HARNESS) env)" && $(BIN)/ansible-playbook -i tests/integration/inventory.ini examples/nautobot_fabric.yml
+
+bench: venv collection nautobot-up
+	$(BIN)/python tests/bench/fabric_bench.py
+
+build: collection
+	cd $(BUILD) && ../$(BIN)/ansible-galaxy collection build --force ../$(COLL)
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+
+clean:
+	rm -rf $(BUILD) tests/output

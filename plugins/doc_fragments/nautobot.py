@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
+      - V(/api) is appended when missing.
+      - If not set, the environment variable E(NAUTOBOT_URL) is used.
+    type: str
+    required: true
+  token:
+    description:
+      - API token of a Nautobot user, sent as C(Authorization: Token ...).
+      - It needs write permission for the objects the task changes; read permission is
+        enough in check mode.
+      - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
+    type: str
+    required: true
+  api_version:
+    description:
+      - REST API version to pin with the C(Accept) header, so responses keep their shape
+        when the server is upgraded.
+      - Nautobot 3.x accepts V(2.0) to V(2.4) and V(3.0) up to its own version.
+      - If not set, the environment variable E(NAUTOBOT_API_VERSION) is used, and then V(3.0).
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for the server to answer one request.
+      - If not set, the environment variable E(NAUTOBOT_TIMEOUT) is used, and then V(30).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(NAUTOBOT_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(NAUTOBOT_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - A POST is retried only when the connection was never established.
+      - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
+    type: int
+requirements:
+  - requests (on the host that runs the module)
+notes:
+  - Set the connection once per play with
+    C(module_defaults: {group/statecraft.infra.nautobot: {url: ..., token: ...}}).
+"""
+
+    TAGS = r"""
+options:
+  tags:
+    description:
+      - Tags of the object, each by name, by id, or as a dict of identifying fields.
+      - Compared as a set. With O(purge_tags=false), tags the object has and the list does
+        not name are kept.
+      - V([]) removes every tag.
+    type: list
+    elements: raw
+  purge_tags:
+    description:
+      - Make the tags exactly O(tags), removing the others.
+      - Has no effect when O(tags) is not set.
+    type: bool
+    default: false
+"""
+
+    CUSTOM_FIELDS = r"""
+options:
+  custom_fields:
+    description:
+      - Custom field values by custom field key.
+      - Only the keys given are compared and written; other custom fields keep their values.
+      - A key set to V(null) clears that custom field.
+    type: dict
+"""
+
+    CONTENT_TYPES = r"""
+options:
+  content_types:
+    description:
+      - Object types this applies to, as C(app_label.model), for example V(dcim.device).
+      - Compared as a set. With O(purge_content_types=false), types not listed are kept.
+    type: list
+    elements: str
+  purge_content_types:
+    description:
+      - Make the content types exactly O(content_types), removing the others.
+    type: bool
+    default: false
+"""

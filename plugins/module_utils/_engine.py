@@ -1,0 +1,391 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The ensure engine: desired state against current state, for every platform.
+
+``ensure(resource, params, adapter, check_mode, want_diff)`` is a pure function of the
+module parameters and an adapter (which owns the HTTP client). It never exits the process
+and never touches ``AnsibleModule``, so an action plugin or a bulk runner can call it.
+
+Decisions, in order: find the object by its natural key (one read), compare only the
+fields the user set, then create, PATCH only what differs, delete, or do nothing. Check
+mode takes the same decisions and writes nothing; related objects that do not exist yet
+give a warning and a predicted change instead of a failure.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+import json
+
+from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, ApiError
+
+
+class ModuleError(Exception):
+    """Bad input or an impossible request, reported before any write when possible."""
+
+
+UNKNOWN = None  # a comparison that needs a lookup to decide
+
+
+def same_value(current, desired):
+    """Equality that tolerates the usual wire drift: 1 vs "1", 1.0 vs 1, key order."""
+    if current == desired:
+        return True
+    if current is None or desired is None:
+        return False
+    if isinstance(current, bool) or isinstance(desired, bool):
+        return False
+    if isinstance(current, (int, float)) and isinstance(desired, (int, float, str)):
+        try:
+            return float(current) == float(desired)
+        except ValueError:
+            return False
+    if isinstance(desired, (int, float)) and isinstance(current, str):
+        return same_value(desired, current)
+    if isinstance(current, (dict, list)) or isinstance(desired, (dict, list)):
+        return _canonical(current) == _canonical(desired)
+    return str(current) == str(desired)
+
+
+def _canonical(value):
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+class Ensure(object):
+    def __init__(self, resource, params, adapter, check_mode=False):
+        self.resource = resource
+        self.params = params
+        self.adapter = adapter
+        self.check_mode = check_mode
+        self.warnings = []
+        self._resolved = {}
+        self.state = params.get("state") or "present"
+        self.clear = list(params.get("clear") or [])
+
+    # -- input -----------------------------------------------------------------------------
+    def validate(self):
+        missing = [n for n in self.resource.required_identity if self.params.get(n) is None]
+        if missing:
+            raise ModuleError("missing required option(s) to identify the %s: %s"
+                              % (self.resource.name, ", ".join(missing)))
+        clearable = sorted(n for n, f in self.resource.fields.items()
+                           if f.clearable and n not in self.resource.required_identity)
+        unknown = [n for n in self.clear if n not in clearable]
+        if unknown:
+            raise ModuleError("clear: %s cannot be cleared; fields this module can clear: %s"
+                              % (", ".join(unknown), ", ".join(clearable)))
+        both = [n for n in self.clear if self.params.get(n) is not None]
+        if both:
+            raise ModuleError("option(s) %s are both set and listed in clear; choose one"
+                              % ", ".join(sorted(both)))
+
+    def desired(self):
+        fields = self.resource.fields
+        wanted = dict((n, self.params[n]) for n in fields if self.params.get(n) is not None)
+        for name in self.clear:
+            wanted[name] = fields[name].empty
+        return wanted
+
+    # -- related objects -------------------------------------------------------------------
+    def query(self, field, value):
+        return self.adapter.ref_query(field, value, self.params)
+
+    def resolve(self, field, query):
+        """All objects of ``field.path`` that match ``query``, cached per run."""
+        key = (field.path, _canonical(query))
+        if key not in self._resolved:
+            candidates = self.adapter.resolve(field, query)
+            self._resolved[key] = [c for c in candidates if self.match(field, c, query) is not False]
+        return self._resolved[key]
+
+    def match(self, field, obj, query):
+        """True/False when the read object decides it, UNKNOWN when a lookup is needed."""
+        if obj is None:
+            return False
+        if self.adapter.is_stub(obj) and set(query) - {"id"}:
+            return UNKNOWN
+        verdict = True
+        for key, wanted in query.items():
+            have = obj.get(key)
+            if not self.adapter.is_related(have):
+                have = self.adapter.plain(have)
+            elif not isinstance(wanted, dict):
+                wanted = self.adapter.nested_query(wanted)
+            if isinstance(wanted, dict):
+                sub = _Nested(self.adapter.path_of(have) if have else None)
+                result = self.match(sub, have, wanted) if have is not None else False
+                if result is UNKNOWN:
+                    result = self._match_by_lookup(sub, have, wanted)
+            else:
+                result = same_value(have, wanted)
+            if result is False:
+                return False
+            if result is UNKNOWN:
+                verdict = UNKNOWN
+        return verdict
+
+    def _match_by_lookup(self, field, obj, query):
+        if field.path is None:
+            return False
+        ids = set(self.adapter.object_id(o) for o in self.resolve(field, query))
+        return self.adapter.object_id(obj) in ids
+
+    def matches(self, field, obj, query):
+        result = self.match(field, obj, query)
+        if result is UNKNOWN:
+            result = self._match_by_lookup(field, obj, query)
+        return result
+
+    def one(self, field, query):
+        """The single related object a write needs, or a clear error (or, in check mode, a
+        warning when it may be created by an earlier task of the same run)."""
+        found = self.resolve(field, query)
+        if len(found) == 1:
+            return found[0]
+        shown = self.adapter.describe_query(query)
+        if not found:
+            if self.check_mode:
+                self.warnings.append(
+                    "%s: no %s matches %s; assuming an earlier task in this check run creates it"
+                    % (field.name, field.path, shown))
+                return None
+            raise ModuleError("%s: no %s matches %s" % (field.name, field.path, shown))
+        raise ModuleError("%s: %d objects of %s match %s (%s); give more identifying fields or an id"
+                          % (field.name, len(found), field.path, shown,
+                             ", ".join(self.adapter.describe(o) for o in found[:3])))
+
+    def scoped(self, field, query):
+        """A name given alone is narrowed by the sibling options the field is scoped by."""
+        if set(query) != {field.key}:
+            return query
+        query = dict(query)
+        for key, sibling in field.scope.items():
+            if self.params.get(sibling) is not None:
+                query[key] = self.query(self.resource.fields[sibling], self.params[sibling])
+        return query
+
+    def ref_write(self, field, query):
+        """(wire value, predicted nested object) for setting ``field`` to ``query``."""
+        query = self.scoped(field, query)
+        if not self.check_mode and self.adapter.server_resolves(field, query):
+            return self.adapter.ref_payload(field, query, None), None
+        obj = self.one(field, query)
+        if obj is None:
+            return self.adapter.ref_payload(field, query, None), self.adapter.placeholder(field, query)
+        return self.adapter.ref_payload(field, query, obj), obj
+
+    # -- comparison ------------------------------------------------------------------------
+    def change(self, field, current, value):
+        """None when ``current`` already satisfies ``value``; else (wire value, predicted)."""
+        have = self.adapter.read(field, current)
+        if field.kind == "value":
+            if field.merge and isinstance(value, dict):
+                have = have or {}
+                differ = dict((k, v) for k, v in value.items() if not same_value(have.get(k), v))
+                if not differ:
+                    return None
+                merged = dict(have)
+                merged.update(differ)
+                return self.adapter.merge_payload(field, merged, differ), merged
+            if value == field.empty and have in (None, ""):
+                return None
+            return None if same_value(have, value) else (value, value)
+        if field.kind == "valueset":
+            have = set(str(v) for v in (have or []))
+            want = set(str(v) for v in value)
+            purge = self.params.get("purge_" + field.name) or value == []
+            target = want if purge else have | want
+            return None if target == have else (sorted(target), sorted(target))
+        if field.kind == "ref":
+            if value is None:
+                return None if have is None else (None, None)
+            query = self.query(field, value)
+            if self.matches(field, have, query):
+                return None
+            return self.ref_write(field, query)
+        return self._refset_change(field, have or [], value)
+
+    def _refset_change(self, field, have, value):
+        purge = self.params.get("purge_" + field.name) or value == []
+        queries = [self.query(field, v) for v in value]
+        kept, missing = [], []
+        matched = set()
+        for query in queries:
+            hits = [i for i, obj in enumerate(have) if self.matches(field, obj, query)]
+            if hits:
+                matched.update(hits)
+            else:
+                missing.append(query)
+        extra = [obj for i, obj in enumerate(have) if i not in matched]
+        if not missing and not (purge and extra):
+            return None
+        for i, obj in enumerate(have):
+            if i in matched or not purge:
+                kept.append(obj)
+        wire = [self.adapter.ref_payload(field, None, obj) for obj in kept]
+        predicted = list(kept)
+        for query in missing:
+            one_wire, one_obj = self.ref_write(field, query)
+            wire.append(one_wire)
+            predicted.append(one_obj or self.adapter.placeholder(field, query))
+        return wire, predicted
+
+    # -- views for diff and result ---------------------------------------------------------
+    def view(self, field, obj, keys=None):
+        value = self.adapter.read(field, obj)
+        if value is None:
+            return None
+        if field.secret:
+            return MASK
+        if field.kind == "ref":
+            return self.adapter.display(field, value)
+        if field.kind == "refset":
+            return sorted(self.adapter.display(field, v) for v in value)
+        if field.kind == "valueset":
+            return sorted(str(v) for v in value)
+        if field.merge and isinstance(value, dict) and keys is not None:
+            return dict((k, value.get(k)) for k in keys)
+        return value
+
+    def snapshot(self, obj, names, merge_keys=None):
+        merge_keys = merge_keys or {}
+        out = {}
+        for name in names:
+            field = self.resource.fields[name]
+            value = self.view(field, obj, merge_keys.get(name))
+            if value not in (None, "", [], {}) or name in merge_keys or name in self.clear:
+                out[name] = value
+        return out
+
+    # -- the decision ----------------------------------------------------------------------
+    def run(self, want_diff=False):
+        self.validate()
+        desired = self.desired()
+        current = self.find(desired)
+        if self.state == "absent":
+            return self.absent(current, want_diff)
+        if current is None:
+            return self.create(desired, want_diff)
+        return self.update(current, desired, want_diff)
+
+    def find(self, desired):
+        identity = dict((n, desired[n]) for n in self.resource.identity if desired.get(n) is not None)
+        queries = {}
+        for name, value in identity.items():
+            field = self.resource.fields[name]
+            queries[name] = self.query(field, value) if field.kind == "ref" else value
+        candidates = self.adapter.find(self.resource, queries)
+        found = []
+        for obj in candidates:
+            if all(self._identity_match(name, obj, query) for name, query in queries.items()):
+                found.append(obj)
+        if len(found) > 1:
+            raise ModuleError(
+                "%d %s objects match %s: %s; give more identifying options (%s) to tell them apart"
+                % (len(found), self.resource.name, self.adapter.describe_query(identity),
+                   ", ".join(self.adapter.describe(o) for o in found[:3]),
+                   ", ".join(self.resource.identity)))
+        return found[0] if found else None
+
+    def _identity_match(self, name, obj, query):
+        field = self.resource.fields[name]
+        have = self.adapter.read(field, obj)
+        if field.kind == "ref":
+            return self.matches(field, have, query)
+        return same_value(have, query)
+
+    def absent(self, current, want_diff):
+        result = {"changed": current is not None, self.resource.name: {}}
+        if current is not None:
+            if not self.check_mode:
+                self.adapter.delete(self.resource, current)
+            if want_diff:
+                result["diff"] = {"before": self.snapshot(current, self.resource.fields), "after": {}}
+        elif want_diff:
+            result["diff"] = {"before": {}, "after": {}}
+        return self.finish(result)
+
+    def create(self, desired, want_diff):
+        fields = self.resource.fields
+        for name, field in fields.items():
+            if name not in desired and field.create_default is not None:
+                desired[name] = field.create_default
+        missing = [n for n, f in fields.items() if f.required_on_create and n not in desired]
+        if missing:
+            raise ModuleError("%s does not exist yet; to create it, set: %s"
+                              % (self.resource.name, ", ".join(sorted(missing))))
+        payload, predicted = {}, {"id": None}
+        for name, value in desired.items():
+            field = fields[name]
+            if value == field.empty and name in self.clear:
+                continue
+            wire, shown = self.change(field, None, value) or (value, value)
+            payload[field.wire_name] = wire
+            predicted[field.wire_name] = shown
+        obj = predicted if self.check_mode else self.write(self.adapter.create, self.resource, payload)
+        result = {"changed": True, self.resource.name: self.adapter.result_view(self.resource, obj)}
+        if want_diff:
+            result["diff"] = {"before": {}, "after": self.snapshot(obj, fields)}
+        return self.finish(result)
+
+    def update(self, current, desired, want_diff):
+        fields = self.resource.fields
+        payload = {}
+        predicted = copy.deepcopy(current)
+        merge_keys = {}
+        for name, value in desired.items():
+            field = fields[name]
+            if field.merge and isinstance(value, dict):
+                merge_keys[name] = sorted(value)
+            if field.secret:
+                continue  # write-only: never a change by itself (see update_secrets)
+            delta = self.change(field, current, value)
+            if delta is not None:
+                payload[field.wire_name], predicted[field.wire_name] = delta
+        if payload and self.params.get("update_secrets") == "always":
+            for name, field in fields.items():
+                if field.secret and name in desired:
+                    payload[field.wire_name] = desired[name]
+        obj = current
+        if payload:
+            obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, payload, current)
+        result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
+        if want_diff:
+            managed = [n for n in fields if n in desired]
+            result["diff"] = {"before": self.snapshot(current, managed, merge_keys),
+                              "after": self.snapshot(obj, managed, merge_keys)}
+        return self.finish(result)
+
+    def write(self, method, *args):
+        try:
+            return method(*args)
+        except ApiError as exc:
+            if exc.fields:
+                # name the options the server rejected, in the user's words
+                details = "; ".join("%s: %s" % (k, v) for k, v in sorted(exc.fields.items()))
+                raise ModuleError("%s rejected the %s: %s" % (self.adapter.platform_name,
+                                                              self.resource.name, details))
+            raise
+
+    def finish(self, result):
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
+        return result
+
+
+class _Nested(object):
+    """A related object met inside another one's identifying fields: only its path is known."""
+
+    kind = "ref"
+    scope = {}
+
+    def __init__(self, path):
+        self.path = path
+        self.name = path
+
+
+def ensure(resource, params, adapter, check_mode=False, want_diff=False):
+    """Bring one object to the declared state; returns the module result dict."""
+    return Ensure(resource, params, adapter, check_mode).run(want_diff)

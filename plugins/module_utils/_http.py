@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one HTTP client every platform adapter talks through.
+
+It owns the ``requests`` session, authentication headers, retries, redirects and the
+single error type. It knows nothing about any platform's resources.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import random
+import time
+from urllib.parse import urljoin, urlsplit
+
+try:
+    import requests
+    from requests.exceptions import ConnectionError as RequestsConnectionError
+    from requests.exceptions import ConnectTimeout, ReadTimeout, SSLError
+
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # the module reports Ansible's missing-library message
+    requests = None
+    RequestsConnectionError = ConnectTimeout = ReadTimeout = SSLError = Exception
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.statecraft.infra.plugins.module_utils._version import COLLECTION_VERSION
+
+USER_AGENT = "statecraft.infra/%s" % COLLECTION_VERSION
+MASK = "********"
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"))
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 60.0
+
+
+class ApiError(Exception):
+    """A request failed: method, path, status and the server's own message.
+
+    ``status`` is None when no HTTP answer came back (connection error, timeout); then
+    ``message`` names the root cause (for example ``ConnectionRefusedError``).
+    ``fields`` carries a platform's per-field error details when it has them.
+    """
+
+    def __init__(self, method, path, status, message, body=None, fields=None):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        self.body = body
+        self.fields = fields or {}
+        super(ApiError, self).__init__(str(self))
+
+    def __str__(self):
+        where = "%s %s" % (self.method, self.path)
+        if self.status is None:
+            return "%s failed: %s" % (where, self.message)
+        return "%s returned HTTP %s: %s" % (where, self.status, self.message)
+
+
+def default_error_message(response):
+    """Best-effort message from an error body; adapters pass a better parser."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return text[:500] or response.reason or "no message", None
+    if isinstance(body, dict):
+        for key in ("detail", "message", "error", "errors"):
+            if body.get(key):
+                return str(body[key]), None
+    return json.dumps(body, sort_keys=True)[:500], None
+
+
+def root_cause(exc):
+    """Name the deepest cause of a requests/urllib3 exception (``ConnectionRefusedError: ...``)."""
+    seen = set()
+    cause = exc
+    while True:
+        nxt = getattr(cause, "reason", None) or cause.__cause__ or cause.__context__
+        if nxt is None and cause.args and isinstance(cause.args[0], BaseException):
+            nxt = cause.args[0]
+        if nxt is None or id(nxt) in seen or not isinstance(nxt, BaseException):
+            break
+        seen.add(id(nxt))
+        cause = nxt
+    text = str(cause)
+    # urllib3 wraps the socket error text as "<connection object>: Failed to ...": keep the tail
+    if ": " in text and text.startswith("<"):
+        text = text.split(": ", 1)[1]
+    return "%s: %s" % (type(cause).__name__, text) if text else type(cause).__name__
+
+
+def _never_reached_server(exc):
+    """True when the connection was never established, so even a POST is safe to resend."""
+    if isinstance(exc, ConnectTimeout):
+        return True
+    if isinstance(exc, SSLError):
+        return False
+    text = root_cause(exc)
+    return any(
+        marker in text
+        for marker in ("NewConnectionError", "ConnectionRefusedError", "Name or service not known",
+                       "NameResolutionError", "Failed to establish a new connection")
+    )
+
+
+class HttpClient(object):
+    """One session per target. ``request`` returns decoded JSON (or None for no body).
+
+    Parameters mirror the shared connection options: ``timeout`` (seconds), ``validate_certs``,
+    ``ca_path``, ``retries`` (how many times a retryable failure is retried). ``auth`` is a
+    strategy from ``_auth``. ``error_parser(response) -> (message, fields)`` turns a
+    platform's error body into text. ``trusted_hosts`` are extra host names (beyond the
+    configured one) that may receive credentials on a redirect.
+    """
+
+    def __init__(self, base_url, auth=None, timeout=30, validate_certs=True, ca_path=None,
+                 retries=3, headers=None, error_parser=None, trusted_hosts=(), backoff=0.5,
+                 sleep=time.sleep, session=None):
+        if requests is None:
+            raise REQUESTS_IMPORT_ERROR
+        self.base_url = base_url.rstrip("/") + "/"
+        self.auth = auth
+        self.timeout = timeout
+        self.verify = ca_path if ca_path else bool(validate_certs)
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.error_parser = error_parser or default_error_message
+        self.trusted_hosts = {h.lower() for h in trusted_hosts}
+        self._sleep = sleep
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        self.session.headers.update(headers or {})
+        self._home = self._origin(self.base_url)
+
+    # -- secrets ---------------------------------------------------------------------------
+    def secrets(self):
+        """Every secret in play, including ones minted at login, for scrubbing output."""
+        return [s for s in (self.auth.secrets() if self.auth else []) if s]
+
+    def scrub(self, text):
+        for secret in sorted(self.secrets(), key=len, reverse=True):
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, MASK)
+        return text
+
+    # -- URLs ------------------------------------------------------------------------------
+    @staticmethod
+    def _origin(url):
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+        return (parts.scheme, (parts.hostname or "").lower(), port)
+
+    def url_for(self, path):
+        if path.startswith(("http://", "https://")):
+            return path
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    def path_of(self, url):
+        """The path shown in messages: relative to the base URL, query dropped (may hold keys)."""
+        parts = urlsplit(url)
+        return parts.path
+
+    def credentials_allowed(self, url):
+        scheme, host, port = self._origin(url)
+        if (scheme, host, port) == self._home:
+            return True
+        return scheme == "https" and host in self.trusted_hosts
+
+    # -- requests --------------------------------------------------------------------------
+    def request(self, method, path, params=None, json_body=None, expect=None, headers=None,
+                use_auth=True, data=None):
+        """Send one request (with retries and one auth refresh) and return the decoded body.
+
+        ``use_auth=False`` sends no credentials (a login or token request carries its own).
+        """
+        response = self.send(method, path, params=params, json_body=json_body, headers=headers,
+                             use_auth=use_auth, data=data)
+        ok = expect or (200, 201, 202, 204)
+        if response.status_code not in ok:
+            raise self.error(method, response.url, response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(method, self.path_of(response.url), response.status_code,
+                           "the answer is not JSON: %s" % self.scrub(response.text[:200]))
+
+    def error(self, method, url, response):
+        message, fields = self.error_parser(response)
+        return ApiError(method, self.path_of(url), response.status_code, self.scrub(message),
+                        body=None, fields=fields)
+
+    def send(self, method, path, params=None, json_body=None, headers=None, use_auth=True, data=None):
+        method = method.upper()
+        url = self.url_for(path)
+        auth = self.auth if use_auth else None
+        refreshed = False
+        attempt = 0
+        while True:
+            try:
+                response = self._send_following_redirects(method, url, params, json_body, headers,
+                                                          auth, data)
+            except (RequestsConnectionError, ReadTimeout) as exc:
+                retryable = method in IDEMPOTENT_METHODS or _never_reached_server(exc)
+                if retryable and attempt < self.retries:
+                    self._sleep(self._delay(attempt, None))
+                    attempt += 1
+                    continue
+                raise ApiError(method, self.path_of(url), None, self.scrub(root_cause(exc)))
+            status = response.status_code
+            if auth and not refreshed and auth.is_expired(response):
+                # the platform says the token expired: log in again once, then resend once
+                refreshed = True
+                auth.refresh(self)
+                continue
+            if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS and attempt < self.retries:
+                self._sleep(self._delay(attempt, response.headers.get("Retry-After")))
+                attempt += 1
+                continue
+            return response
+
+    def _delay(self, attempt, retry_after):
+        if retry_after:
+            try:
+                return min(float(retry_after), MAX_RETRY_AFTER)
+            except ValueError:
+                pass  # an HTTP date: fall back to backoff
+        base = self.backoff * (2 ** attempt)
+        return base + random.uniform(0, base)
+
+    def _send_following_redirects(self, method, url, params, json_body, headers, auth, data):
+        # requests' own redirect handling keeps custom auth headers (X-Auth-Token) across
+        # hosts, so redirects are followed here and credentials attached per hop
+        for _hop in range(MAX_REDIRECTS + 1):
+            send_headers = dict(headers or {})
+            if auth and self.credentials_allowed(url):
+                send_headers.update(auth.headers(self))
+            response = self.session.request(
+                method, url, params=params, json=json_body, data=data, headers=send_headers,
+                timeout=self.timeout, verify=self.verify, allow_redirects=False,
+            )
+            if response.status_code not in REDIRECT_STATUSES or "Location" not in response.headers:
+                return response
+            url = urljoin(response.url, response.headers["Location"])
+            params = None  # the Location carries its own query
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, json_body, data = "GET", None, None
+        raise ApiError(method, self.path_of(url), None, "more than %d redirects" % MAX_REDIRECTS)
+
+    # -- pagination ------------------------------------------------------------------------
+    def iter_next_links(self, path, params=None, results_key="results", next_key="next"):
+        """Follow ``next`` links (Nautobot, DRF): yields items of every page."""
+        body = self.request("GET", path, params=params)
+        while True:
+            for item in body.get(results_key) or []:
+                yield item
+            nxt = body.get(next_key)
+            if not nxt:
+                return
+            if not self.credentials_allowed(self.url_for(nxt)):
+                raise ApiError("GET", self.path_of(nxt), None,
+                               "the server's next link points to another host; not followed")
+            body = self.request("GET", nxt)
+
+    def iter_offset(self, path, params=None, limit=100, results_key="results",
+                    limit_param="limit", offset_param="offset"):
+        """Limit/offset pages until a short page."""
+        offset = 0
+        while True:
+            query = dict(params or {})
+            query.update({limit_param: limit, offset_param: offset})
+            body = self.request("GET", path, params=query)
+            items = body.get(results_key) if isinstance(body, dict) else body
+            items = items or []
+            for item in items:
+                yield item
+            if len(items) < limit:
+                return
+            offset += limit
+
+    def iter_pages(self, path, params=None, page_size=100, results_key="results",
+                   total_key="total", page_param="page", size_param="limit", first_page=1):
+        """Page/limit pages with a total count."""
+        page = first_page
+        seen = 0
+        while True:
+            query = dict(params or {})
+            query.update({page_param: page, size_param: page_size})
+            body = self.request("GET", path, params=query)
+            items = body.get(results_key) or []
+            for item in items:
+                yield item
+            seen += len(items)
+            total = body.get(total_key)
+            if not items or (total is not None and seen >= int(total)) or len(items) < page_size:
+                return
+            page += 1

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Nautobot adapter: URL layout, token auth, pinned API version, DRF errors, natural keys.
+
+Reads use ``depth=1`` so related objects arrive with their names and a converged task is
+decided from one request. Writes send related objects as attribute dicts
+(``{"name": "dc1"}``), which Nautobot resolves itself, so no name-to-id lookups are
+spent on them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import re
+
+from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
+
+DEFAULT_API_VERSION = "3.0"
+PAGE_SIZE = 100
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+STUB_KEYS = frozenset(("id", "object_type", "url"))
+# a filter value that names no existing object is a 400, not an empty list
+NO_SUCH_CHOICE = ("Select a valid choice", "is not one of the available choices")
+
+
+def connection_argspec():
+    from ansible.module_utils.basic import env_fallback
+
+    def env(*names):
+        return (env_fallback, list(names))
+
+    return {
+        "url": {"type": "str", "required": True, "fallback": env("NAUTOBOT_URL")},
+        "token": {"type": "str", "required": True, "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
+        "api_version": {"type": "str", "fallback": env("NAUTOBOT_API_VERSION")},
+        "timeout": {"type": "float", "fallback": env("NAUTOBOT_TIMEOUT")},
+        "validate_certs": {"type": "bool", "fallback": env("NAUTOBOT_VALIDATE_CERTS")},
+        "ca_path": {"type": "path", "fallback": env("NAUTOBOT_CA_PATH")},
+        "retries": {"type": "int", "fallback": env("NAUTOBOT_RETRIES")},
+    }
+
+
+def drf_error(response):
+    """Django REST framework error bodies as one readable line, plus per-field details."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        if "<html" in text.lower():
+            text = response.reason or "HTML error page"
+        return text[:300] or response.reason or "no message", {}
+    return _flatten_errors(body)
+
+
+def _flatten_errors(body):
+    if isinstance(body, list):
+        parts = [_flatten_errors(b) for b in body if b]
+        fields = {}
+        for _msg, f in parts:
+            fields.update(f)
+        return "; ".join(m for m, _f in parts) or "error", fields
+    if not isinstance(body, dict):
+        return str(body), {}
+    if "detail" in body and len(body) == 1:
+        return str(body["detail"]), {}
+    fields = {}
+    for key, value in body.items():
+        text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        if key in ("non_field_errors", "__all__", "detail"):
+            fields.setdefault("(object)", text)
+        else:
+            fields[key] = text
+    return "; ".join("%s: %s" % kv for kv in sorted(fields.items())), fields
+
+
+class NautobotAdapter(object):
+    platform_name = "Nautobot"
+
+    def __init__(self, client):
+        self.client = client
+
+    @classmethod
+    def from_params(cls, params):
+        url = params["url"].rstrip("/")
+        if not url.endswith("/api"):
+            url += "/api"
+        version = params.get("api_version") or DEFAULT_API_VERSION
+        client = HttpClient(
+            url,
+            auth=StaticHeader("Authorization", params["token"], prefix="Token "),
+            timeout=params.get("timeout") or 30,
+            validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
+            ca_path=params.get("ca_path"),
+            retries=3 if params.get("retries") is None else params["retries"],
+            headers={"Accept": "application/json; version=%s" % version},
+            error_parser=drf_error,
+        )
+        return cls(client)
+
+    # -- reads -----------------------------------------------------------------------------
+    def _list(self, path, filters):
+        params = dict(filters)
+        params.update({"depth": 1, "limit": PAGE_SIZE})
+        try:
+            return list(self.client.iter_next_links(path + "/", params=params))
+        except ApiError as exc:
+            if exc.status == 400 and any(marker in exc.message for marker in NO_SUCH_CHOICE):
+                return []
+            raise
+
+    @staticmethod
+    def _filters(query):
+        """Server-side filters for the plain values of a query; nested ones match locally."""
+        filters = {}
+        for key, value in query.items():
+            if isinstance(value, dict):
+                if set(value) == {"id"}:
+                    filters[key] = value["id"]
+                continue
+            filters[key] = value
+        return filters
+
+    def find(self, resource, identity):
+        filters = {}
+        for name, value in identity.items():
+            field = resource.fields[name]
+            if field.kind != "ref":
+                filters[field.wire_name] = value
+            elif set(value) == {"id"}:
+                filters[field.wire_name] = value["id"]
+        return self._list(resource.path, filters)
+
+    def resolve(self, field, query):
+        if set(query) == {"id"}:
+            try:
+                return [self.client.request("GET", "%s/%s/" % (field.path, query["id"]),
+                                            params={"depth": 1})]
+            except ApiError as exc:
+                if exc.status == 404:
+                    return []
+                raise
+        return self._list(field.path, self._filters(query))
+
+    # -- writes ----------------------------------------------------------------------------
+    def create(self, resource, payload):
+        return self.client.request("POST", resource.path + "/", params={"depth": 1}, json_body=payload)
+
+    def update(self, resource, current, payload):
+        return self.client.request("PATCH", "%s/%s/" % (resource.path, current["id"]),
+                                   params={"depth": 1}, json_body=payload)
+
+    def delete(self, resource, current):
+        self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))
+
+    # -- related objects -------------------------------------------------------------------
+    def ref_query(self, field, value, params):
+        if isinstance(value, dict):
+            return dict(value)
+        value = str(value)
+        if UUID_RE.match(value):
+            return {"id": value}
+        return {field.key: value}
+
+    def nested_query(self, value):
+        value = str(value)
+        return {"id": value} if UUID_RE.match(value) else {"name": value}
+
+    def server_resolves(self, field, query):
+        # Nautobot resolves {"name": ...} (and a scope such as a rack's location) on write;
+        # a user's own attribute dict may hold names of related objects that Nautobot would
+        # read as ids, so it is resolved here first and sent as an id
+        return field.key in query and set(query) <= set([field.key]) | set(field.scope)
+
+    def ref_payload(self, field, query, obj):
+        if obj is not None:
+            return obj["id"]
+        if set(query) == {"id"}:
+            return query["id"]
+        return dict(query)
+
+    def placeholder(self, field, query):
+        shown = dict(query)
+        shown.setdefault("id", None)
+        return shown
+
+    @staticmethod
+    def is_stub(obj):
+        return isinstance(obj, dict) and set(obj) <= STUB_KEYS
+
+    @staticmethod
+    def is_related(value):
+        return isinstance(value, dict) and "id" in value
+
+    @staticmethod
+    def path_of(obj):
+        url = obj.get("url") or ""
+        if "/api/" in url:
+            return url.split("/api/", 1)[1].rstrip("/").rsplit("/", 1)[0]
+        object_type = obj.get("object_type") or ""
+        return object_type.replace(".", "/") + "s" if object_type else None
+
+    @staticmethod
+    def object_id(obj):
+        return obj.get("id") if isinstance(obj, dict) else obj
+
+    @staticmethod
+    def plain(value):
+        """Choice fields arrive as {"value": ..., "label": ...}: compare their value."""
+        if isinstance(value, dict) and "value" in value and "label" in value:
+            return value["value"]
+        return value
+
+    def read(self, field, obj):
+        if obj is None:
+            return None
+        value = obj.get(field.wire_name)
+        return self.plain(value) if field.kind == "value" else value
+
+    def display(self, field, obj):
+        if not isinstance(obj, dict):
+            return obj
+        for key in (field.key, "name", "display"):
+            if obj.get(key) is not None:
+                return obj[key]
+        return obj.get("id")
+
+    def describe(self, obj):
+        return "%s (id %s)" % (obj.get("display") or obj.get("name"), obj.get("id"))
+
+    @staticmethod
+    def describe_query(query):
+        return ", ".join("%s=%s" % (k, v) for k, v in sorted(query.items()))
+
+    def merge_payload(self, field, merged, differ):
+        return merged
+
+    def result_view(self, resource, obj):
+        return obj

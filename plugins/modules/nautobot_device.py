@@ -1,0 +1,184 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nautobot_device
+short_description: Manage a device in Nautobot
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a device (C(dcim/devices)).
+  - The device is found by its natural key only, O(name) and O(location) (and O(tenant) when
+    given), so changing its role, type, status or rack updates the same device.
+  - Related objects (type, role, location, status, platform, tenant, rack, tags) are given
+    by name, by id, or as a dict of identifying fields such as
+    V({name: dc1, parent: region1}) or V({model: Box1, manufacturer: Acme}).
+author:
+  - statecraft.infra contributors
+options:
+  name:
+    description:
+      - Name of the device.
+    type: str
+    required: true
+  location:
+    description:
+      - Location of the device; part of its identity.
+      - Required to create a device.
+      - With Nautobot's default C(DEVICE_UNIQUENESS=location_tenant_name), a name is unique
+        per location and tenant, so give O(tenant) too when two tenants use the same
+        name in one location. With C(DEVICE_UNIQUENESS=name), O(location) still narrows the
+        match; with C(none), names may repeat and a task that matches several devices fails.
+    type: raw
+  tenant:
+    description:
+      - Tenant of the device. When given, it is part of the device's identity.
+    type: raw
+  device_type:
+    description:
+      - Device type, by model name, id, or dict such as V({model: Box1, manufacturer: Acme}).
+      - Required to create a device.
+    type: raw
+  role:
+    description:
+      - Role of the device. Required to create a device.
+    type: raw
+  status:
+    description:
+      - Status of the device, by name.
+      - A new device gets V(Active) unless set.
+    type: raw
+  platform:
+    description:
+      - Platform of the device.
+    type: raw
+  rack:
+    description:
+      - Rack the device is in. A name is looked up within O(location).
+    type: raw
+  position:
+    description:
+      - Lowest rack unit the device occupies.
+    type: int
+  face:
+    description:
+      - Rack face the device is mounted on.
+    type: str
+    choices: [front, rear]
+  serial:
+    description:
+      - Serial number.
+    type: str
+  asset_tag:
+    description:
+      - Asset tag, unique across devices.
+    type: str
+  comments:
+    description:
+      - Free-form comments (Markdown).
+    type: str
+extends_documentation_fragment:
+  - statecraft.infra.nautobot
+  - statecraft.infra.nautobot.tags
+  - statecraft.infra.nautobot.custom_fields
+  - statecraft.infra.resource
+"""
+
+EXAMPLES = r"""
+- name: A leaf switch in dc1
+  statecraft.infra.nautobot_device:
+    url: https://nautobot.example.com
+    token: "{{ nautobot_token }}"
+    name: leaf1
+    location: dc1
+    device_type: {manufacturer: Acme, model: Box1}
+    role: Leaf
+    status: Active
+    serial: SN0001
+    tags: [fabric]
+
+- name: Connection set once for a play
+  module_defaults:
+    group/statecraft.infra.nautobot:
+      url: https://nautobot.example.com
+      token: "{{ nautobot_token }}"
+  block:
+    - name: Move leaf1 to a rack and make its tags exactly these
+      statecraft.infra.nautobot_device:
+        name: leaf1
+        location: dc1
+        rack: R1
+        position: 10
+        face: front
+        tags: [fabric, production]
+        purge_tags: true
+
+    - name: Remove the tenant and the serial number
+      statecraft.infra.nautobot_device:
+        name: leaf1
+        location: dc1
+        clear: [tenant, serial]
+
+    - name: Delete it
+      statecraft.infra.nautobot_device:
+        name: leaf1
+        location: dc1
+        state: absent
+"""
+
+RETURN = r"""
+device:
+  description:
+    - The device as Nautobot has it after the task (at C(depth=1), related objects with their
+      names). In check mode, the predicted device; a device to be created has C(id=null).
+    - Empty after a delete.
+  returned: always
+  type: dict
+  sample:
+    id: 7f3c2e3a-0000-4000-8000-000000000001
+    name: leaf1
+    serial: SN0001
+    location: {name: dc1}
+    role: {name: Leaf}
+"""
+
+from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
+
+RESOURCE = Resource(
+    name="device",
+    path="dcim/devices",
+    platform="nautobot",
+    identity=("name", "location", "tenant"),
+    fields=dict(
+        name=Field(required=True),
+        location=Ref("dcim/locations", required_on_create=True),
+        tenant=Ref("tenancy/tenants"),
+        device_type=Ref("dcim/device-types", key="model", required_on_create=True),
+        role=Ref("extras/roles", required_on_create=True),
+        status=Ref("extras/statuses", create_default="Active"),
+        platform=Ref("dcim/platforms"),
+        rack=Ref("dcim/racks", scope={"location": "location"}),
+        position=Field(type="int"),
+        face=Field(choices=["front", "rear"], empty=""),
+        serial=Field(empty=""),
+        asset_tag=Field(),
+        comments=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+
+def main():
+    run_module(RESOURCE)
+
+
+if __name__ == "__main__":
+    main()

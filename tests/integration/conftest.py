@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration fixtures: a real Nautobot (started by tests/harness), its access log and
+object-change records as server-side evidence, and ansible-playbook runs."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+HARNESS = os.path.join(REPO, "tests", "harness", "nautobot_harness.py")
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3})')
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class AccessLog(object):
+    """Requests as the server logged them (one line each), read from a mark onwards."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def mark(self):
+        return os.path.getsize(self.path) if os.path.exists(self.path) else 0
+
+    def since(self, mark, settle=0.3):
+        time.sleep(settle)  # the server writes its log line after the response is sent
+        with open(self.path, "rb") as handle:
+            handle.seek(mark)
+            text = handle.read().decode("utf-8", "replace")
+        entries = []
+        for line in text.splitlines():
+            match = ACCESS_LINE.search(line)
+            if match:
+                entries.append((match.group("method"), match.group("path"), int(match.group("status"))))
+        return entries
+
+
+class Nautobot(object):
+    def __init__(self, env, run_dir):
+        self.url = env["NAUTOBOT_URL"]
+        self.token = env["NAUTOBOT_TOKEN"]
+        self.log = AccessLog(os.path.join(run_dir, "access.log"))
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": "Token " + self.token,
+                                     "Accept": "application/json; version=3.0"})
+
+    def api(self, method, path, **kwargs):
+        response = self.session.request(method, "%s/api/%s" % (self.url, path.lstrip("/")), **kwargs)
+        assert response.status_code < 400, (method, path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def get(self, path, **params):
+        return self.api("GET", path, params=params)
+
+    def one(self, path, **params):
+        params.setdefault("depth", 1)
+        results = self.get(path, **params)["results"]
+        assert len(results) == 1, (path, params, results)
+        return results[0]
+
+    def count(self, path, **params):
+        return self.get(path, **params)["count"]
+
+    def change_count(self):
+        """How many object changes Nautobot has recorded: every write leaves one."""
+        return self.count("extras/object-changes/", limit=1)
+
+
+class Evidence(object):
+    """What the server saw between ``start`` and ``stop``: its access log and change log."""
+
+    def __init__(self, nautobot):
+        self.nautobot = nautobot
+        self.changes_before = nautobot.change_count()
+        self.mark = nautobot.log.mark()
+        self.requests = None
+        self.new_changes = None
+
+    def stop(self):
+        self.requests = self.nautobot.log.since(self.mark)
+        self.new_changes = self.nautobot.change_count() - self.changes_before
+        return self
+
+    @property
+    def writes(self):
+        return [r for r in self.requests if r[0] in WRITE_METHODS]
+
+    def assert_no_write(self):
+        assert self.writes == [], self.requests
+        assert self.new_changes == 0
+
+
+def _harness(*args):
+    out = subprocess.run([sys.executable, HARNESS] + list(args), capture_output=True, text=True)
+    if out.returncode != 0:
+        pytest.fail("nautobot harness %s failed:\n%s\n%s" % (args, out.stdout[-3000:], out.stderr[-3000:]))
+    return out.stdout
+
+
+@pytest.fixture(scope="session")
+def nautobot():
+    _harness("up")
+    run_dir = os.environ.get("STATECRAFT_RUN", "/tmp/statecraft-nautobot")
+    with open(os.path.join(run_dir, "env.json")) as handle:
+        env = json.load(handle)
+    return Nautobot(env, run_dir)
+
+
+@pytest.fixture
+def evidence(nautobot):
+    """Call ``evidence()`` right before the run under test and ``.stop()`` right after."""
+    return lambda: Evidence(nautobot)
+
+
+@pytest.fixture
+def unique():
+    """A short suffix so each test names its own objects."""
+    return uuid.uuid4().hex[:8]
+
+
+class PlaybookRun(object):
+    def __init__(self, proc, callback):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.tasks = []
+        if callback == "json":
+            try:
+                data = json.loads(proc.stdout[proc.stdout.index("{"):])
+            except ValueError:
+                raise AssertionError("no JSON from ansible-playbook:\n%s\n%s" % (proc.stdout, proc.stderr))
+            for play in data["plays"]:
+                for task in play["tasks"]:
+                    result = task["hosts"].get("localhost", {})
+                    result["_task"] = task["task"]["name"]
+                    self.tasks.append(result)
+
+    def task(self, name):
+        for result in self.tasks:
+            if result["_task"] == name:
+                return result
+        raise KeyError(name)
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+
+@pytest.fixture(scope="session")
+def ansible_env():
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_CONFIG": os.path.join(HERE, "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+    })
+    for name in list(env):
+        if name.startswith("NAUTOBOT_"):
+            del env[name]  # connection options come from the play unless a test sets them
+    return env
+
+
+@pytest.fixture
+def playbook(ansible_env, tmp_path):
+    """Run a playbook (YAML text) with ansible-playbook; returns a PlaybookRun."""
+
+    def run(text, check=False, diff=False, extra_vars=None, env=None, callback="json", verbosity=0):
+        path = tmp_path / ("play-%s.yml" % uuid.uuid4().hex[:6])
+        path.write_text(text)
+        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(path)]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        if verbosity:
+            cmd.append("-" + "v" * verbosity)
+        if extra_vars:
+            cmd += ["-e", json.dumps(extra_vars)]
+        run_env = dict(ansible_env)
+        if callback == "json":
+            run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.json"
+        run_env.update(env or {})
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=HERE)
+        return PlaybookRun(proc, callback)
+
+    return run
