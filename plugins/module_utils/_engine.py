@@ -350,7 +350,7 @@ class Ensure(object):
                     payload[field.wire_name] = desired[name]
         obj = current
         if payload:
-            obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, payload, current)
+            obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, current, payload)
         result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
             managed = [n for n in fields if n in desired]

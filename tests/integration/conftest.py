@@ -79,23 +79,28 @@ class Nautobot(object):
 
 
 class Evidence(object):
-    """What the server saw between ``start`` and ``stop``: its access log and change log."""
+    """What reached the server between creation and ``stop()``: the requests the recording
+    proxy forwarded (method, path, body) and the object changes Nautobot recorded."""
 
-    def __init__(self, nautobot):
+    def __init__(self, nautobot, proxy):
         self.nautobot = nautobot
+        self.proxy = proxy
         self.changes_before = nautobot.change_count()
-        self.mark = nautobot.log.mark()
+        self.mark = proxy.mark()
         self.requests = None
         self.new_changes = None
 
     def stop(self):
-        self.requests = self.nautobot.log.since(self.mark)
+        self.requests = self.proxy.since(self.mark)
         self.new_changes = self.nautobot.change_count() - self.changes_before
         return self
 
     @property
     def writes(self):
-        return [r for r in self.requests if r[0] in WRITE_METHODS]
+        return [r for r in self.requests if r["method"] in WRITE_METHODS]
+
+    def methods(self):
+        return [r["method"] for r in self.requests]
 
     def assert_no_write(self):
         assert self.writes == [], self.requests
@@ -118,10 +123,42 @@ def nautobot():
     return Nautobot(env, run_dir)
 
 
+@pytest.fixture(scope="session")
+def proxy(nautobot):
+    """A recording proxy in front of Nautobot; modules under test talk to ``proxy.url``."""
+    sys.path.insert(0, os.path.join(REPO, "tests", "harness"))
+    from recording_proxy import RecordingProxy
+
+    running = RecordingProxy(nautobot.url).start()
+    yield running
+    running.stop()
+
+
 @pytest.fixture
-def evidence(nautobot):
+def evidence(nautobot, proxy):
     """Call ``evidence()`` right before the run under test and ``.stop()`` right after."""
-    return lambda: Evidence(nautobot)
+    return lambda: Evidence(nautobot, proxy)
+
+
+@pytest.fixture(scope="session")
+def connection(nautobot, proxy):
+    """Connection options for modules under test (through the recording proxy)."""
+    return {"url": proxy.url, "token": nautobot.token}
+
+
+@pytest.fixture
+def module_run(ansible_adhoc, connection):
+    """Run one module with pytest-ansible on localhost; returns its result dict."""
+    hosts = ansible_adhoc(inventory=os.path.join(HERE, "inventory.ini"), connection="local",
+                          host_pattern="localhost")
+
+    def run(module, **args):
+        full = dict(connection)
+        full.update(args)
+        result = getattr(hosts.localhost, "statecraft.infra." + module)(**full)
+        return dict(result["localhost"])
+
+    return run
 
 
 @pytest.fixture
@@ -131,21 +168,15 @@ def unique():
 
 
 class PlaybookRun(object):
-    def __init__(self, proc, callback):
+    def __init__(self, proc, results_path):
         self.rc = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
-        self.tasks = []
-        if callback == "json":
-            try:
-                data = json.loads(proc.stdout[proc.stdout.index("{"):])
-            except ValueError:
-                raise AssertionError("no JSON from ansible-playbook:\n%s\n%s" % (proc.stdout, proc.stderr))
-            for play in data["plays"]:
-                for task in play["tasks"]:
-                    result = task["hosts"].get("localhost", {})
-                    result["_task"] = task["task"]["name"]
-                    self.tasks.append(result)
+        try:
+            with open(results_path) as handle:
+                self.tasks = json.load(handle)
+        except (IOError, ValueError):
+            raise AssertionError("no results from ansible-playbook:\n%s\n%s" % (proc.stdout, proc.stderr))
 
     def task(self, name):
         for result in self.tasks:
@@ -176,7 +207,7 @@ def ansible_env():
 def playbook(ansible_env, tmp_path):
     """Run a playbook (YAML text) with ansible-playbook; returns a PlaybookRun."""
 
-    def run(text, check=False, diff=False, extra_vars=None, env=None, callback="json", verbosity=0):
+    def run(text, check=False, diff=False, extra_vars=None, env=None, verbosity=0):
         path = tmp_path / ("play-%s.yml" % uuid.uuid4().hex[:6])
         path.write_text(text)
         cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), str(path)]
@@ -189,10 +220,10 @@ def playbook(ansible_env, tmp_path):
         if extra_vars:
             cmd += ["-e", json.dumps(extra_vars)]
         run_env = dict(ansible_env)
-        if callback == "json":
-            run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.json"
+        results_path = str(path) + ".results.json"
+        run_env["STATECRAFT_RESULTS"] = results_path
         run_env.update(env or {})
         proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=HERE)
-        return PlaybookRun(proc, callback)
+        return PlaybookRun(proc, results_path)
 
     return run
