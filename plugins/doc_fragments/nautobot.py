@@ -21,7 +21,7 @@ options:
     required: true
   token:
     description:
-      - API token of a Nautobot user, sent as C(Authorization: Token ...).
+      - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
       - It needs write permission for the objects the task changes; read permission is
         enough in check mode.
       - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
@@ -59,8 +59,8 @@ options:
 requirements:
   - requests (on the host that runs the module)
 notes:
-  - Set the connection once per play with
-    C(module_defaults: {group/statecraft.infra.nautobot: {url: ..., token: ...}}).
+  - "Set the connection once per play with C(module_defaults) and the group
+    C(group/statecraft.infra.nautobot)."
 """
 
     TAGS = r"""

@@ -249,13 +249,15 @@ class Ensure(object):
             return dict((k, value.get(k)) for k in keys)
         return value
 
-    def snapshot(self, obj, names, merge_keys=None):
+    def snapshot(self, obj, names, merge_keys=None, keep_empty=False):
+        """The diff view of ``obj``: managed fields on update (empty ones too), the fields
+        that hold a value on create and delete."""
         merge_keys = merge_keys or {}
         out = {}
         for name in names:
             field = self.resource.fields[name]
             value = self.view(field, obj, merge_keys.get(name))
-            if value not in (None, "", [], {}) or name in merge_keys or name in self.clear:
+            if keep_empty or value not in (None, "", [], {}):
                 out[name] = value
         return out
 
@@ -354,8 +356,8 @@ class Ensure(object):
         result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
             managed = [n for n in fields if n in desired]
-            result["diff"] = {"before": self.snapshot(current, managed, merge_keys),
-                              "after": self.snapshot(obj, managed, merge_keys)}
+            result["diff"] = {"before": self.snapshot(current, managed, merge_keys, keep_empty=True),
+                              "after": self.snapshot(obj, managed, merge_keys, keep_empty=True)}
         return self.finish(result)
 
     def write(self, method, *args):

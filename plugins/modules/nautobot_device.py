@@ -16,9 +16,9 @@ description:
   - Creates, updates or deletes a device (C(dcim/devices)).
   - The device is found by its natural key only, O(name) and O(location) (and O(tenant) when
     given), so changing its role, type, status or rack updates the same device.
-  - Related objects (type, role, location, status, platform, tenant, rack, tags) are given
+  - "Related objects (type, role, location, status, platform, tenant, rack, tags) are given
     by name, by id, or as a dict of identifying fields such as
-    V({name: dc1, parent: region1}) or V({model: Box1, manufacturer: Acme}).
+    V({name: dc1, parent: region1}) or V({model: Box1, manufacturer: Acme})."
 author:
   - statecraft.infra contributors
 options:
