@@ -10,6 +10,8 @@ single error type. It knows nothing about any platform's resources.
 
 from __future__ import absolute_import, division, print_function
 
+import datetime
+import email.utils
 import json
 import random
 import time
@@ -94,6 +96,23 @@ def root_cause(exc):
     return "%s: %s" % (type(cause).__name__, text) if text else type(cause).__name__
 
 
+def _retry_after_seconds(value):
+    """Seconds to wait from a Retry-After value (delay-seconds or HTTP-date), None if unusable."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+    return seconds if seconds >= 0 else None  # negative or NaN: not a delay
+
+
 def _never_reached_server(exc):
     """True when the connection was never established, so even a POST is safe to resend."""
     if isinstance(exc, ConnectTimeout):
@@ -144,10 +163,25 @@ class HttpClient(object):
         return [s for s in (self.auth.secrets() if self.auth else []) if s]
 
     def scrub(self, text):
-        for secret in sorted(self.secrets(), key=len, reverse=True):
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, MASK)
+        secrets = sorted((s for s in self.secrets() if len(s) >= 4), key=len, reverse=True)
+        for secret in secrets:
+            text = text.replace(secret, MASK)
+        # a message cut to a length (error parsers do) may end inside a secret: mask its head too
+        for secret in secrets:
+            for size in range(len(secret) - 1, 3, -1):
+                if text.endswith(secret[:size]):
+                    text = text[:-size] + MASK
+                    break
         return text
+
+    def _scrub_value(self, value):
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, (list, tuple)):
+            return [self._scrub_value(v) for v in value]
+        if isinstance(value, dict):
+            return dict((k, self._scrub_value(v)) for k, v in value.items())
+        return value
 
     # -- URLs ------------------------------------------------------------------------------
     @staticmethod
@@ -195,7 +229,7 @@ class HttpClient(object):
     def error(self, method, url, response):
         message, fields = self.error_parser(response)
         return ApiError(method, self.path_of(url), response.status_code, self.scrub(message),
-                        body=None, fields=fields)
+                        body=None, fields=self._scrub_value(fields or {}))
 
     def send(self, method, path, params=None, json_body=None, headers=None, use_auth=True, data=None):
         method = method.upper()
@@ -213,7 +247,12 @@ class HttpClient(object):
                     self._sleep(self._delay(attempt, None))
                     attempt += 1
                     continue
-                raise ApiError(method, self.path_of(url), None, self.scrub(root_cause(exc)))
+                message = root_cause(exc)
+                if isinstance(exc, (ConnectTimeout, ReadTimeout)):
+                    # the root cause is a bare "TimeoutError: timed out": say which timeout
+                    message = "%s timeout (%s s): %s" % (
+                        "connect" if isinstance(exc, ConnectTimeout) else "read", self.timeout, message)
+                raise ApiError(method, self.path_of(url), None, self.scrub(message))
             status = response.status_code
             if auth and not refreshed and auth.is_expired(response):
                 # the platform says the token expired: log in again once, then resend once
@@ -227,11 +266,9 @@ class HttpClient(object):
             return response
 
     def _delay(self, attempt, retry_after):
-        if retry_after:
-            try:
-                return min(float(retry_after), MAX_RETRY_AFTER)
-            except ValueError:
-                pass  # an HTTP date: fall back to backoff
+        seconds = _retry_after_seconds(retry_after) if retry_after else None
+        if seconds is not None:
+            return min(seconds, MAX_RETRY_AFTER)
         base = self.backoff * (2 ** attempt)
         return base + random.uniform(0, base)
 

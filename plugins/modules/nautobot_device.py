@@ -34,7 +34,7 @@ options:
       - With Nautobot's default C(DEVICE_UNIQUENESS=location_tenant_name), a name is unique
         per location and tenant, so give O(tenant) too when two tenants use the same
         name in one location. With C(DEVICE_UNIQUENESS=name), O(location) still narrows the
-        match; with C(none), names may repeat and a task that matches several devices fails.
+        match. With C(none), names may repeat and a task that matches several devices fails.
     type: raw
   tenant:
     description:
