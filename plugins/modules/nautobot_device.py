@@ -42,7 +42,7 @@ options:
     type: raw
   device_type:
     description:
-      - Device type, by model name, id, or dict such as V({model: Box1, manufacturer: Acme}).
+      - "Device type, by model name, id, or dict such as V({model: Box1, manufacturer: Acme})."
       - Required to create a device.
     type: raw
   role:
