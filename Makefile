@@ -35,12 +35,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 collection:
 	@rm -rf $(COLL) && mkdir -p $(COLL)
 	@git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLL)
+	@# ansible-test finds its targets with git
+	@cd $(COLL) && git init -q && git add -A
 
+# ansible-test fetches a pip bootstrap script from a host outside the package registries:
+# give it a local stand-in (tests/sanity/get_pip_bootstrap.py) under the name it caches
 sanity: venv collection
+	@pip_version=$$($(BIN)/python -c "import re,ansible_test,os; p=os.path.join(os.path.dirname(ansible_test.__file__),'_internal','python_requirements.py'); print(re.search(r\"pip='([0-9.]+)'\", open(p).read()).group(1))") && \
+	  mkdir -p $(HOME)/.ansible/test/cache && \
+	  cp tests/sanity/get_pip_bootstrap.py $(HOME)/.ansible/test/cache/get_pip_$$(echo $$pip_version | tr . _).py
 	cd $(COLL) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --requirements --color no $(SANITY_ARGS)
 
-units: venv collection
-	cd $(COLL) && $(CURDIR)/$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
+# pytest runs from the repo root: pytest-ansible sees galaxy.yml and puts the collection
+# on the import path (a git-ignored collections/ symlink tree)
+units: venv
+	$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
 
 nautobot-up:
 	$(HARNESS) up
@@ -51,13 +60,14 @@ nautobot-down:
 nautobot-env:
 	@$(HARNESS) env
 
-integration: venv collection nautobot-up
-	cd $(COLL) && $(CURDIR)/$(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
+integration: venv nautobot-up
+	$(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
 test: sanity units integration
 
 example: venv collection nautobot-up
-	eval "$$($(HARNESS) env)" && $(BIN)/ansible-playbook -i tests/integration/inventory.ini examples/nautobot_fabric.yml
+	eval "$$($(HARNESS) env)" && export NAUTOBOT_URL NAUTOBOT_TOKEN && \
+	  ANSIBLE_CONFIG=tests/integration/ansible.cfg $(BIN)/ansible-playbook examples/nautobot_fabric.yml
 
 bench: venv collection nautobot-up
 	$(BIN)/python tests/bench/fabric_bench.py

@@ -73,7 +73,10 @@ class TokenExchange(object):
 
     def _login(self, client):
         self.token, lifetime = self.fetch(client)
-        self.expires_at = self._clock() + lifetime - self._early if lifetime else None
+        # renew ``early`` seconds before the end, but never sooner than half-way through a
+        # short lifetime (else a lifetime under ``early`` means one login per request)
+        self.expires_at = (self._clock() + lifetime - min(self._early, lifetime / 2.0)
+                           if lifetime else None)
 
     def headers(self, client):
         if self.token is None or (self.expires_at is not None and self._clock() >= self.expires_at):

@@ -43,7 +43,10 @@ def same_value(current, desired):
         except ValueError:
             return False
     if isinstance(desired, (int, float)) and isinstance(current, str):
-        return same_value(desired, current)
+        try:
+            return float(current) == float(desired)
+        except ValueError:
+            return False
     if isinstance(current, (dict, list)) or isinstance(desired, (dict, list)):
         return _canonical(current) == _canonical(desired)
     return str(current) == str(desired)
@@ -278,7 +281,7 @@ class Ensure(object):
         for name, value in identity.items():
             field = self.resource.fields[name]
             queries[name] = self.query(field, value) if field.kind == "ref" else value
-        candidates = self.adapter.find(self.resource, queries)
+        candidates = self.adapter.find(self.resource, queries, deep=self.needs_deep_read(desired))
         found = []
         for obj in candidates:
             if all(self._identity_match(name, obj, query) for name, query in queries.items()):
@@ -290,6 +293,18 @@ class Ensure(object):
                    ", ".join(self.adapter.describe(o) for o in found[:3]),
                    ", ".join(self.resource.identity)))
         return found[0] if found else None
+
+    def needs_deep_read(self, desired):
+        """A related object given by several fields ({manufacturer: .., model: ..}) may name
+        objects two levels down: read those too, so the comparison still takes one request."""
+        for name, value in desired.items():
+            field = self.resource.fields[name]
+            values = value if field.kind == "refset" else [value]
+            if field.kind in ("ref", "refset"):
+                for one in values:
+                    if isinstance(one, dict) and set(one) - {"id", field.key}:
+                        return True
+        return False
 
     def _identity_match(self, name, obj, query):
         field = self.resource.fields[name]

@@ -296,8 +296,7 @@ class HttpClient(object):
         """Follow ``next`` links (Nautobot, DRF): yields items of every page."""
         body = self.request("GET", path, params=params)
         while True:
-            for item in body.get(results_key) or []:
-                yield item
+            yield from body.get(results_key) or []
             nxt = body.get(next_key)
             if not nxt:
                 return
@@ -316,8 +315,7 @@ class HttpClient(object):
             body = self.request("GET", path, params=query)
             items = body.get(results_key) if isinstance(body, dict) else body
             items = items or []
-            for item in items:
-                yield item
+            yield from items
             if len(items) < limit:
                 return
             offset += limit
@@ -332,8 +330,7 @@ class HttpClient(object):
             query.update({page_param: page, size_param: page_size})
             body = self.request("GET", path, params=query)
             items = body.get(results_key) or []
-            for item in items:
-                yield item
+            yield from items
             seen += len(items)
             total = body.get(total_key)
             if not items or (total is not None and seen >= int(total)) or len(items) < page_size:

@@ -100,9 +100,9 @@ class NautobotAdapter(object):
         return cls(client)
 
     # -- reads -----------------------------------------------------------------------------
-    def _list(self, path, filters):
+    def _list(self, path, filters, depth=1):
         params = dict(filters)
-        params.update({"depth": 1, "limit": PAGE_SIZE})
+        params.update({"depth": depth, "limit": PAGE_SIZE})
         try:
             return list(self.client.iter_next_links(path + "/", params=params))
         except ApiError as exc:
@@ -122,7 +122,7 @@ class NautobotAdapter(object):
             filters[key] = value
         return filters
 
-    def find(self, resource, identity):
+    def find(self, resource, identity, deep=False):
         filters = {}
         for name, value in identity.items():
             field = resource.fields[name]
@@ -130,7 +130,7 @@ class NautobotAdapter(object):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
-        return self._list(resource.path, filters)
+        return self._list(resource.path, filters, depth=2 if deep else 1)
 
     def resolve(self, field, query):
         if set(query) == {"id"}:

@@ -20,7 +20,7 @@ description:
     by name, by id, or as a dict of identifying fields such as
     V({name: dc1, parent: region1}) or V({model: Box1, manufacturer: Acme})."
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

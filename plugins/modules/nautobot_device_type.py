@@ -21,7 +21,7 @@ description:
     identifying fields.
   - Component templates (interfaces, ports, bays) are not managed by this module.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   model:
     description:

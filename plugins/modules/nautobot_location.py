@@ -23,7 +23,7 @@ description:
   - "Related objects (parent, location type, status, tenant, tags) are given by name, by id,
     or as a dict of identifying fields such as V({name: dc1, parent: region1})."
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

@@ -19,7 +19,7 @@ description:
   - Nautobot refuses to change the parent of a location type that locations already use,
     and to make it non-nestable while nested locations of the type exist.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

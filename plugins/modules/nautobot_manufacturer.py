@@ -17,7 +17,7 @@ description:
   - The manufacturer is found by its natural key, O(name), which is unique in Nautobot.
   - Nautobot refuses to delete a manufacturer that device types or platforms still use.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

@@ -17,7 +17,7 @@ description:
     such as Cisco IOS-XR or Juniper Junos.
   - The platform is found by its natural key, O(name), which is unique in Nautobot.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

@@ -19,7 +19,7 @@ description:
   - O(content_types) is required to create a role; it lists the object types the role may
     be assigned to, for example V(dcim.device).
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

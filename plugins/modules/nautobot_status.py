@@ -19,7 +19,7 @@ description:
   - O(content_types) is required to create a status; it lists the object types that may
     have it, for example V(dcim.device).
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

@@ -20,7 +20,7 @@ description:
   - Nautobot refuses to remove a content type from a tag while objects of that type carry
     the tag.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

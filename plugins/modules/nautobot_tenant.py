@@ -19,7 +19,7 @@ description:
   - Related objects (tenant group, tags) are given by name, by id, or as a dict of
     identifying fields.
 author:
-  - statecraft.infra contributors
+  - statecraft.infra team (@statecraft)
 options:
   name:
     description:

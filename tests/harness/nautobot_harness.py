@@ -1,0 +1,955 @@
+#!/usr/bin/env python3.11
+"""Start and stop a real Nautobot for the statecraft.infra integration tests.
+
+Stdlib only; run it with python3.11.  Commands:
+
+    up        start (or reuse) private PostgreSQL + Redis, give Nautobot a fresh
+              database, create admin user + API token, start Nautobot, write env files
+    down      stop everything this harness started (as recorded in state.json)
+    status    show what is running
+    env       print `export NAUTOBOT_URL=... NAUTOBOT_TOKEN=...` lines (eval-able)
+    reset-db  with Nautobot running: replace its database with a fresh migrated
+              copy, recreate admin + token, rewrite env files (no server restart)
+
+See tests/harness/README.md for the layout of the cache and runtime directories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import glob
+import json
+import os
+import pwd
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+NAUTOBOT_VERSION = "3.2.7"
+
+# --------------------------------------------------------------------------- paths & settings
+
+CACHE_ROOT = os.environ.get("STATECRAFT_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "statecraft-infra"
+)
+NB_CACHE = os.path.join(CACHE_ROOT, f"nautobot-{NAUTOBOT_VERSION}")
+VENV = os.path.join(NB_CACHE, "venv")
+VENV_MARKER = os.path.join(VENV, ".statecraft-install-ok")
+DUMP = os.path.join(NB_CACHE, "migrated.dump")
+CACHE_LOCK = os.path.join(NB_CACHE, ".lock")
+NAUTOBOT_SERVER = os.path.join(VENV, "bin", "nautobot-server")
+
+RUN = os.path.abspath(os.environ.get("STATECRAFT_RUN") or "/tmp/statecraft-nautobot")
+CONFIG = os.path.join(RUN, "nautobot_config.py")
+STATE = os.path.join(RUN, "state.json")
+ENV_FILE = os.path.join(RUN, "env")
+ENV_JSON = os.path.join(RUN, "env.json")
+RUN_LOCK = os.path.join(RUN, ".lock")
+NAUTOBOT_ROOT = os.path.join(RUN, "nautobot-root")
+NAUTOBOT_LOG = os.path.join(RUN, "nautobot.log")
+ACCESS_LOG = os.path.join(RUN, "access.log")
+MIGRATE_LOG = os.path.join(RUN, "migrate.log")
+PGDATA = os.path.join(RUN, "pgdata")
+TEMPLATE_STAMP = os.path.join(RUN, "template.stamp")  # which dump the template database was restored from
+PGSOCK = os.path.join(RUN, "pgsock")
+PG_LOG = os.path.join(RUN, "postgres.log")
+REDIS_DIR = os.path.join(RUN, "redis")
+REDIS_PID = os.path.join(RUN, "redis.pid")
+REDIS_LOG = os.path.join(RUN, "redis.log")
+
+HOST = "127.0.0.1"
+PG_PORT = int(os.environ.get("STATECRAFT_PG_PORT", "54329"))
+REDIS_PORT = int(os.environ.get("STATECRAFT_REDIS_PORT", "6389"))
+NAUTOBOT_PORT = int(os.environ.get("NAUTOBOT_PORT", "8180"))
+HEALTH_TIMEOUT = int(os.environ.get("STATECRAFT_HEALTH_TIMEOUT", "180"))
+
+DB_NAME = "nautobot"
+DB_TEMPLATE = "nautobot_template"  # fresh migrated copy; `reset-db` clones it (fast file copy)
+DB_USER = "nautobot"
+ADMIN_USER = "admin"
+
+IS_ROOT = os.geteuid() == 0
+
+
+class HarnessError(Exception):
+    """A step failed; the message (and optional output tail) is shown to the user."""
+
+    def __init__(self, message: str, output: str | None = None):
+        super().__init__(message)
+        self.output = output
+
+
+def step(msg: str) -> None:
+    print(f"[nautobot-harness] {msg}", flush=True)
+
+
+def tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def tail_file(path: str, lines: int = 40) -> str:
+    try:
+        with open(path, errors="replace") as fh:
+            return tail(fh.read(), lines)
+    except OSError as exc:
+        return f"(cannot read {path}: {exc})"
+
+
+def run(cmd, what, *, env=None, user=None, check=True, timeout=None, input_text=None):
+    """Run cmd, capture output; on failure raise HarnessError with the output tail."""
+    if user and IS_ROOT:
+        cmd = ["runuser", "-u", user, "--"] + list(cmd)
+    try:
+        proc = subprocess.run(
+            cmd,
+            env=env,
+            input=input_text,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            stdin=None if input_text is not None else subprocess.DEVNULL,
+        )
+    except FileNotFoundError as exc:
+        raise HarnessError(f"{what}: command not found: {exc.filename}") from None
+    except subprocess.TimeoutExpired as exc:
+        out = exc.output or ""
+        if isinstance(out, bytes):
+            out = out.decode(errors="replace")
+        raise HarnessError(f"{what}: timed out after {timeout}s: {shlex.join(cmd)}", out) from None
+    if check and proc.returncode != 0:
+        raise HarnessError(f"{what}: exit code {proc.returncode}: {shlex.join(cmd)}", proc.stdout)
+    return proc
+
+
+def run_logged(cmd, what, log_path, *, env=None, progress=None, interval=30, append=False):
+    """Run a long command with output to log_path, printing a progress line every `interval` s."""
+    start = time.monotonic()
+    with open(log_path, "a" if append else "w") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        next_report = start + interval
+        while proc.poll() is None:
+            time.sleep(1)
+            if time.monotonic() >= next_report:
+                next_report += interval
+                extra = progress(log_path) if progress else ""
+                step(f"  ... {what}: {int(time.monotonic() - start)}s elapsed{extra}")
+    if proc.returncode != 0:
+        raise HarnessError(
+            f"{what}: exit code {proc.returncode}: {shlex.join(cmd)} (log: {log_path})", tail_file(log_path)
+        )
+    return time.monotonic() - start
+
+
+def pid_alive(pid) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie is not alive
+    try:
+        with open(f"/proc/{int(pid)}/stat") as fh:
+            if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return False
+    except (OSError, IndexError):
+        pass
+    return True
+
+
+def pid_cmdline(pid) -> str:
+    try:
+        with open(f"/proc/{int(pid)}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, ValueError, TypeError):
+        return ""
+
+
+@contextlib.contextmanager
+def file_lock(path: str):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            step(f"waiting for lock {path} (another harness process is busy)")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def write_atomic(path: str, text: str, mode: int = 0o644) -> None:
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w") as fh:
+        fh.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def load_state() -> dict:
+    try:
+        with open(STATE) as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        step(f"warning: ignoring unreadable {STATE}: {exc}")
+        return {}
+
+
+def save_state(state: dict) -> None:
+    write_atomic(STATE, json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+
+# --------------------------------------------------------------------------- packages
+
+def pg_bindir() -> str | None:
+    def version_key(path):
+        ver = path.split("/")[-3]
+        return [int(x) if x.isdigit() else 0 for x in ver.split(".")]
+
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version_key)
+    if candidates:
+        return os.path.dirname(candidates[-1])
+    found = shutil.which("initdb")
+    return os.path.dirname(os.path.realpath(found)) if found else None
+
+
+def redis_server_bin() -> str | None:
+    return shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
+    )
+
+
+def ensure_packages() -> None:
+    bindir = pg_bindir()
+    missing_pg = not bindir or not all(
+        os.path.exists(os.path.join(bindir, b)) for b in ("initdb", "pg_ctl", "psql", "pg_dump", "pg_restore")
+    )
+    missing_redis = redis_server_bin() is None
+    if not (missing_pg or missing_redis):
+        return
+    if not IS_ROOT:
+        raise HarnessError(
+            "PostgreSQL and/or redis-server are not installed and we are not root; "
+            "install them with: sudo apt-get install -y postgresql redis-server"
+        )
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    step("installing Debian packages postgresql redis-server (apt-get update) ...")
+    run(["apt-get", "update"], "apt-get update", env=env, timeout=900)
+    step("installing Debian packages postgresql redis-server (apt-get install) ...")
+    run(["apt-get", "install", "-y", "--no-install-recommends", "postgresql", "redis-server"],
+        "apt-get install", env=env, timeout=1800)
+    if pg_bindir() is None or redis_server_bin() is None:
+        raise HarnessError("apt-get install finished but initdb / redis-server still not found")
+
+
+# --------------------------------------------------------------------------- venv
+
+def venv_python() -> str:
+    return os.path.join(VENV, "bin", "python")
+
+
+def nautobot_version_ok() -> bool:
+    if not os.path.exists(NAUTOBOT_SERVER):
+        return False
+    proc = run([NAUTOBOT_SERVER, "--version"], "nautobot-server --version", env=nautobot_env(), check=False,
+               timeout=120)
+    return proc.returncode == 0 and f"Nautobot version: {NAUTOBOT_VERSION}" in proc.stdout
+
+
+def ensure_venv() -> None:
+    if os.path.exists(VENV_MARKER) and os.path.exists(NAUTOBOT_SERVER):
+        return
+    os.makedirs(NB_CACHE, exist_ok=True)
+    with file_lock(CACHE_LOCK):
+        if os.path.exists(VENV_MARKER) and os.path.exists(NAUTOBOT_SERVER):
+            return
+        # A venv installed without the marker (e.g. by hand): accept it if it works.
+        if nautobot_version_ok():
+            step(f"existing venv {VENV} has Nautobot {NAUTOBOT_VERSION}; marking it complete")
+            write_atomic(VENV_MARKER, f"nautobot=={NAUTOBOT_VERSION}\n")
+            return
+        # the interpreter running this script is known to work; otherwise look for python3.11
+        python = sys.executable if sys.version_info[:2] == (3, 11) else shutil.which("python3.11")
+        if python is None:
+            raise HarnessError("python3.11 not found on PATH (needed to create the Nautobot venv)")
+        if os.path.exists(VENV):
+            step(f"removing incomplete venv {VENV}")
+            shutil.rmtree(VENV)
+        step(f"creating venv {VENV} with {python}")
+        run([python, "-m", "venv", VENV], "python3.11 -m venv", timeout=300)
+        log = os.path.join(NB_CACHE, "pip-install.log")
+        step(f"pip install nautobot=={NAUTOBOT_VERSION} (several minutes; log: {log})")
+        env = clean_env()
+        run_logged([venv_python(), "-m", "pip", "install", "--upgrade", "pip"], "pip upgrade", log, env=env)
+        took = run_logged(
+            [venv_python(), "-m", "pip", "install", f"nautobot=={NAUTOBOT_VERSION}"],
+            "pip install", log, env=env, append=True,
+            progress=lambda p: f" ({tail_file(p, 1)[:100]})",
+        )
+        if not nautobot_version_ok():
+            raise HarnessError("nautobot-server --version does not report the expected version after install",
+                               tail_file(log))
+        write_atomic(VENV_MARKER, f"nautobot=={NAUTOBOT_VERSION}\n")
+        step(f"venv ready ({took:.0f}s)")
+
+
+def clean_env() -> dict:
+    env = dict(os.environ)
+    for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE"):
+        env.pop(var, None)
+    return env
+
+
+def nautobot_env(extra: dict | None = None) -> dict:
+    env = clean_env()
+    env.update(
+        NAUTOBOT_CONFIG=CONFIG,
+        NAUTOBOT_ROOT=NAUTOBOT_ROOT,
+        NAUTOBOT_INSTALLATION_METRICS_ENABLED="False",
+        PATH=os.path.join(VENV, "bin") + os.pathsep + env.get("PATH", ""),
+        VIRTUAL_ENV=VENV,
+    )
+    if extra:
+        env.update(extra)
+    return env
+
+
+# --------------------------------------------------------------------------- postgres
+
+def pg(binary: str) -> str:
+    bindir = pg_bindir()
+    if bindir is None:
+        raise HarnessError("PostgreSQL binaries not found")
+    return os.path.join(bindir, binary)
+
+
+def pg_superuser() -> str:
+    return "postgres"
+
+
+def chown_pg(path: str) -> None:
+    if IS_ROOT:
+        pw = pwd.getpwnam("postgres")
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def pg_ready() -> bool:
+    proc = run([pg("pg_isready"), "-q", "-h", PGSOCK, "-p", str(PG_PORT)], "pg_isready", check=False, timeout=30)
+    return proc.returncode == 0
+
+
+def pg_pid() -> int | None:
+    try:
+        with open(os.path.join(PGDATA, "postmaster.pid")) as fh:
+            pid = int(fh.readline().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if pid_alive(pid) and "postgres" in pid_cmdline(pid) else None
+
+
+def psql(sql: str, what: str, db: str = "postgres") -> str:
+    return run(
+        [pg("psql"), "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", PGSOCK, "-p", str(PG_PORT),
+         "-U", pg_superuser(), "-d", db, "-c", sql],
+        what, timeout=300,
+    ).stdout.strip()
+
+
+def ensure_postgres(state: dict) -> None:
+    if pg_pid() and pg_ready():
+        if "postgres" in state.get("started", {}):
+            step(f"postgres already running on {HOST}:{PG_PORT} (started by this harness)")
+        else:
+            step(f"postgres already running on {HOST}:{PG_PORT} (not started by us; reusing, won't stop it)")
+        return
+    if IS_ROOT:
+        # postgres (the OS user) must be able to reach RUN
+        proc = run(["runuser", "-u", "postgres", "--", "test", "-x", RUN], "check access", check=False)
+        if proc.returncode != 0:
+            raise HarnessError(f"the postgres OS user cannot access {RUN}; choose another STATECRAFT_RUN")
+    version = os.path.basename(os.path.dirname(pg_bindir()))
+    pg_version_file = os.path.join(PGDATA, "PG_VERSION")
+    if os.path.exists(pg_version_file):
+        with open(pg_version_file) as fh:
+            if fh.read().strip() != version.split(".")[0]:
+                step(f"removing {PGDATA} (made by another PostgreSQL major version)")
+                shutil.rmtree(PGDATA)
+    for path in (PGSOCK,):
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, 0o700)
+        chown_pg(path)
+    if not os.path.exists(pg_version_file):
+        if os.path.exists(PGDATA):
+            shutil.rmtree(PGDATA)
+        os.makedirs(PGDATA, mode=0o700)
+        chown_pg(PGDATA)
+        step(f"initdb private PostgreSQL {version} cluster in {PGDATA}")
+        run([pg("initdb"), "-D", PGDATA, "-U", pg_superuser(), "-E", "UTF8", "--no-locale", "--no-sync",
+             "--auth-local=trust", "--auth-host=scram-sha-256"],
+            "initdb", user="postgres", timeout=300)
+    if not os.path.exists(PG_LOG):
+        open(PG_LOG, "a").close()
+    chown_pg(PG_LOG)
+    step(f"starting private postgres on {HOST}:{PG_PORT} (socket dir {PGSOCK}, log {PG_LOG})")
+    opts = " ".join([
+        f"-c listen_addresses={HOST}",
+        f"-c port={PG_PORT}",
+        f"-c unix_socket_directories={PGSOCK}",
+        # throwaway test database: trade durability for speed
+        "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+    ])
+    try:
+        run([pg("pg_ctl"), "-D", PGDATA, "-l", PG_LOG, "-w", "-t", "60", "-o", opts, "start"],
+            "pg_ctl start", user="postgres", timeout=120)
+    except HarnessError as exc:
+        exc.output = (exc.output or "") + "\n--- postgres.log ---\n" + tail_file(PG_LOG)
+        raise
+    if not pg_ready():
+        raise HarnessError("postgres started but pg_isready fails", tail_file(PG_LOG))
+    state.setdefault("started", {})["postgres"] = {"pgdata": PGDATA, "port": PG_PORT, "pid": pg_pid()}
+    save_state(state)
+
+
+def stop_postgres(info: dict) -> None:
+    if pg_pid() is None:
+        step("postgres: not running")
+        return
+    step(f"stopping postgres (pgdata {info.get('pgdata', PGDATA)})")
+    run([pg("pg_ctl"), "-D", info.get("pgdata", PGDATA), "-m", "fast", "-w", "-t", "60", "stop"],
+        "pg_ctl stop", user="postgres", timeout=120)
+
+
+def db_exists(name: str) -> bool:
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'", "check database") == "1"
+
+
+def ensure_role(password: str) -> None:
+    psql(
+        "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN CREATE ROLE %s LOGIN; END IF; END$$;"
+        % (DB_USER, DB_USER),
+        "create role",
+    )
+    psql(f"ALTER ROLE {DB_USER} WITH LOGIN PASSWORD '{password}'", "set role password")
+
+
+def drop_db(name: str) -> None:
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f"drop database {name}")
+
+
+# --------------------------------------------------------------------------- redis
+
+def redis_cmd(*args: str, timeout: float = 5.0) -> str:
+    payload = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
+    with socket.create_connection((HOST, REDIS_PORT), timeout=timeout) as sock:
+        sock.sendall(payload.encode())
+        data = b""
+        while not data.endswith(b"\r\n"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode(errors="replace").strip()
+
+
+def redis_pid() -> int | None:
+    try:
+        with open(REDIS_PID) as fh:
+            pid = int(fh.read().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if pid_alive(pid) and "redis-server" in pid_cmdline(pid) else None
+
+
+def redis_ready() -> bool:
+    try:
+        return redis_cmd("PING") == "+PONG"
+    except OSError:
+        return False
+
+
+def ensure_redis(state: dict) -> None:
+    if redis_pid() and redis_ready():
+        who = "started by this harness" if "redis" in state.get("started", {}) else "not started by us; reusing"
+        step(f"redis already running on {HOST}:{REDIS_PORT} ({who})")
+        return
+    if redis_ready():
+        raise HarnessError(f"port {HOST}:{REDIS_PORT} answers PING but is not our redis (pidfile {REDIS_PID}); "
+                           "set STATECRAFT_REDIS_PORT to a free port")
+    os.makedirs(REDIS_DIR, exist_ok=True)
+    step(f"starting private redis-server on {HOST}:{REDIS_PORT} (log {REDIS_LOG})")
+    run([redis_server_bin(), "--bind", HOST, "--port", str(REDIS_PORT), "--daemonize", "yes",
+         "--pidfile", REDIS_PID, "--logfile", REDIS_LOG, "--dir", REDIS_DIR, "--save", "",
+         "--appendonly", "no", "--protected-mode", "yes"],
+        "redis-server", timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if redis_pid() and redis_ready():
+            break
+        time.sleep(0.2)
+    else:
+        raise HarnessError("redis-server did not come up within 30s", tail_file(REDIS_LOG))
+    state.setdefault("started", {})["redis"] = {"pid": redis_pid(), "port": REDIS_PORT}
+    save_state(state)
+
+
+def stop_redis(info: dict) -> None:
+    pid = redis_pid()
+    if pid is None:
+        step("redis: not running")
+        return
+    step(f"stopping redis-server (pid {pid})")
+    with contextlib.suppress(OSError):
+        redis_cmd("SHUTDOWN", "NOSAVE")
+    if not wait_exit(pid, 15):
+        os.kill(pid, signal.SIGKILL)
+        wait_exit(pid, 5)
+
+
+def wait_exit(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not pid_alive(pid):
+            return True
+        time.sleep(0.2)
+    return not pid_alive(pid)
+
+
+# --------------------------------------------------------------------------- nautobot config / db
+
+CONFIG_TEMPLATE = '''\
+# Generated by tests/harness/nautobot_harness.py on every `up`; do not edit.
+from nautobot.core.settings import *  # noqa: F401,F403
+from nautobot.core.settings import CACHES as _DEFAULT_CACHES
+
+SECRET_KEY = {secret_key!r}
+ALLOWED_HOSTS = ["*"]
+DEBUG = False
+INSTALLATION_METRICS_ENABLED = False
+
+DATABASES = {{
+    "default": {{
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": {db_name!r},
+        "USER": {db_user!r},
+        "PASSWORD": {db_password!r},
+        "HOST": {host!r},
+        "PORT": {pg_port!r},
+        # No persistent connections: `reset-db` drops the database under the running server.
+        "CONN_MAX_AGE": 0,
+    }}
+}}
+
+_REDIS = "redis://{host}:{redis_port}"
+CACHES = {{"default": dict(_DEFAULT_CACHES["default"], LOCATION=_REDIS + "/1")}}
+CELERY_BROKER_URL = _REDIS + "/0"
+
+NAUTOBOT_ROOT = {root!r}
+GIT_ROOT = NAUTOBOT_ROOT + "/git"
+JOBS_ROOT = NAUTOBOT_ROOT + "/jobs"
+MEDIA_ROOT = NAUTOBOT_ROOT + "/media"
+STATIC_ROOT = NAUTOBOT_ROOT + "/static"
+
+# Every request handled by `runserver` is logged by the "django.server" logger; send each one, as a
+# single line, to the access log so tests can count server-side HTTP requests.
+LOGGING = {{
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {{
+        "normal": {{"format": "%(asctime)s.%(msecs)03d %(levelname)-7s %(name)s : %(message)s", "datefmt": "%H:%M:%S"}},
+        "access": {{"format": "%(asctime)s %(message)s"}},
+    }},
+    "handlers": {{
+        "console": {{"level": "INFO", "class": "logging.StreamHandler", "formatter": "normal"}},
+        "access_file": {{"level": "INFO", "class": "logging.FileHandler", "filename": {access_log!r}, "formatter": "access"}},
+    }},
+    "loggers": {{
+        "django": {{"handlers": ["console"], "level": "INFO"}},
+        "django.server": {{"handlers": ["access_file"], "level": "INFO", "propagate": False}},
+        "nautobot": {{"handlers": ["console"], "level": "INFO"}},
+    }},
+}}
+'''
+
+
+def write_config(db_password: str) -> None:
+    os.makedirs(NAUTOBOT_ROOT, exist_ok=True)
+    text = CONFIG_TEMPLATE.format(
+        secret_key=secrets.token_urlsafe(50),
+        db_name=DB_NAME,
+        db_user=DB_USER,
+        db_password=db_password,
+        host=HOST,
+        pg_port=str(PG_PORT),
+        redis_port=REDIS_PORT,
+        root=NAUTOBOT_ROOT,
+        access_log=ACCESS_LOG,
+    )
+    write_atomic(CONFIG, text, 0o600)
+
+
+def migrate_progress(path: str) -> str:
+    try:
+        with open(path, errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return ""
+    applied = sum(1 for line in lines if "Applying " in line)
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    return f", {applied} migrations applied, last: {last[:70]}"
+
+
+def ensure_dump() -> None:
+    """Make sure DUMP exists: migrate an empty database and pg_dump it (once per cache)."""
+    if os.path.exists(DUMP):
+        return
+    with file_lock(CACHE_LOCK):
+        if os.path.exists(DUMP):
+            return
+        step(f"no {DUMP}: creating an empty database and running `nautobot-server migrate` "
+             f"(takes ~6 minutes; log {MIGRATE_LOG})")
+        drop_db(DB_NAME)
+        psql(f'CREATE DATABASE "{DB_NAME}" OWNER {DB_USER}', "create database")
+        took = run_logged([NAUTOBOT_SERVER, "migrate", "--no-input"], "nautobot-server migrate", MIGRATE_LOG,
+                          env=nautobot_env(), progress=migrate_progress)
+        step(f"migrate finished in {took:.0f}s; dumping to {DUMP}")
+        tmp = f"{DUMP}.tmp.{os.getpid()}"
+        try:
+            run([pg("pg_dump"), "-Fc", "-h", PGSOCK, "-p", str(PG_PORT), "-U", pg_superuser(), "-d", DB_NAME,
+                 "-f", tmp], "pg_dump", timeout=600)
+            os.replace(tmp, DUMP)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def dump_stamp() -> str:
+    st = os.stat(DUMP)
+    return f"{DUMP} {st.st_size} {st.st_mtime_ns}\n"
+
+
+def ensure_template() -> None:
+    """(Re)create DB_TEMPLATE from DUMP with pg_restore, unless it already holds this very dump."""
+    try:
+        with open(TEMPLATE_STAMP) as fh:
+            current = fh.read() == dump_stamp()
+    except OSError:
+        current = False
+    if current and db_exists(DB_TEMPLATE):
+        step(f"template database {DB_TEMPLATE} already holds {DUMP}")
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(TEMPLATE_STAMP)
+    step(f"restoring {DUMP} into template database {DB_TEMPLATE} (pg_restore)")
+    drop_db(DB_TEMPLATE)
+    psql(f'CREATE DATABASE "{DB_TEMPLATE}" OWNER {DB_USER}', "create template database")
+    run([pg("pg_restore"), "-h", PGSOCK, "-p", str(PG_PORT), "-U", pg_superuser(), "-d", DB_TEMPLATE,
+         "--no-owner", "--no-privileges", f"--role={DB_USER}", "--exit-on-error", "-j", "2", DUMP],
+        "pg_restore", timeout=900)
+    # nobody may connect to it, so CREATE DATABASE ... TEMPLATE always works
+    psql(f'ALTER DATABASE "{DB_TEMPLATE}" WITH ALLOW_CONNECTIONS false', "lock template database")
+    write_atomic(TEMPLATE_STAMP, dump_stamp())
+
+
+def fresh_database() -> None:
+    """Replace DB_NAME by a copy of DB_TEMPLATE (terminating its connections) and empty the redis cache."""
+    step(f"creating fresh database {DB_NAME} from {DB_TEMPLATE}")
+    drop_db(DB_NAME)
+    psql(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{DB_TEMPLATE}" OWNER {DB_USER}', "clone template database")
+    step("flushing redis (cached data of the old database)")
+    reply = redis_cmd("FLUSHALL")
+    if reply != "+OK":
+        raise HarnessError(f"redis FLUSHALL failed: {reply}")
+
+
+CREATE_ADMIN = """
+import os
+from django.contrib.auth import get_user_model
+from nautobot.users.models import Token
+User = get_user_model()
+User.objects.filter(username=os.environ["SC_ADMIN_USER"]).delete()
+user = User.objects.create_superuser(os.environ["SC_ADMIN_USER"], "admin@example.com", os.environ["SC_ADMIN_PASSWORD"])
+Token.objects.create(user=user, key=os.environ["SC_TOKEN"], description="statecraft test harness")
+print("STATECRAFT-ADMIN-OK", user.pk)
+"""
+
+
+def create_admin() -> dict:
+    token = secrets.token_hex(20)
+    password = secrets.token_urlsafe(16)
+    step(f"creating superuser '{ADMIN_USER}' and API token (nautobot-server shell)")
+    env = nautobot_env({"SC_ADMIN_USER": ADMIN_USER, "SC_ADMIN_PASSWORD": password, "SC_TOKEN": token})
+    proc = run([NAUTOBOT_SERVER, "shell", "--no-imports", "-c", CREATE_ADMIN], "create superuser/token",
+               env=env, check=False, timeout=300)
+    if proc.returncode != 0 or "STATECRAFT-ADMIN-OK" not in proc.stdout:
+        raise HarnessError("creating superuser/token failed", proc.stdout)
+    return {
+        "NAUTOBOT_URL": f"http://{HOST}:{NAUTOBOT_PORT}",
+        "NAUTOBOT_TOKEN": token,
+        "NAUTOBOT_USERNAME": ADMIN_USER,
+        "NAUTOBOT_PASSWORD": password,
+        "NAUTOBOT_VERSION": NAUTOBOT_VERSION,
+        "STATECRAFT_NAUTOBOT_ACCESS_LOG": ACCESS_LOG,
+    }
+
+
+def write_env(env: dict) -> None:
+    write_atomic(ENV_FILE, "".join(f"{k}={shlex.quote(str(v))}\n" for k, v in env.items()), 0o600)
+    write_atomic(ENV_JSON, json.dumps(env, indent=2) + "\n", 0o600)
+
+
+def read_env() -> dict | None:
+    try:
+        with open(ENV_JSON) as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def print_exports(env: dict) -> None:
+    for key, value in env.items():
+        print(f"export {key}={shlex.quote(str(value))}")
+
+
+# --------------------------------------------------------------------------- nautobot process
+
+def http_status(path: str, token: str | None = None, timeout: float = 10) -> int | None:
+    req = urllib.request.Request(f"http://{HOST}:{NAUTOBOT_PORT}{path}")
+    if token:
+        req.add_header("Authorization", f"Token {token}")
+        req.add_header("Accept", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def nautobot_pid(state: dict) -> int | None:
+    pid = state.get("started", {}).get("nautobot", {}).get("pid")
+    return pid if pid and pid_alive(pid) and "nautobot-server" in pid_cmdline(pid) else None
+
+
+def start_nautobot(state: dict) -> None:
+    step(f"starting nautobot-server runserver {HOST}:{NAUTOBOT_PORT} (log {NAUTOBOT_LOG}, "
+         f"access log {ACCESS_LOG})")
+    log = open(NAUTOBOT_LOG, "a")
+    log.write(f"\n===== harness up at {time.strftime('%Y-%m-%d %H:%M:%S')} =====\n")
+    log.flush()
+    proc = subprocess.Popen(
+        [NAUTOBOT_SERVER, "runserver", f"{HOST}:{NAUTOBOT_PORT}", "--noreload"],
+        env=nautobot_env({"PYTHONUNBUFFERED": "1"}),
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True, cwd=RUN,
+    )
+    log.close()
+    state.setdefault("started", {})["nautobot"] = {"pid": proc.pid, "port": NAUTOBOT_PORT}
+    save_state(state)
+    step(f"waiting for GET /health/ == 200 (pid {proc.pid}, timeout {HEALTH_TIMEOUT}s)")
+    start = time.monotonic()
+    while time.monotonic() - start < HEALTH_TIMEOUT:
+        if proc.poll() is not None:
+            state["started"].pop("nautobot", None)
+            save_state(state)
+            raise HarnessError(f"nautobot-server exited with code {proc.returncode} during startup "
+                               f"(log {NAUTOBOT_LOG})", tail_file(NAUTOBOT_LOG))
+        if http_status("/health/", timeout=10) == 200:
+            step(f"nautobot healthy after {time.monotonic() - start:.1f}s")
+            return
+        time.sleep(1)
+    step(f"GET /health/ still not 200 after {HEALTH_TIMEOUT}s: stopping nautobot-server")
+    stop_nautobot(state)
+    state["started"].pop("nautobot", None)
+    save_state(state)
+    raise HarnessError(f"GET /health/ did not return 200 within {HEALTH_TIMEOUT}s (log {NAUTOBOT_LOG})",
+                       tail_file(NAUTOBOT_LOG))
+
+
+def stop_nautobot(state: dict) -> None:
+    pid = nautobot_pid(state)
+    if pid is None:
+        step("nautobot: not running")
+        return
+    step(f"stopping nautobot-server (pid {pid})")
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    if not wait_exit(pid, 20):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        wait_exit(pid, 5)
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_up(_args) -> int:
+    os.makedirs(RUN, exist_ok=True)
+    os.chmod(RUN, 0o755)
+    with file_lock(RUN_LOCK):
+        state = load_state()
+        env = read_env()
+        if nautobot_pid(state) and env and http_status("/health/") == 200 \
+                and http_status("/api/", env["NAUTOBOT_TOKEN"]) == 200:
+            step(f"already up: {env['NAUTOBOT_URL']} (env file {ENV_FILE})")
+            print_exports(env)
+            return 0
+        t0 = time.monotonic()
+        if nautobot_pid(state):
+            step("nautobot is running but not healthy / token invalid: restarting it")
+            stop_nautobot(state)
+        state.get("started", {}).pop("nautobot", None)
+        state.update(nautobot_version=NAUTOBOT_VERSION, run_dir=RUN, cache_dir=NB_CACHE,
+                     ports={"postgres": PG_PORT, "redis": REDIS_PORT, "nautobot": NAUTOBOT_PORT})
+        state.setdefault("started", {})
+        save_state(state)
+        if port_in_use(NAUTOBOT_PORT):
+            raise HarnessError(f"port {HOST}:{NAUTOBOT_PORT} is already in use by something else; "
+                               "set NAUTOBOT_PORT to a free port")
+        for path in (ENV_FILE, ENV_JSON):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        ensure_packages()
+        ensure_venv()
+        ensure_postgres(state)
+        ensure_redis(state)
+        db_password = secrets.token_hex(16)
+        step(f"writing {CONFIG}")
+        write_config(db_password)
+        ensure_role(db_password)
+        ensure_dump()
+        ensure_template()
+        fresh_database()
+        env = create_admin()
+        start_nautobot(state)
+        if http_status("/api/", env["NAUTOBOT_TOKEN"]) != 200:
+            raise HarnessError("GET /api/ with the new token did not return 200", tail_file(NAUTOBOT_LOG))
+        write_env(env)
+        step(f"up in {time.monotonic() - t0:.1f}s: {env['NAUTOBOT_URL']} (env file {ENV_FILE})")
+        print_exports(env)
+        return 0
+
+
+def cmd_down(_args) -> int:
+    if not os.path.isdir(RUN):
+        step(f"nothing to do ({RUN} does not exist)")
+        return 0
+    with file_lock(RUN_LOCK):
+        state = load_state()
+        started = state.get("started", {})
+        if not started:
+            step("nothing recorded in state.json as started by this harness; nothing to stop")
+        if "nautobot" in started:
+            stop_nautobot(state)
+        if "redis" in started:
+            stop_redis(started["redis"])
+        if "postgres" in started:
+            stop_postgres(started["postgres"])
+        for path in (STATE, ENV_FILE, ENV_JSON):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        step("down")
+        return 0
+
+
+def cmd_status(_args) -> int:
+    state = load_state()
+    started = state.get("started", {})
+    env = read_env()
+
+    def describe(name, pid, port):
+        if not pid:
+            return f"stopped ({HOST}:{port})"
+        who = "started by harness" if name in started else "not started by harness, `down` leaves it"
+        return f"running pid {pid} on {HOST}:{port} ({who})"
+
+    print(f"postgres : {describe('postgres', pg_pid() if pg_bindir() else None, PG_PORT)}")
+    print(f"redis    : {describe('redis', redis_pid(), REDIS_PORT)}")
+    npid = nautobot_pid(state)
+    health = http_status("/health/") if npid else None
+    print(f"nautobot : {'running pid %s' % npid if npid else 'stopped'} on {HOST}:{NAUTOBOT_PORT}"
+          f" (health: {health})")
+    print(f"run dir  : {RUN}")
+    print(f"env file : {ENV_FILE if env else '(none)'}")
+    print(f"cache    : {NB_CACHE} (venv {'ok' if os.path.exists(VENV_MARKER) else 'missing'}, "
+          f"dump {'ok' if os.path.exists(DUMP) else 'missing'})")
+    return 0 if npid and health == 200 else 1
+
+
+def cmd_env(_args) -> int:
+    env = read_env()
+    if env is None:
+        print(f"nautobot harness is not up (no {ENV_JSON}); run: {sys.argv[0]} up", file=sys.stderr)
+        return 1
+    print_exports(env)
+    return 0
+
+
+def cmd_reset_db(_args) -> int:
+    with file_lock(RUN_LOCK):
+        state = load_state()
+        t0 = time.monotonic()
+        if not (pg_pid() and pg_ready()):
+            raise HarnessError("postgres is not running; run `up` first")
+        if not redis_ready():
+            raise HarnessError("redis is not running; run `up` first")
+        if not os.path.exists(CONFIG):
+            raise HarnessError(f"{CONFIG} missing; run `up` first")
+        ensure_dump()
+        ensure_template()
+        fresh_database()
+        env = create_admin()
+        write_env(env)
+        if nautobot_pid(state):
+            status = http_status("/api/", env["NAUTOBOT_TOKEN"])
+            if status != 200:
+                raise HarnessError(f"GET /api/ with the new token returned {status}", tail_file(NAUTOBOT_LOG))
+        else:
+            step("note: nautobot is not running; run `up` to start it")
+        step(f"database reset in {time.monotonic() - t0:.1f}s (env file {ENV_FILE})")
+        print_exports(env)
+        return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down", "status", "env", "reset-db"])
+    args = parser.parse_args(argv)
+    handler = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "env": cmd_env,
+               "reset-db": cmd_reset_db}[args.command]
+    try:
+        return handler(args)
+    except HarnessError as exc:
+        print(f"[nautobot-harness] ERROR: {exc}", file=sys.stderr)
+        if exc.output:
+            print("----- output (tail) -----", file=sys.stderr)
+            print(tail(exc.output), file=sys.stderr)
+            print("-------------------------", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("[nautobot-harness] interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
