@@ -144,12 +144,18 @@ class NautobotAdapter(object):
         return self._list(field.path, self._filters(query))
 
     # -- writes ----------------------------------------------------------------------------
+    # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
+    # read back once at depth 1: results and diffs name related objects, never ids
     def create(self, resource, payload):
-        return self.client.request("POST", resource.path + "/", params={"depth": 1}, json_body=payload)
+        created = self.client.request("POST", resource.path + "/", json_body=payload)
+        return self._read_back(resource, created)
 
     def update(self, resource, current, payload):
-        return self.client.request("PATCH", "%s/%s/" % (resource.path, current["id"]),
-                                   params={"depth": 1}, json_body=payload)
+        updated = self.client.request("PATCH", "%s/%s/" % (resource.path, current["id"]), json_body=payload)
+        return self._read_back(resource, updated)
+
+    def _read_back(self, resource, written):
+        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]), params={"depth": 1})
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))

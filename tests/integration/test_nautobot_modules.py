@@ -20,28 +20,6 @@ import yaml
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
-@pytest.fixture(scope="session")
-def base(nautobot):
-    """Related objects the cases refer to by name, made straight through the API."""
-    import uuid
-
-    s = uuid.uuid4().hex[:6]
-    names = {"lt": "lt-base-" + s, "loc": "loc-base-" + s, "mfr": "mfr-base-" + s,
-             "dt": "dt-base-" + s, "role": "role-base-" + s, "tag": "tag-base-" + s,
-             "tenant": "tenant-base-" + s, "group": "group-base-" + s}
-    nautobot.api("POST", "dcim/location-types/", json={
-        "name": names["lt"], "content_types": ["dcim.device", "dcim.rack"], "nestable": True})
-    nautobot.api("POST", "dcim/locations/", json={
-        "name": names["loc"], "location_type": {"name": names["lt"]}, "status": {"name": "Active"}})
-    nautobot.api("POST", "dcim/manufacturers/", json={"name": names["mfr"]})
-    nautobot.api("POST", "dcim/device-types/", json={"model": names["dt"], "manufacturer": {"name": names["mfr"]}})
-    nautobot.api("POST", "extras/roles/", json={"name": names["role"], "content_types": ["dcim.device"]})
-    nautobot.api("POST", "extras/tags/", json={"name": names["tag"], "content_types": ["dcim.device", "dcim.location"]})
-    nautobot.api("POST", "tenancy/tenant-groups/", json={"name": names["group"]})
-    nautobot.api("POST", "tenancy/tenants/", json={"name": names["tenant"]})
-    return names
-
-
 # module, identifying + creating options, one-field update, (related option, bad value)
 CASES = [
     ("nautobot_manufacturer", {"name": "mfr-{u}", "description": "one"}, {"description": "two"}, None),
