@@ -1,4 +1,8 @@
-#!/usr/bin/env python3.11
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Run it with python3.11: make nautobot-up / make nautobot-down
 """Start and stop a real Nautobot for the statecraft.infra integration tests.
 
 Stdlib only; run it with python3.11.  Commands:
@@ -118,6 +122,7 @@ def run(cmd, what, *, env=None, user=None, check=True, timeout=None, input_text=
             text=True,
             timeout=timeout,
             stdin=None if input_text is not None else subprocess.DEVNULL,
+            check=False,  # the return code is examined below, with the output tail
         )
     except FileNotFoundError as exc:
         raise HarnessError(f"{what}: command not found: {exc.filename}") from None
