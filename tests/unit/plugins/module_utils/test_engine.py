@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Engine decisions on an in-memory platform (a unit test of the engine; the modules are
+proven against the real Nautobot in tests/integration)."""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure, same_value
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+
+
+class MemoryPlatform(NautobotAdapter):
+    """Nautobot's matching rules over dicts in memory; records every call."""
+
+    def __init__(self, objects):
+        super(MemoryPlatform, self).__init__(client=None)
+        self.objects = objects  # path -> list of objects (depth-1 shape)
+        self.calls = []
+
+    def _select(self, path, filters):
+        return [copy.deepcopy(o) for o in self.objects.get(path, [])
+                if all(str(o.get(k)) == str(v) for k, v in filters.items())]
+
+    def find(self, resource, identity, deep=False):
+        self.calls.append(("find", resource.path))
+        filters = dict((k, v) for k, v in identity.items() if not isinstance(v, dict))
+        return self._select(resource.path, filters)
+
+    def resolve(self, field, query):
+        self.calls.append(("resolve", field.path))
+        return self._select(field.path, self._filters(query))
+
+    def create(self, resource, payload):
+        self.calls.append(("create", payload))
+        return dict(payload, id="new")
+
+    def update(self, resource, current, payload):
+        self.calls.append(("update", payload))
+        merged = dict(current)
+        merged.update(payload)
+        return merged
+
+    def delete(self, resource, current):
+        self.calls.append(("delete", current["id"]))
+
+    def writes(self):
+        return [c for c in self.calls if c[0] in ("create", "update", "delete")]
+
+
+THING = Resource(
+    name="thing", path="things", platform="memory", identity=("name", "site"),
+    fields=dict(
+        name=Field(required=True),
+        site=Ref("sites"),
+        kind=Ref("kinds", required_on_create=True),
+        serial=Field(empty=""),
+        size=Field(type="int"),
+        labels=RefSet("labels"),
+        extra=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+SITE = {"id": "s1", "name": "dc1"}
+KIND_A = {"id": "k1", "name": "A"}
+KIND_B = {"id": "k2", "name": "B"}
+LABEL_X = {"id": "l1", "name": "x"}
+LABEL_Y = {"id": "l2", "name": "y"}
+
+
+def platform(**thing):
+    existing = dict({"id": "t1", "name": "t", "site": SITE, "kind": KIND_A, "serial": "S1", "size": 2,
+                     "labels": [LABEL_X], "extra": {"a": 1, "b": 2}}, **thing)
+    return MemoryPlatform({"things": [existing], "sites": [SITE], "kinds": [KIND_A, KIND_B],
+                           "labels": [LABEL_X, LABEL_Y]})
+
+
+def params(**values):
+    base = dict((n, None) for n in THING.fields)
+    base.update({"state": "present", "clear": [], "purge_labels": False})
+    base.update(values)
+    return base
+
+
+def test_converged_is_one_read_and_no_write():
+    mem = platform()
+    result = ensure(THING, params(name="t", site="dc1", kind="A", serial="S1", size="2", labels=["x"],
+                                  extra={"a": 1}), mem)
+    assert result["changed"] is False
+    assert mem.calls == [("find", "things")]
+
+
+def test_update_sends_only_changed_fields_and_refs_by_name():
+    mem = platform()
+    result = ensure(THING, params(name="t", site="dc1", kind="B", serial="S1"), mem, want_diff=True)
+    assert result["changed"] is True
+    assert mem.writes() == [("update", {"kind": {"name": "B"}})]
+    assert (result["diff"]["before"]["kind"], result["diff"]["after"]["kind"]) == ("A", "B")
+
+
+def test_check_mode_update_resolves_and_writes_nothing():
+    mem = platform()
+    result = ensure(THING, params(name="t", kind="B"), mem, check_mode=True, want_diff=True)
+    assert result["changed"] is True and mem.writes() == []
+    assert result["diff"] == {"before": {"name": "t", "kind": "A"}, "after": {"name": "t", "kind": "B"}}
+
+
+def test_check_mode_missing_related_object_warns_and_predicts():
+    mem = platform()
+    result = ensure(THING, params(name="new", site="dc1", kind="C"), mem, check_mode=True, want_diff=True)
+    assert result["changed"] is True and mem.writes() == []
+    assert "kind" in result["warnings"][0] and "C" in result["warnings"][0]
+    assert result["thing"]["id"] is None and result["diff"]["after"]["kind"] == "C"
+
+
+def test_real_run_missing_related_dict_fails_before_write():
+    mem = platform()
+    with pytest.raises(ModuleError, match="kind: no kinds matches name=Nope, size=1"):
+        ensure(THING, params(name="new", kind={"name": "Nope", "size": 1}), mem)
+    assert mem.writes() == []
+
+
+def test_labels_add_only_and_purge():
+    mem = platform()
+    ensure(THING, params(name="t", labels=["y"]), mem)
+    assert mem.writes() == [("update", {"labels": ["l1", {"name": "y"}]})]
+    mem = platform()
+    ensure(THING, params(name="t", labels=["y"], purge_labels=True), mem)
+    assert mem.writes() == [("update", {"labels": [{"name": "y"}]})]
+    mem = platform()
+    assert ensure(THING, params(name="t", labels=["x"], purge_labels=True), mem)["changed"] is False
+
+
+def test_merge_dict_compares_given_keys_only():
+    mem = platform()
+    assert ensure(THING, params(name="t", extra={"b": 2}), mem)["changed"] is False
+    ensure(THING, params(name="t", extra={"b": 3}), mem)
+    assert mem.writes() == [("update", {"extra": {"a": 1, "b": 3}})]
+
+
+def test_clear_and_its_validation():
+    mem = platform()
+    ensure(THING, params(name="t", clear=["serial", "site"]), mem)
+    assert mem.writes() == [("update", {"serial": "", "site": None})]
+    with pytest.raises(ModuleError, match="both set and listed in clear"):
+        ensure(THING, params(name="t", serial="x", clear=["serial"]), platform())
+    with pytest.raises(ModuleError, match="extra cannot be cleared"):
+        ensure(THING, params(name="t", clear=["extra"]), platform())
+
+
+def test_create_needs_required_fields_and_applies_defaults():
+    with pytest.raises(ModuleError, match="to create it, set: kind"):
+        ensure(THING, params(name="new"), platform())
+    mem = platform()
+    result = ensure(THING, params(name="new", kind="A", size=3), mem, want_diff=True)
+    assert mem.writes() == [("create", {"name": "new", "kind": {"name": "A"}, "size": 3})]
+    assert result["diff"]["before"] == {}
+
+
+def test_ambiguous_identity_fails_with_samples():
+    mem = platform()
+    mem.objects["things"].append(dict(mem.objects["things"][0], id="t2", site={"id": "s2", "name": "dc2"}))
+    with pytest.raises(ModuleError, match="2 thing objects match"):
+        ensure(THING, params(name="t", serial="x"), mem)
+    assert ensure(THING, params(name="t", site="dc2", serial="S1"), mem)["changed"] is False
+
+
+def test_absent():
+    mem = platform()
+    result = ensure(THING, params(name="gone", state="absent"), mem)
+    assert result["changed"] is False and mem.writes() == []
+    result = ensure(THING, params(name="t", state="absent"), mem, check_mode=True, want_diff=True)
+    assert result["changed"] is True and mem.writes() == []
+    assert result["diff"]["before"]["serial"] == "S1" and result["diff"]["after"] == {}
+
+
+@pytest.mark.parametrize("current,desired,equal", [
+    (1, "1", True), (1.0, 1, True), ("2", 2, True), (True, "True", False), (None, "", False),
+    ({"a": [1]}, {"a": [1]}, True), ("x", "y", False),
+])
+def test_same_value(current, desired, equal):
+    assert same_value(current, desired) is equal
+
+
+def test_action_group_lists_every_module():
+    with open(os.path.join(REPO, "meta", "runtime.yml")) as handle:
+        groups = yaml.safe_load(handle)["action_groups"]
+    modules = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
+    assert sorted(groups["nautobot"]) == [m for m in modules if m.startswith("nautobot_")]
