@@ -817,7 +817,7 @@ def cmd_up(_args) -> int:
         if nautobot_pid(state) and env and http_status("/health/") == 200 \
                 and http_status("/api/", env["NAUTOBOT_TOKEN"]) == 200:
             step(f"already up: {env['NAUTOBOT_URL']} (env file {ENV_FILE})")
-            print_exports(env)
+            step(f"connection settings (token included): {ENV_FILE}; `env` prints them")
             return 0
         t0 = time.monotonic()
         if nautobot_pid(state):
@@ -851,7 +851,7 @@ def cmd_up(_args) -> int:
             raise HarnessError("GET /api/ with the new token did not return 200", tail_file(NAUTOBOT_LOG))
         write_env(env)
         step(f"up in {time.monotonic() - t0:.1f}s: {env['NAUTOBOT_URL']} (env file {ENV_FILE})")
-        print_exports(env)
+        step(f"connection settings (token included): {ENV_FILE}; `env` prints them")
         return 0
 
 
@@ -932,7 +932,7 @@ def cmd_reset_db(_args) -> int:
         else:
             step("note: nautobot is not running; run `up` to start it")
         step(f"database reset in {time.monotonic() - t0:.1f}s (env file {ENV_FILE})")
-        print_exports(env)
+        step(f"connection settings (token included): {ENV_FILE}; `env` prints them")
         return 0
 
 

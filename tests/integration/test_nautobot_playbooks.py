@@ -188,3 +188,26 @@ def test_fabric_example_converges(playbook, connection, evidence, unique):
     ev.assert_no_write()
     device_reads = [r for r in ev.requests if r["path"].startswith("/api/dcim/devices/")]
     assert len(device_reads) == 20 and len(ev.requests) == 25, ev.requests
+
+
+def test_missing_requests_is_ansibles_standard_message(playbook, tmp_path):
+    """On a host without requests the module says so the standard way, no traceback."""
+    import subprocess
+    import sys
+
+    venv = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    text = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: no requests here
+      statecraft.infra.nautobot_manufacturer: {url: "http://127.0.0.1:9", token: abcd1234, name: x}
+      vars:
+        ansible_python_interpreter: %s
+""" % (venv / "bin" / "python")
+    run = playbook(text)
+    task = run.task("no requests here")
+    assert task["_status"] == "failed"
+    assert "Failed to import the required Python library (requests)" in task["msg"], task
+    assert "Traceback" not in task["msg"]
