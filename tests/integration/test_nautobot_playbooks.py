@@ -43,9 +43,10 @@ def test_module_defaults_group_and_check_mode_chain(playbook, connection, eviden
     assert location["diff"]["after"]["location_type"] == "chain-type-%s" % unique
     ev.assert_no_write()
 
-    # the same playbook for real, then again: converged
-    run = playbook(text)
+    # the same playbook for real (verbose: the token must not show), then again: converged
+    run = playbook(text, verbosity=3)
     assert run.rc == 0 and all(t["changed"] for t in run.tasks), run.output
+    assert connection["token"] not in run.output and connection["token"] not in str(run.tasks)
     ev = evidence()
     run = playbook(text)
     ev.stop()
@@ -148,6 +149,13 @@ def test_device_semantics(module_run, base, unique, evidence, nautobot, playbook
     ev.stop()
     assert result.get("failed") and "serial" in result["msg"]
     assert ev.requests == []
+
+    # related objects by id compare from the same read
+    location_id = nautobot.one("dcim/locations/", name=base["loc"])["id"]
+    ev = evidence()
+    result = module_run("nautobot_device", name=name, location=location_id, role="spine-" + unique)
+    ev.stop()
+    assert result["changed"] is False and ev.methods() == ["GET"], ev.requests
 
     # a device type given as a dict of fields is compared from the one read
     dt = {"model": base["dt"], "manufacturer": base["mfr"]}
