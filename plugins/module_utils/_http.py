@@ -127,6 +127,10 @@ def _never_reached_server(exc):
     )
 
 
+def _no_netrc(request):
+    return request
+
+
 class HttpClient(object):
     """One session per target. ``request`` returns decoded JSON (or None for no body).
 
@@ -152,6 +156,9 @@ class HttpClient(object):
         self.trusted_hosts = {h.lower() for h in trusted_hosts}
         self._sleep = sleep
         self.session = session or requests.Session()
+        # a no-op auth hook stops requests adding ~/.netrc credentials (for any host);
+        # environment proxies are still honoured
+        self.session.auth = _no_netrc
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
@@ -254,7 +261,8 @@ class HttpClient(object):
                         "connect" if isinstance(exc, ConnectTimeout) else "read", self.timeout, message)
                 raise ApiError(method, self.path_of(url), None, self.scrub(message))
             status = response.status_code
-            if auth and not refreshed and auth.is_expired(response):
+            # only a refusal from a host that got the credentials can mean they expired
+            if auth and not refreshed and self.credentials_allowed(response.url) and auth.is_expired(response):
                 # the platform says the token expired: log in again once, then resend once
                 refreshed = True
                 auth.refresh(self)
@@ -294,16 +302,18 @@ class HttpClient(object):
     # -- pagination ------------------------------------------------------------------------
     def iter_next_links(self, path, params=None, results_key="results", next_key="next"):
         """Follow ``next`` links (Nautobot, DRF): yields items of every page."""
-        body = self.request("GET", path, params=params)
+        url = self.url_for(path)
+        body = self.request("GET", url, params=params)
         while True:
             yield from body.get(results_key) or []
             nxt = body.get(next_key)
             if not nxt:
                 return
-            if not self.credentials_allowed(self.url_for(nxt)):
-                raise ApiError("GET", self.path_of(nxt), None,
+            url = urljoin(url, nxt)  # a next link may be absolute or relative to the page
+            if not self.credentials_allowed(url):
+                raise ApiError("GET", self.path_of(url), None,
                                "the server's next link points to another host; not followed")
-            body = self.request("GET", nxt)
+            body = self.request("GET", url)
 
     def iter_offset(self, path, params=None, limit=100, results_key="results",
                     limit_param="limit", offset_param="offset"):

@@ -513,3 +513,21 @@ def test_iter_pages_without_total_stops_on_short_page(http_server):
     assert list(client.iter_pages("items/", page_size=2, results_key="data", page_param="p",
                                   size_param="n", first_page=0)) == [1, 2, 3]
     assert [r.query for r in http_server.seen()] == [{"p": "0", "n": "2"}, {"p": "1", "n": "2"}]
+
+
+def test_relative_next_link_is_followed_from_the_page(http_server):
+    http_server.add("GET", "/api/things/", lambda req: (200, {"results": [1], "next": "/api/things/?page=2"})
+                    if "page=2" not in req.target else (200, {"results": [2], "next": None}))
+    client = HttpClient(http_server.url + "/api")
+    assert list(client.iter_next_links("things/")) == [1, 2]
+    assert [r.target for r in http_server.seen("GET")] == ["/api/things/", "/api/things/?page=2"]
+
+
+def test_netrc_credentials_are_never_added(http_server, tmp_path, monkeypatch):
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password netrc-secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    http_server.add("GET", "/api/x/", (200, {}))
+    HttpClient(http_server.url + "/api").request("GET", "x/")
+    assert "Authorization" not in http_server.seen("GET")[0].headers
