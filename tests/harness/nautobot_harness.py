@@ -408,6 +408,12 @@ def ensure_postgres(state: dict) -> None:
     if not os.path.exists(PG_LOG):
         open(PG_LOG, "a").close()
     chown_pg(PG_LOG)
+    stale = os.path.join(PGDATA, "postmaster.pid")
+    if os.path.exists(stale) and pg_pid() is None:
+        # left by a postgres that was killed (a session that ended): its pid may now be
+        # a zombie or another process, which postgres would take for a live postmaster
+        step(f"removing stale {stale}")
+        os.remove(stale)
     step(f"starting private postgres on {HOST}:{PG_PORT} (socket dir {PGSOCK}, log {PG_LOG})")
     opts = " ".join([
         f"-c listen_addresses={HOST}",
