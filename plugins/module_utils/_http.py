@@ -63,6 +63,20 @@ class ApiError(Exception):
         return "%s returned HTTP %s: %s" % (where, self.status, self.message)
 
 
+def scrub(text, secrets):
+    """``text`` with every secret (4+ characters) replaced by MASK."""
+    secrets = sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    # a message cut to a length (error parsers do) may end inside a secret: mask its head too
+    for secret in secrets:
+        for size in range(len(secret) - 1, 3, -1):
+            if text.endswith(secret[:size]):
+                text = text[:-size] + MASK
+                break
+    return text
+
+
 def default_error_message(response):
     """Best-effort message from an error body; adapters pass a better parser."""
     try:
@@ -170,16 +184,7 @@ class HttpClient(object):
         return [s for s in (self.auth.secrets() if self.auth else []) if s]
 
     def scrub(self, text):
-        secrets = sorted((s for s in self.secrets() if len(s) >= 4), key=len, reverse=True)
-        for secret in secrets:
-            text = text.replace(secret, MASK)
-        # a message cut to a length (error parsers do) may end inside a secret: mask its head too
-        for secret in secrets:
-            for size in range(len(secret) - 1, 3, -1):
-                if text.endswith(secret[:size]):
-                    text = text[:-size] + MASK
-                    break
-        return text
+        return scrub(text, self.secrets())
 
     def _scrub_value(self, value):
         if isinstance(value, str):

@@ -12,21 +12,15 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure
 from ansible_collections.statecraft.infra.plugins.module_utils._http import (
-    MASK,
     REQUESTS_IMPORT_ERROR,
     ApiError,
+    scrub,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils import _nautobot
 
 PLATFORMS = {
     "nautobot": (_nautobot.connection_argspec, _nautobot.NautobotAdapter),
 }
-
-
-def _scrub(text, secrets):
-    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text
 
 
 def run_module(resource):
@@ -47,7 +41,7 @@ def run_module(resource):
     except (ModuleError, ApiError) as exc:
         if adapter is not None:
             secrets += adapter.client.secrets()
-        module.fail_json(msg=_scrub(str(exc), secrets))
+        module.fail_json(msg=scrub(str(exc), secrets))
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)

@@ -52,6 +52,18 @@ def fill(value, names):
     return value
 
 
+def observe(evidence, action, *args, **kwargs):
+    """Run ``action`` and return (its outcome, what reached the server meanwhile)."""
+    watching = evidence()
+    outcome = action(*args, **kwargs)
+    return outcome, watching.stop()
+
+
+def check_run(playbook, text, **options):
+    """The task's result from a --check --diff ansible-playbook run."""
+    return playbook(text, check=True, diff=True, **options).task("under test")
+
+
 def play(module, args, connection):
     task = {"name": "under test", "statecraft.infra." + module: dict(connection, **args)}
     return yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [task]}])
@@ -67,17 +79,12 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     result_key = module[len("nautobot_"):]
 
     # absent when already absent: no change, no write
-    ev = evidence()
-    result = module_run(module, state="absent", **ident)
-    ev.stop()
+    result, ev = observe(evidence, module_run, module, state="absent", **ident)
     assert result["changed"] is False, result
     ev.assert_no_write()
 
     # check mode predicts the create, shows the fields, writes nothing
-    ev = evidence()
-    run = playbook(play(module, create, connection), check=True, diff=True)
-    ev.stop()
-    task = run.task("under test")
+    task, ev = observe(evidence, check_run, playbook, play(module, create, connection))
     assert task["changed"] is True, task
     assert task["diff"]["before"] == {}
     for key in create:
@@ -85,9 +92,7 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     ev.assert_no_write()
 
     # create: one POST, and the object is there as declared
-    ev = evidence()
-    result = module_run(module, **create)
-    ev.stop()
+    result, ev = observe(evidence, module_run, module, **create)
     assert result["changed"] is True, result
     assert [r["method"] for r in ev.writes] == ["POST"], ev.requests
     assert ev.new_changes >= 1
@@ -95,19 +100,14 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     assert created["id"]
 
     # converged: one GET, nothing written
-    ev = evidence()
-    result = module_run(module, **create)
-    ev.stop()
+    result, ev = observe(evidence, module_run, module, **create)
     assert result["changed"] is False, result
     assert ev.methods() == ["GET"], ev.requests
     ev.assert_no_write()
 
     # check mode predicts the update and writes nothing; the diff holds the new value
     changed_args = dict(create, **update)
-    ev = evidence()
-    run = playbook(play(module, changed_args, connection), check=True, diff=True)
-    ev.stop()
-    task = run.task("under test")
+    task, ev = observe(evidence, check_run, playbook, play(module, changed_args, connection))
     assert task["changed"] is True, task
     for key, value in update.items():
         assert task["diff"]["after"][key] == value, task["diff"]
@@ -115,9 +115,7 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     ev.assert_no_write()
 
     # update one field: one PATCH carrying only that field
-    ev = evidence()
-    result = module_run(module, **changed_args)
-    ev.stop()
+    result, ev = observe(evidence, module_run, module, **changed_args)
     assert result["changed"] is True, result
     assert [r["method"] for r in ev.writes] == ["PATCH"], ev.requests
     assert ev.writes[0]["body"] == update, ev.writes[0]
@@ -128,9 +126,7 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     # a misspelled related name: clear message naming option and value, nothing written
     if typo:
         option, bad = typo[0], fill(typo[1], names)
-        ev = evidence()
-        result = module_run(module, **dict(changed_args, **{option: bad}))
-        ev.stop()
+        result, ev = observe(evidence, module_run, module, **dict(changed_args, **{option: bad}))
         assert result.get("failed") is True, result
         assert option in result["msg"] and bad in result["msg"], result["msg"]
         assert ev.new_changes == 0
@@ -138,10 +134,7 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
         assert len(ev.writes) <= 1 and all(r["status"] == 400 for r in ev.writes), ev.requests
 
     # check-mode delete: predicted, shows the object's fields, writes nothing
-    ev = evidence()
-    run = playbook(play(module, dict(ident, state="absent"), connection), check=True, diff=True)
-    ev.stop()
-    task = run.task("under test")
+    task, ev = observe(evidence, check_run, playbook, play(module, dict(ident, state="absent"), connection))
     assert task["changed"] is True, task
     assert task["diff"]["after"] == {}
     for key in update:
@@ -149,9 +142,7 @@ def test_module_contract(module, create, update, typo, base, unique, module_run,
     ev.assert_no_write()
 
     # delete, then absent again
-    ev = evidence()
-    result = module_run(module, state="absent", **ident)
-    ev.stop()
+    result, ev = observe(evidence, module_run, module, state="absent", **ident)
     assert result["changed"] is True, result
     assert [r["method"] for r in ev.writes] == ["DELETE"], ev.requests
     result = module_run(module, state="absent", **ident)
