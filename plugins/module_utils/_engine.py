@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 import json
+import time
 
 from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, ApiError
 
@@ -57,7 +58,8 @@ def _canonical(value):
 
 
 class Ensure(object):
-    def __init__(self, resource, params, adapter, check_mode=False):
+    def __init__(self, resource, params, adapter, check_mode=False, sleep=time.sleep,
+                 clock=time.monotonic):
         self.resource = resource
         self.params = params
         self.adapter = adapter
@@ -66,11 +68,14 @@ class Ensure(object):
         self._resolved = {}
         self.state = params.get("state") or "present"
         self.clear = list(params.get("clear") or [])
+        self.obj = None  # the object as the server has it (or would have it, in check mode)
+        self._sleep = sleep
+        self._clock = clock
 
     # -- input -----------------------------------------------------------------------------
     def validate(self):
         missing = [n for n in self.resource.required_identity if self.params.get(n) is None]
-        if missing:
+        if missing and not self.params.get("id"):
             raise ModuleError("missing required option(s) to identify the %s: %s"
                               % (self.resource.name, ", ".join(missing)))
         clearable = sorted(n for n, f in self.resource.fields.items()
@@ -83,6 +88,31 @@ class Ensure(object):
         if both:
             raise ModuleError("option(s) %s are both set and listed in clear; choose one"
                               % ", ".join(sorted(both)))
+        for name, field in self.resource.fields.items():
+            value = self.params.get(name)
+            if value is None:
+                continue
+            try:
+                if field.check is not None:
+                    field.check(value)
+                if field.canonical is not None:
+                    field.canonical(value)
+            except ValueError as exc:
+                raise ModuleError("%s: %s" % (name, exc))
+        if not self.params.get("id"):
+            self.identity_options()
+
+    def identity_options(self):
+        """The option set that finds the object: the first of the resource's identities
+        whose options are all given (the main one may leave its optional parts unset)."""
+        identities = self.resource.identities
+        if len(identities) == 1:
+            return identities[0]
+        for names in identities:
+            if all(self.params.get(n) is not None for n in names):
+                return names
+        raise ModuleError("to find the %s, give %s" % (
+            self.resource.name, ", or ".join(" + ".join(names) for names in identities)))
 
     def desired(self):
         fields = self.resource.fields
@@ -183,6 +213,14 @@ class Ensure(object):
     def change(self, field, current, value):
         """None when ``current`` already satisfies ``value``; else (wire value, predicted)."""
         have = self.adapter.read(field, current)
+        if field.kind == "value" and (field.canonical is not None or field.compare is not None):
+            canonical = field.canonical or (lambda v: v)
+            same = field.compare or same_value
+            if have is not None and value is not None and same(canonical(have), canonical(value)):
+                return None
+            return None if (have is None and value is None) else (value, value)
+        if field.kind == "keyedset":
+            return self._keyed_change(field, have or [], value)
         if field.kind == "value":
             if field.merge and isinstance(value, dict):
                 have = have or {}
@@ -209,6 +247,23 @@ class Ensure(object):
                 return None
             return self.ref_write(field, query)
         return self._refset_change(field, have or [], value)
+
+    def _keyed_change(self, field, have, value):
+        by_key = dict((str(entry.get(field.key)), entry) for entry in have)
+        target = [] if (self.params.get("purge_" + field.name) or value == []) else list(have)
+        changed = False
+        for entry in value:
+            current = by_key.get(str(entry.get(field.key)))
+            merged = dict(current or {})
+            merged.update(entry)
+            if current is None or any(not same_value(current.get(k), v) for k, v in entry.items()):
+                changed = True
+            target = [e for e in target if str(e.get(field.key)) != str(entry.get(field.key))]
+            target.append(merged)
+        if not changed and len(target) == len(have):
+            return None
+        target.sort(key=lambda e: str(e.get(field.key)))
+        return target, target
 
     def _refset_change(self, field, have, value):
         purge = self.params.get("purge_" + field.name) or value == []
@@ -242,12 +297,16 @@ class Ensure(object):
             return None
         if field.secret:
             return MASK
+        if field.canonical is not None:
+            value = field.canonical(value)
         if field.kind == "ref":
             return self.adapter.display(field, value)
         if field.kind == "refset":
             return sorted(self.adapter.display(field, v) for v in value)
         if field.kind == "valueset":
             return sorted(str(v) for v in value)
+        if field.kind == "keyedset":
+            return sorted(value, key=lambda e: str(e.get(field.key)))
         if field.merge and isinstance(value, dict) and keys is not None:
             return dict((k, value.get(k)) for k in keys)
         return value
@@ -272,11 +331,24 @@ class Ensure(object):
         if self.state == "absent":
             return self.absent(current, want_diff)
         if current is None:
-            return self.create(desired, want_diff)
-        return self.update(current, desired, want_diff)
+            result = self.create(desired, want_diff)
+        else:
+            result = self.update(current, desired, want_diff)
+        lifecycle = self.resource.lifecycle
+        if lifecycle is not None and self.state in lifecycle.goals:
+            result = self.reach(lifecycle, lifecycle.goals[self.state], result, want_diff)
+        return result
 
     def find(self, desired):
-        identity = dict((n, desired[n]) for n in self.resource.identity if desired.get(n) is not None)
+        if self.params.get("id") and self.resource.by_id:
+            found = self.adapter.get(self.resource, self.params["id"])
+            if found is None and self.state != "absent":
+                raise ModuleError("id: no %s has id %s (an id cannot be chosen for a new one; "
+                                  "give the identifying options instead)"
+                                  % (self.resource.name, self.params["id"]))
+            return found
+        names = self.identity_options()
+        identity = dict((n, desired[n]) for n in names if desired.get(n) is not None)
         queries = {}
         for name, value in identity.items():
             field = self.resource.fields[name]
@@ -291,7 +363,7 @@ class Ensure(object):
                 "%d %s objects match %s: %s; give more identifying options (%s) to tell them apart"
                 % (len(found), self.resource.name, self.adapter.describe_query(identity),
                    ", ".join(self.adapter.describe(o) for o in found[:3]),
-                   ", ".join(self.resource.identity)))
+                   ", ".join(names)))
         return found[0] if found else None
 
     def needs_deep_read(self, desired):
@@ -318,6 +390,8 @@ class Ensure(object):
         if current is not None:
             if not self.check_mode:
                 self.adapter.delete(self.resource, current)
+                if self.resource.waits and self.params.get("wait"):
+                    self.wait_until(current, lambda obj: obj is None, "deleted")
             if want_diff:
                 result["diff"] = {"before": self.snapshot(current, self.resource.fields), "after": {}}
         elif want_diff:
@@ -330,6 +404,8 @@ class Ensure(object):
             if name not in desired and field.create_default is not None:
                 desired[name] = field.create_default
         missing = [n for n, f in fields.items() if f.required_on_create and n not in desired]
+        missing += [" or ".join(group) for group in self.resource.one_of_on_create
+                    if not any(n in desired for n in group)]
         if missing:
             raise ModuleError("%s does not exist yet; to create it, set: %s"
                               % (self.resource.name, ", ".join(sorted(missing))))
@@ -340,8 +416,9 @@ class Ensure(object):
                 continue
             wire, shown = self.change(field, None, value) or (value, value)
             payload[field.wire_name] = wire
-            predicted[field.wire_name] = shown
+            predicted[field.read_key or field.wire_name] = shown
         obj = predicted if self.check_mode else self.write(self.adapter.create, self.resource, payload)
+        self.obj = obj
         result = {"changed": True, self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
             result["diff"] = {"before": {}, "after": self.snapshot(obj, fields)}
@@ -356,11 +433,13 @@ class Ensure(object):
             field = fields[name]
             if field.merge and isinstance(value, dict):
                 merge_keys[name] = sorted(value)
-            if field.secret:
+            if field.secret or field.create_only:
                 continue  # write-only: never a change by itself (see update_secrets)
             delta = self.change(field, current, value)
             if delta is not None:
-                payload[field.wire_name], predicted[field.wire_name] = delta
+                payload[field.wire_name], predicted[field.read_key or field.wire_name] = delta
+                if field.replace:
+                    return self.replace(current, desired, want_diff, merge_keys)
         if payload and self.params.get("update_secrets") == "always":
             for name, field in fields.items():
                 if field.secret and name in desired:
@@ -368,12 +447,89 @@ class Ensure(object):
         obj = current
         if payload:
             obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, current, payload)
+        self.obj = obj
         result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
             managed = [n for n in fields if n in desired]
             result["diff"] = {"before": self.snapshot(current, managed, merge_keys, keep_empty=True),
                               "after": self.snapshot(obj, managed, merge_keys, keep_empty=True)}
         return self.finish(result)
+
+    def replace(self, current, desired, want_diff, merge_keys):
+        """A field the API cannot change: delete the object and create it anew."""
+        if not self.check_mode:
+            self.adapter.delete(self.resource, current)
+        result = self.create(desired, False)
+        if want_diff:
+            managed = [n for n in self.resource.fields if n in desired]
+            result["diff"] = {"before": self.snapshot(current, managed, merge_keys, keep_empty=True),
+                              "after": self.snapshot(self.obj, managed, merge_keys, keep_empty=True)}
+        return result
+
+    # -- lifecycle states and waiting ------------------------------------------------------
+    def reach(self, lifecycle, goal, result, want_diff):
+        """Drive the object to ``goal`` with its platform action, waiting when asked."""
+        obj = self.obj
+        if obj.get(lifecycle.key) is None and self.check_mode:
+            obj = dict(obj)  # a predicted new object starts where new objects start
+            obj[lifecycle.key] = lifecycle.initial
+        status_before = obj.get(lifecycle.key)
+        existed = bool(result.get("diff", {}).get("before"))
+        wait = self.params.get("wait") and not self.check_mode
+        acted = False
+        for _attempt in range(2):
+            status = obj.get(lifecycle.key)
+            if status in goal.done or status in goal.pending:
+                break
+            if status in goal.sources and not acted:
+                acted = True
+                if self.check_mode:
+                    obj = dict(obj)
+                    obj[lifecycle.key] = sorted(goal.pending or goal.done)[0]
+                    break
+                obj = self.adapter.act(self.resource, obj, goal.action)
+                continue
+            if status in lifecycle.transient and wait:
+                # settle first (a store still running), then decide once more
+                obj = self.wait_until(obj, lambda o, was=status: o is not None and o.get(lifecycle.key) != was,
+                                      "it to be no longer %s" % status, lifecycle)
+                continue
+            if status in lifecycle.transient:
+                raise ModuleError("state=%s: the %s is %s; set wait=true to let it finish first"
+                                  % (self.state, self.resource.name, status))
+            raise ModuleError("state=%s: the %s is %s, from which it cannot become %s"
+                              % (self.state, self.resource.name, status, self.state))
+        if wait and obj.get(lifecycle.key) not in goal.done:
+            obj = self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) in goal.done,
+                                  "/".join(sorted(goal.done)), lifecycle)
+        self.obj = obj
+        result["changed"] = result["changed"] or acted
+        result[self.resource.name] = self.adapter.result_view(self.resource, obj)
+        if want_diff:
+            diff = result.setdefault("diff", {"before": {}, "after": {}})
+            if existed:
+                diff["before"][lifecycle.key] = status_before
+            diff["after"][lifecycle.key] = obj.get(lifecycle.key)
+        return result
+
+    def wait_until(self, obj, reached, wanted, lifecycle=None):
+        """Poll the object until ``reached(obj)``; a failed status or the timeout is an error."""
+        timeout = self.params.get("wait_timeout") or 0
+        deadline = self._clock() + timeout
+        while True:
+            obj = self.adapter.get(self.resource, self.adapter.object_id(obj)) if obj is not None else None
+            if reached(obj):
+                return obj
+            status = obj.get(lifecycle.key) if (obj is not None and lifecycle) else None
+            if lifecycle is not None and status in lifecycle.failed:
+                raise ModuleError("the %s became %s while waiting for %s"
+                                  % (self.resource.name, status, wanted))
+            if obj is None:
+                raise ModuleError("the %s disappeared while waiting for %s" % (self.resource.name, wanted))
+            if self._clock() >= deadline:
+                raise ModuleError("wait_timeout: the %s is still %s after %s s; waited for %s"
+                                  % (self.resource.name, status or "not done", timeout, wanted))
+            self._sleep(self.params.get("wait_sleep") or 2)
 
     def write(self, method, *args):
         try:

@@ -16,19 +16,20 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     ApiError,
     scrub,
 )
-from ansible_collections.statecraft.infra.plugins.module_utils import _nautobot
+from ansible_collections.statecraft.infra.plugins.module_utils import _air, _nautobot
 
 PLATFORMS = {
     "nautobot": (_nautobot.connection_argspec, _nautobot.NautobotAdapter),
+    "air": (_air.connection_argspec, _air.AirAdapter),
 }
 
 
-def run_module(resource):
-    """Run one resource module: validate, ensure, exit. Everything else lives below."""
-    connection_spec, adapter_class = PLATFORMS[resource.platform]
+def _run(platform, options, work, **module_kwargs):
+    """Build the module, connect, run ``work(module, adapter) -> result``, exit."""
+    connection_spec, adapter_class = PLATFORMS[platform]
     argument_spec = connection_spec()
-    argument_spec.update(resource.argument_spec())
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    argument_spec.update(options)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exception_only(
             type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)[-1])
@@ -36,8 +37,7 @@ def run_module(resource):
     adapter = None
     try:
         adapter = adapter_class.from_params(module.params)
-        result = ensure(resource, module.params, adapter, check_mode=module.check_mode,
-                        want_diff=module._diff)
+        result = work(module, adapter)
     except (ModuleError, ApiError) as exc:
         if adapter is not None:
             secrets += adapter.client.secrets()
@@ -45,3 +45,21 @@ def run_module(resource):
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)
+
+
+def run_module(resource):
+    """Run one resource module: validate, ensure, exit. Everything else lives below."""
+    def work(module, adapter):
+        return ensure(resource, module.params, adapter, check_mode=module.check_mode,
+                      want_diff=module._diff)
+    _run(resource.platform, resource.argument_spec(), work,
+         mutually_exclusive=resource.mutually_exclusive)
+
+
+def run_info(platform, options, collect):
+    """Run one info module: ``collect(adapter, params)`` returns what it found."""
+    def work(module, adapter):
+        result = collect(adapter, module.params)
+        result["changed"] = False
+        return result
+    _run(platform, options, work)

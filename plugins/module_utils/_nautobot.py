@@ -12,25 +12,24 @@ spent on them.
 
 from __future__ import absolute_import, division, print_function
 
-import re
-
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    UUID_RE,
+    RestAdapter,
+    drf_error,
+    env_fallback_for,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
 
 DEFAULT_API_VERSION = "3.0"
 PAGE_SIZE = 100
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 STUB_KEYS = frozenset(("id", "object_type", "url"))
 # a filter value that names no existing object is a 400, not an empty list
 NO_SUCH_CHOICE = ("Select a valid choice", "is not one of the available choices")
 
 
 def connection_argspec():
-    from ansible.module_utils.basic import env_fallback
-
-    def env(*names):
-        return (env_fallback, list(names))
-
+    env = env_fallback_for
     return {
         "url": {"type": "str", "required": True, "fallback": env("NAUTOBOT_URL")},
         "token": {"type": "str", "required": True, "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
@@ -42,44 +41,8 @@ def connection_argspec():
     }
 
 
-def drf_error(response):
-    """Django REST framework error bodies as one readable line, plus per-field details."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        if "<html" in text.lower():
-            text = response.reason or "HTML error page"
-        return text[:300] or response.reason or "no message", {}
-    return _flatten_errors(body)
-
-
-def _flatten_errors(body):
-    if isinstance(body, list):
-        parts = [_flatten_errors(b) for b in body if b]
-        fields = {}
-        for _msg, f in parts:
-            fields.update(f)
-        return "; ".join(m for m, _f in parts) or "error", fields
-    if not isinstance(body, dict):
-        return str(body), {}
-    if "detail" in body and len(body) == 1:
-        return str(body["detail"]), {}
-    fields = {}
-    for key, value in body.items():
-        text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        if key in ("non_field_errors", "__all__", "detail"):
-            fields.setdefault("(object)", text)
-        else:
-            fields[key] = text
-    return "; ".join("%s: %s" % kv for kv in sorted(fields.items())), fields
-
-
-class NautobotAdapter(object):
+class NautobotAdapter(RestAdapter):
     platform_name = "Nautobot"
-
-    def __init__(self, client):
-        self.client = client
 
     @classmethod
     def from_params(cls, params):
@@ -134,14 +97,12 @@ class NautobotAdapter(object):
 
     def resolve(self, field, query):
         if set(query) == {"id"}:
-            try:
-                return [self.client.request("GET", "%s/%s/" % (field.path, query["id"]),
-                                            params={"depth": 1})]
-            except ApiError as exc:
-                if exc.status == 404:
-                    return []
-                raise
+            found = self.get_or_none("%s/%s/" % (field.path, query["id"]), params={"depth": 1})
+            return [found] if found else []
         return self._list(field.path, self._filters(query))
+
+    def get(self, resource, object_id):
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -161,18 +122,6 @@ class NautobotAdapter(object):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))
 
     # -- related objects -------------------------------------------------------------------
-    def ref_query(self, field, value, params):
-        if isinstance(value, dict):
-            return dict(value)
-        value = str(value)
-        if UUID_RE.match(value):
-            return {"id": value}
-        return {field.key: value}
-
-    def nested_query(self, value):
-        value = str(value)
-        return {"id": value} if UUID_RE.match(value) else {"name": value}
-
     def server_resolves(self, field, query):
         # Nautobot resolves {"name": ...} (and a scope such as a rack's location) on write;
         # a user's own attribute dict may hold names of related objects that Nautobot would
@@ -186,18 +135,9 @@ class NautobotAdapter(object):
             return query["id"]
         return dict(query)
 
-    def placeholder(self, field, query):
-        shown = dict(query)
-        shown.setdefault("id", None)
-        return shown
-
     @staticmethod
     def is_stub(obj):
         return isinstance(obj, dict) and set(obj) <= STUB_KEYS
-
-    @staticmethod
-    def is_related(value):
-        return isinstance(value, dict) and "id" in value
 
     @staticmethod
     def path_of(obj):
@@ -208,39 +148,8 @@ class NautobotAdapter(object):
         return object_type.replace(".", "/") + "s" if object_type else None
 
     @staticmethod
-    def object_id(obj):
-        return obj.get("id") if isinstance(obj, dict) else obj
-
-    @staticmethod
     def plain(value):
         """Choice fields arrive as {"value": ..., "label": ...}: compare their value."""
         if isinstance(value, dict) and "value" in value and "label" in value:
             return value["value"]
         return value
-
-    def read(self, field, obj):
-        if obj is None:
-            return None
-        value = obj.get(field.wire_name)
-        return self.plain(value) if field.kind == "value" else value
-
-    def display(self, field, obj):
-        if not isinstance(obj, dict):
-            return obj
-        for key in (field.key, "name", "display"):
-            if obj.get(key) is not None:
-                return obj[key]
-        return obj.get("id")
-
-    def describe(self, obj):
-        return "%s (id %s)" % (obj.get("display") or obj.get("name"), obj.get("id"))
-
-    @staticmethod
-    def describe_query(query):
-        return ", ".join("%s=%s" % (k, v) for k, v in sorted(query.items()))
-
-    def merge_payload(self, field, merged, differ):
-        return merged
-
-    def result_view(self, resource, obj):
-        return obj

@@ -18,13 +18,23 @@ class Field(object):
     and written. ``secret=True``: masked in output, written per ``update_secrets``.
     ``empty`` is what ``clear`` sets it to (None, or "" for platforms that store blanks).
     ``create_default`` is used only when the object is created and the option is unset.
+    ``canonical(value)`` brings the desired and the current value to one form before they
+    are compared and shown (timestamps to UTC, a public key to its fingerprint);
+    ``read_key`` is where the current value sits when the server shows it under another
+    name than the one it is written as. ``replace=True``: the API cannot change it, so a
+    change is a delete and a create. ``create_only=True``: sent when creating, never
+    compared (the topology a simulation was built from). ``check(value)`` raises
+    ValueError for a desired value the platform would refuse (reported before any request);
+    ``compare(current, desired) -> bool`` replaces plain equality where "the same" needs
+    the platform's meaning (a topology whose unset node attributes took defaults).
     """
 
     kind = "value"
 
     def __init__(self, type="str", required=False, choices=None, elements=None, merge=False,
                  secret=False, empty=None, clearable=True, create_default=None,
-                 required_on_create=False, wire=None, aliases=None):
+                 required_on_create=False, wire=None, aliases=None, canonical=None, read_key=None,
+                 replace=False, create_only=False, check=None, compare=None):
         self.type = type
         self.required = required
         self.choices = choices
@@ -37,6 +47,12 @@ class Field(object):
         self.required_on_create = required_on_create
         self.wire = wire
         self.aliases = aliases
+        self.canonical = canonical
+        self.read_key = read_key
+        self.replace = replace
+        self.create_only = create_only
+        self.check = check
+        self.compare = compare
         self.name = None  # set by Resource
 
     def argspec(self):
@@ -111,24 +127,87 @@ class ValueSet(Field):
         return spec
 
 
+class KeyedSet(Field):
+    """A list of dicts told apart by ``key`` (organization members by username). Each
+    given entry is compared on the keys it gives; ``purge_<name>`` makes the list exact
+    (entries not listed are removed), else entries only get added or changed."""
+
+    kind = "keyedset"
+
+    def __init__(self, key, **kwargs):
+        kwargs.setdefault("type", "list")
+        kwargs.setdefault("elements", "dict")
+        kwargs.setdefault("empty", [])
+        super(KeyedSet, self).__init__(**kwargs)
+        self.key = key
+
+    def argspec(self):
+        spec = super(KeyedSet, self).argspec()
+        spec["purge_" + self.name] = {"type": "bool", "default": False}
+        return spec
+
+
+class Goal(object):
+    """A named state reached through one platform action (a simulation is ``loaded`` by
+    the ``load`` action). ``done``: statuses that already are the goal; ``pending``:
+    statuses on their way to it (no action needed, only waiting); ``sources``: statuses
+    the action may start from. Any other status is either transient (wait for it to
+    settle, then decide) or a clear failure."""
+
+    def __init__(self, action, done, pending=(), sources=()):
+        self.action = action
+        self.done = frozenset(done)
+        self.pending = frozenset(pending)
+        self.sources = frozenset(sources)
+
+
+class Lifecycle(object):
+    """The named states of an object beyond present/absent, read from ``key`` (a status
+    field of the object; ``initial`` is the status of a new one). ``transient`` statuses settle by themselves; ``failed`` ones end
+    any wait with an error."""
+
+    def __init__(self, key, goals, initial, transient=(), failed=()):
+        self.key = key
+        self.initial = initial
+        self.goals = goals
+        self.transient = frozenset(transient)
+        self.failed = frozenset(failed)
+
+
 class Resource(object):
     """A kind of object a module manages.
 
     ``name`` is the result key (``device``); ``path`` the collection's API path;
     ``identity`` the fields that find the object (its natural key; the first ones are
     required, the rest narrow the match when given); ``fields`` maps option names to
-    ``Field``s. ``platform`` names the adapter that serves it.
+    ``Field``s; ``identities`` lists other complete option sets that may find it instead
+    (a service by simulation + name, or by simulation + node + interface + port).
+    ``platform`` names the adapter that serves it. ``by_id=True`` adds an
+    ``id`` option that finds the object by id instead (then the identifying fields may be
+    changed). ``lifecycle`` adds its goals to ``state`` and the ``wait`` options; ``waits``
+    adds the wait options alone (a delete that completes asynchronously).
     """
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,
-                 display=None):
+                 display=None, by_id=False, lifecycle=None, waits=False, identities=None,
+                 extra_options=None, one_of_on_create=(), mutually_exclusive=()):
         self.name = name
         self.path = path
         self.identity = tuple(identity)
+        # other complete sets of options that find the object when ``identity`` is not given
+        self.identities = [self.identity] + [tuple(i) for i in identities or []]
         self.required_identity = tuple(required_identity or identity[:1])
         self.fields = fields
         self.platform = platform
         self.display = display or self.identity[0]
+        self.by_id = by_id
+        self.lifecycle = lifecycle
+        self.waits = waits or lifecycle is not None
+        # options an action plugin consumes before the module runs (a file read on the controller)
+        self.extra_options = extra_options or {}
+        # groups of options of which a create needs at least one, and groups that exclude each other
+        self.one_of_on_create = [tuple(g) for g in one_of_on_create]
+        self.mutually_exclusive = [list(g) for g in mutually_exclusive]
         for option, field in fields.items():
             field.name = option
 
@@ -138,5 +217,13 @@ class Resource(object):
             spec.update(field.argspec())
         # which names may be cleared is checked by the engine, so one doc fragment serves all
         spec["clear"] = {"type": "list", "elements": "str", "default": []}
-        spec["state"] = {"type": "str", "default": "present", "choices": ["present", "absent"]}
+        spec.update(self.extra_options)
+        states = ["present", "absent"] + sorted(self.lifecycle.goals if self.lifecycle else [])
+        spec["state"] = {"type": "str", "default": "present", "choices": states}
+        if self.by_id:
+            spec["id"] = {"type": "str"}
+        if self.waits:
+            spec["wait"] = {"type": "bool", "default": True}
+            spec["wait_timeout"] = {"type": "int", "default": 600}
+            spec["wait_sleep"] = {"type": "float", "default": 2}
         return spec

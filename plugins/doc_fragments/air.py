@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every NVIDIA Air module (group/statecraft.infra.air)
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - Base URL of the Air API, as the vendor SDK takes it.
+      - A trailing V(/) is added, then V(api/) unless the URL already ends with it, so
+        V(https://air.nvidia.com) and V(https://air.nvidia.com/api/) both work.
+        Do not include the version (V(.../api/v1) would become V(.../api/v1/api/)).
+      - If not set, the environment variable E(AIR_API_URL) is used, and then
+        V(https://air.nvidia.com/api/).
+    type: str
+  api_version:
+    description:
+      - API version. Only V(v1) (also given as V(1)) is supported; the modules use the v2
+        endpoints the vendor's v1 SDK uses itself where v1 has none.
+      - If not set, the environment variable E(AIR_API_VERSION) is used, and then V(v1).
+    type: str
+  username:
+    description:
+      - The account's e-mail address, or a service account name.
+      - Give O(username) and O(password), or O(bearer_token); exactly one of the two ways.
+      - If not set, the environment variable E(AIR_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - An API token of the account (created in Air under Settings), or the password of a
+        service account.
+      - It is traded for a bearer token once per task, at the first request; when Air
+        refuses the bearer token as expired (HTTP 403) the login is done once more.
+      - If not set, the environment variable E(AIR_PASSWORD) is used, then E(AIR_TOKEN).
+    type: str
+  bearer_token:
+    description:
+      - A bearer token issued beforehand, used as is (no login).
+      - If not set, the environment variable E(AIR_BEARER_TOKEN) is used.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for Air to answer one request.
+      - If not set, the environment variable E(AIR_TIMEOUT) is used, and then V(61) (the
+        vendor SDK's read timeout).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(AIR_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(AIR_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - Control actions (POST) are retried only when the connection was never established.
+      - If not set, the environment variable E(AIR_RETRIES) is used, and then V(3).
+    type: int
+requirements:
+  - requests (on the host that runs the module)
+notes:
+  - "Set the connection once per play with C(module_defaults) and the group
+    C(group/statecraft.infra.air)."
+  - Credentials are sent only to the configured host and, on a redirect, to Air's own
+    host names (V(air.nvidia.com), V(staging.air.nvidia.com), V(air.cumulusnetworks.com),
+    V(staging.air.cumulusnetworks.com)) over HTTPS; never to any other host.
+"""
+
+    WAIT = r"""
+options:
+  wait:
+    description:
+      - Wait until the object reaches the state asked for (or is gone, for V(absent)).
+      - Check mode never waits.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait before failing with the state the object is still in.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 2
+"""

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every platform adapter shares: the engine's adapter interface with the defaults
+that fit a JSON REST API whose objects carry an ``id``, and Django REST framework errors
+(Nautobot and Air are both DRF servers).
+
+A platform subclasses ``RestAdapter`` and overrides only what its API does differently.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import re
+
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def env_fallback_for(*names):
+    """``fallback`` for an argument spec: the first of ``names`` set in the environment."""
+    from ansible.module_utils.basic import env_fallback
+
+    return (env_fallback, list(names))
+
+
+def drf_error(response):
+    """Django REST framework error bodies as one readable line, plus per-field details."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        if "<html" in text.lower():
+            text = response.reason or "HTML error page"
+        return text[:300] or response.reason or "no message", {}
+    return _flatten_errors(body)
+
+
+def _flatten_errors(body):
+    if isinstance(body, list):
+        parts = [_flatten_errors(b) for b in body if b]
+        fields = {}
+        for _msg, f in parts:
+            fields.update(f)
+        return "; ".join(m for m, _f in parts) or "error", fields
+    if not isinstance(body, dict):
+        return str(body), {}
+    if "detail" in body and len(body) == 1:
+        return str(body["detail"]), {}
+    fields = {}
+    for key, value in body.items():
+        text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        if key in ("non_field_errors", "__all__", "detail"):
+            fields.setdefault("(object)", text)
+        else:
+            fields[key] = text
+    return "; ".join("%s: %s" % kv for kv in sorted(fields.items())), fields
+
+
+class RestAdapter(object):
+    """Defaults of the engine's adapter interface. ``client`` is the shared HttpClient."""
+
+    platform_name = "the server"
+
+    def __init__(self, client):
+        self.client = client
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_or_none(self, path, params=None):
+        """One object by its detail path; None when the server says 404."""
+        try:
+            return self.client.request("GET", path, params=params)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def get(self, resource, object_id):
+        return self.get_or_none("%s/%s/" % (resource.path, object_id))
+
+    def act(self, resource, obj, action):
+        raise NotImplementedError("%s has no action %s" % (resource.name, action))
+
+    def read(self, field, obj):
+        if obj is None:
+            return None
+        value = obj.get(field.read_key or field.wire_name)
+        return self.plain(value) if field.kind == "value" else value
+
+    @staticmethod
+    def plain(value):
+        return value
+
+    # -- related objects -------------------------------------------------------------------
+    def ref_query(self, field, value, params):
+        if isinstance(value, dict):
+            return dict(value)
+        value = str(value)
+        if UUID_RE.match(value):
+            return {"id": value}
+        return {field.key: value}
+
+    def nested_query(self, value):
+        value = str(value)
+        return {"id": value} if UUID_RE.match(value) else {"name": value}
+
+    def server_resolves(self, field, query):
+        return False
+
+    def ref_payload(self, field, query, obj):
+        if obj is not None:
+            return obj["id"]
+        return query.get("id")
+
+    def placeholder(self, field, query):
+        shown = dict(query)
+        shown.setdefault("id", None)
+        return shown
+
+    @staticmethod
+    def is_stub(obj):
+        return isinstance(obj, dict) and set(obj) <= {"id"}
+
+    @staticmethod
+    def is_related(value):
+        return isinstance(value, dict) and "id" in value
+
+    @staticmethod
+    def path_of(obj):
+        return None
+
+    @staticmethod
+    def object_id(obj):
+        return obj.get("id") if isinstance(obj, dict) else obj
+
+    # -- output ----------------------------------------------------------------------------
+    def display(self, field, obj):
+        if not isinstance(obj, dict):
+            return obj
+        for key in (field.key, "name", "display"):
+            if obj.get(key) is not None:
+                return obj[key]
+        return obj.get("id")
+
+    def describe(self, obj):
+        return "%s (id %s)" % (obj.get("display") or obj.get("name") or obj.get("title"), obj.get("id"))
+
+    @staticmethod
+    def describe_query(query):
+        return ", ".join("%s=%s" % (k, v) for k, v in sorted(query.items()))
+
+    def merge_payload(self, field, merged, differ):
+        return merged
+
+    def result_view(self, resource, obj):
+        return obj
