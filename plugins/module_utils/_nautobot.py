@@ -13,7 +13,6 @@ spent on them.
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
-    UUID_RE,
     RestAdapter,
     drf_error,
     env_fallback_for,

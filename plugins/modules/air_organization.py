@@ -40,6 +40,7 @@ options:
       - Make the members exactly O(members), removing the others. Without it members are
         only added or changed. Has no effect when O(members) is not set.
     type: bool
+    default: false
 extends_documentation_fragment:
   - statecraft.infra.air
   - statecraft.infra.resource

@@ -26,8 +26,8 @@ author:
 options:
   simulation:
     description:
-      - The simulation, by title or id. A title shared by several simulations fails: give
-        the id.
+      - The simulation, by title or id. A title shared by several simulations fails; give
+        the id then.
     type: raw
     required: true
   name:

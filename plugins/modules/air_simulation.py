@@ -16,8 +16,8 @@ description:
   - Creates a simulation from a topology (an existing one, or a DOT or JSON topology file),
     loads (starts) it, stores it, changes its sleep and expiry times, and destroys it.
   - Simulation titles are not unique in Air. The simulation is found by O(title) (and
-    O(organization) when given); when several match, the task fails and lists them: give
-    O(id) instead. With O(id), O(title) may be changed.
+    O(organization) when given); when several match, the task fails and lists them, so
+    give O(id) instead. With O(id), O(title) may be changed.
   - The state changes go through the simulation's control actions (C(load), C(store),
     C(destroy)), which Air completes asynchronously; O(wait) polls until done.
 author:
@@ -87,9 +87,9 @@ options:
   state:
     description:
       - V(present) makes sure the simulation exists (a new one is not started).
-      - V(loaded) makes sure it runs: a new or stored simulation is loaded; one already
+      - V(loaded) makes sure it runs. A new or stored simulation is loaded; one already
         loading is only waited for.
-      - V(stored) makes sure it is stored (asleep, its state saved): a loaded simulation is
+      - V(stored) makes sure it is stored (asleep, its state saved). A loaded simulation is
         stored. A simulation never loaded is left as it is (it holds no resources).
       - V(absent) destroys it.
       - A simulation that is storing or loading settles first when O(wait=true).

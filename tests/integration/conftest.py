@@ -21,6 +21,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 HARNESS = os.path.join(REPO, "tests", "harness", "nautobot_harness.py")
+sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3})')
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -198,7 +199,7 @@ def ansible_env():
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
     })
     for name in list(env):
-        if name.startswith("NAUTOBOT_"):
+        if name.startswith(("NAUTOBOT_", "AIR_")):
             del env[name]  # connection options come from the play unless a test sets them
     return env
 
