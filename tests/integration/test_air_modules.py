@@ -1,0 +1,528 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Air modules through ansible-playbook against the Air emulator (tests/emulators).
+
+Evidence comes from the emulator's request log: what reached the server, never a counter
+in the client. A login (POST v1/login/) is not a write of state, so "writes" leave it out.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import base64
+import json
+import os
+import uuid
+
+import pytest
+
+USERNAME = "ci@example.com"
+API_TOKEN = "air-api-token-" + uuid.uuid4().hex
+WAIT = "wait_sleep: 0.2"
+
+DOT = """graph "%(name)s" {
+  "leaf01" [ function="leaf" os="cumulus-vx-5.10.1" cpu="2" memory="2048" ]
+  "leaf02" [ function="leaf" os="cumulus-vx-5.10.1" ]
+  "server01" [ os="generic/ubuntu2204" ]
+  "leaf01":"swp1" -- "leaf02":"swp1"
+  "server01":"eth1" -- "leaf01":"swp2"
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def air():
+    from air_emulator import AirEmulator
+
+    # 30 emulated seconds pass per real second: a load (30 s) takes one
+    emulator = AirEmulator(speed=30.0).start()
+    emulator.add_account(USERNAME, api_token=API_TOKEN)
+    yield emulator
+    emulator.stop()
+
+
+def ssh_key(seed):
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + (seed * 32)[:32].encode()
+    return "ssh-ed25519 %s ci@runner" % base64.b64encode(blob).decode()
+
+
+class Air(object):
+    """Plays against the emulator, and what each run did to it."""
+
+    def __init__(self, emulator, playbook, tmp_path):
+        self.emulator = emulator
+        self.playbook = playbook
+        self.tmp_path = tmp_path
+
+    def connection(self):
+        return {"air_url": self.emulator.url, "air_username": USERNAME, "air_password": API_TOKEN}
+
+    def play(self, tasks, check=False, diff=False, verbosity=0, connection=True, env=None):
+        defaults = """
+  module_defaults:
+    group/statecraft.infra.air:
+      api_url: "{{ air_url }}"
+      username: "{{ air_username }}"
+      password: "{{ air_password }}"
+""" if connection else ""
+        # connection variables come from a vars file: -e would show them in -vvvv's command line
+        vars_file = self.tmp_path / "air-connection.json"
+        vars_file.write_text(json.dumps(self.connection()))
+        text = "- hosts: localhost\n  gather_facts: false\n  vars_files: [%s]\n%s  tasks:\n%s" % (
+            vars_file, defaults, _indent(tasks, 4))
+        mark = len(self.emulator.log)
+        run = self.playbook(text, check=check, diff=diff, verbosity=verbosity, env=env)
+        run.requests = self.emulator.log[mark:]
+        run.writes = [r for r in run.requests
+                      if r["method"] in ("POST", "PUT", "PATCH", "DELETE") and r["path"] != "/api/v1/login/"]
+        return run
+
+    def task(self, module, **options):
+        """One task named ``t`` (or ``_task``) running ``module`` with ``options``."""
+        return "- name: %s\n  statecraft.infra.%s:\n%s" % (
+            options.pop("_task", "t"), module, _indent(_yaml(options), 4))
+
+    def file(self, name, text):
+        files = self.tmp_path / "files"
+        files.mkdir(exist_ok=True)
+        (files / name).write_text(text)
+        return name
+
+
+def _indent(text, width):
+    return "".join(" " * width + line + "\n" if line.strip() else "\n" for line in text.splitlines())
+
+
+def _yaml(options):
+    return "".join("%s: %s\n" % (k, json.dumps(v)) for k, v in options.items())
+
+
+@pytest.fixture
+def lab(air, playbook, tmp_path):
+    air.faults.clear()
+    air.redirects.clear()
+    return Air(air, playbook, tmp_path)
+
+
+def ok(run, task="t"):
+    assert run.rc == 0, run.output
+    return run.task(task)
+
+
+def write_paths(run):
+    return [(r["method"], r["path"]) for r in run.writes]
+
+
+# -- ssh keys --------------------------------------------------------------------------------
+def test_ssh_key_contract(lab):
+    name = "key-" + uuid.uuid4().hex[:6]
+    first, second = ssh_key("a"), ssh_key("b")
+    create = lab.task("air_ssh_key", name=name, public_key=first)
+
+    run = lab.play(create, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert result["diff"]["after"]["name"] == name and len(result["diff"]["after"]["public_key"]) == 44
+
+    run = lab.play(create)
+    assert ok(run)["changed"] and write_paths(run) == [("POST", "/api/v1/sshkey/")]
+    assert run.writes[0]["body"]["name"] == name
+
+    run = lab.play(create)
+    assert not ok(run)["changed"] and run.writes == []
+
+    replace = lab.task("air_ssh_key", name=name, public_key=second)
+    run = lab.play(replace, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert result["diff"]["before"]["public_key"] != result["diff"]["after"]["public_key"]
+
+    run = lab.play(replace)
+    assert ok(run)["changed"]
+    assert [m for m, _p in write_paths(run)] == ["DELETE", "POST"]
+    assert not ok(lab.play(replace))["changed"]
+
+    absent = lab.task("air_ssh_key", name=name, state="absent")
+    run = lab.play(absent, check=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(absent)
+    assert ok(run)["changed"] and [m for m, _p in write_paths(run)] == ["DELETE"]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_bad_public_key_fails_before_any_request(lab):
+    run = lab.play(lab.task("air_ssh_key", name="bad", public_key="ssh-ed25519 not*base64"))
+    assert run.rc != 0 and "public_key:" in run.task("t")["msg"]
+    assert run.requests == []
+
+
+# -- topologies ------------------------------------------------------------------------------
+def test_topology_from_file_converges_and_a_changed_file_replaces_it(lab):
+    name = "topo-" + uuid.uuid4().hex[:6]
+    lab.file("fabric.dot", DOT % {"name": name})
+    task = lab.task("air_topology", name=name, file="fabric.dot")
+
+    run = lab.play(task, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(task)
+    assert ok(run)["changed"] and ("POST", "/api/v1/topology/") in write_paths(run)
+    run = lab.play(task)
+    assert not ok(run)["changed"] and run.writes == [], write_paths(run)
+
+    lab.file("fabric.dot", (DOT % {"name": name}).replace('memory="2048"', 'memory="4096"'))
+    run = lab.play(task, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert result["diff"]["before"]["content"]["nodes"]["leaf01"]["memory"] == 2048
+    assert result["diff"]["after"]["content"]["nodes"]["leaf01"]["memory"] == 4096
+    run = lab.play(task)
+    assert ok(run)["changed"] and [m for m, _p in write_paths(run)][:2] == ["DELETE", "POST"]
+    assert not ok(lab.play(task))["changed"]
+
+    absent = lab.task("air_topology", name=name, state="absent")
+    assert ok(lab.play(absent))["changed"]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_topology_inline_json(lab):
+    name = "json-" + uuid.uuid4().hex[:6]
+    content = {"nodes": {"a": {"os": "generic/ubuntu2204", "cpu": 1}, "b": {"os": "generic/ubuntu2204"}},
+               "links": [[{"node": "a", "interface": "eth1"}, {"node": "b", "interface": "eth1"}]]}
+    task = lab.task("air_topology", name=name, content=content)
+    assert ok(lab.play(task))["changed"]
+    run = lab.play(task)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_missing_topology_file_names_the_option(lab):
+    run = lab.play(lab.task("air_topology", name="x", file="no-such-file.dot"))
+    assert run.rc != 0 and run.task("t")["msg"].startswith("file: cannot read no-such-file.dot")
+    assert run.requests == []
+
+
+# -- simulations -----------------------------------------------------------------------------
+def test_simulation_life_cycle(lab):
+    title = "lab-" + uuid.uuid4().hex[:6]
+    lab.file("lab.dot", DOT % {"name": title})
+    present = lab.task("air_simulation", title=title, topology_file="lab.dot")
+
+    run = lab.play(present, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == [] and result["diff"]["after"]["title"] == title
+    run = lab.play(present)
+    result = ok(run)
+    assert result["changed"] and write_paths(run) == [("POST", "/api/v2/simulation/")]
+    assert result["simulation"]["state"] == "NEW"
+    assert {n["name"] for n in result["simulation"]["nodes"]} >= {"leaf01", "leaf02", "server01"}
+    sim_id = result["simulation"]["id"]
+    run = lab.play(present)
+    assert not ok(run)["changed"] and run.writes == []
+
+    loaded = lab.task("air_simulation", title=title, state="loaded", wait_sleep=0.2)
+    run = lab.play(loaded, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert (result["diff"]["before"]["state"], result["diff"]["after"]["state"]) == ("NEW", "LOADING")
+    run = lab.play(loaded, diff=True)
+    result = ok(run)
+    assert result["changed"] and result["simulation"]["state"] == "LOADED"
+    assert write_paths(run) == [("POST", "/api/v1/simulation/%s/control/" % sim_id)]
+    assert run.writes[0]["body"] == {"action": "load"}
+    run = lab.play(loaded, check=True)
+    assert not ok(run)["changed"] and run.writes == []
+    run = lab.play(loaded)
+    assert not ok(run)["changed"] and run.writes == []
+
+    # an extension is a change, the same time in another form is not
+    sleep_at = "2031-01-02T03:04:05Z"
+    extend = lab.task("air_simulation", title=title, sleep_at=sleep_at)
+    run = lab.play(extend, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert result["diff"]["after"]["sleep_at"] == sleep_at
+    run = lab.play(extend)
+    assert ok(run)["changed"]
+    assert write_paths(run) == [("PATCH", "/api/v1/simulation/%s/" % sim_id)]
+    assert run.writes[0]["body"] == {"sleep_at": sleep_at}
+    same_time = lab.task("air_simulation", title=title, sleep_at="2031-01-02 04:04:05+01:00")
+    run = lab.play(same_time)
+    assert not ok(run)["changed"] and run.writes == []
+
+    stored = lab.task("air_simulation", title=title, state="stored", wait_sleep=0.2)
+    run = lab.play(stored)
+    result = ok(run)
+    assert result["changed"] and result["simulation"]["state"] == "STORED"
+    assert [r["body"] for r in run.writes] == [{"action": "store"}]
+    run = lab.play(stored)
+    assert not ok(run)["changed"] and run.writes == []
+
+    by_id = lab.task("air_simulation", id=sim_id, title=title + "-renamed")
+    run = lab.play(by_id)
+    assert ok(run)["changed"] and [r["body"] for r in run.writes] == [{"title": title + "-renamed"}]
+
+    absent = lab.task("air_simulation", title=title + "-renamed", state="absent", wait_sleep=0.2)
+    run = lab.play(absent, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == [] and result["diff"]["after"] == {}
+    run = lab.play(absent)
+    assert ok(run)["changed"] and [r["body"] for r in run.writes] == [{"action": "destroy"}]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_simulation_from_existing_topology_and_json(lab):
+    name = "base-" + uuid.uuid4().hex[:6]
+    assert ok(lab.play(lab.task("air_topology", name=name, content=DOT % {"name": name})))["changed"]
+    task = lab.task("air_simulation", title=name + "-sim", topology=name)
+    run = lab.play(task)
+    assert ok(run)["changed"] and write_paths(run) == [("POST", "/api/v1/simulation/")]
+    assert not ok(lab.play(task))["changed"]
+
+    content = {"nodes": {"a": {"os": "generic/ubuntu2204"}}, "links": []}
+    task = lab.task("air_simulation", title=name + "-json", topology_content=content,
+                    documentation="from JSON")
+    run = lab.play(task)
+    result = ok(run)
+    assert result["changed"] and result["simulation"]["documentation"] == "from JSON"
+    assert write_paths(run)[0] == ("POST", "/api/v2/simulations/import/")
+    run = lab.play(task)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_wait_timeout_names_the_state(lab):
+    title = "slow-" + uuid.uuid4().hex[:6]
+    task = lab.task("air_simulation", title=title, topology_content=DOT % {"name": title},
+                    state="loaded", wait_timeout=1, wait_sleep=0.2)
+    lab.emulator.load_seconds = 3600
+    try:
+        run = lab.play(task)
+    finally:
+        lab.emulator.load_seconds = 30
+    assert run.rc != 0
+    assert "wait_timeout: the simulation is still LOADING after 1 s" in run.task("t")["msg"]
+    # without waiting, a loading simulation is already on its way: nothing more to do
+    run = lab.play(lab.task("air_simulation", title=title, state="loaded", wait=False))
+    assert not ok(run)["changed"] and run.writes == []
+
+
+def test_bad_input_fails_before_any_write(lab):
+    title = "bad-" + uuid.uuid4().hex[:6]
+    cases = [
+        (lab.task("air_simulation", title=title, topology="no-such-topology"), "topology: no "),
+        (lab.task("air_simulation", title=title, topology_content="graph x {}", expires_at="soon"),
+         "expires_at: 'soon' is not an ISO 8601 timestamp"),
+        (lab.task("air_simulation", title=title, topology_content="graph x {}", sleep_at="2020-01-01T00:00:00Z"),
+         "sleep_at: 2020-01-01T00:00:00Z is in the past"),
+        (lab.task("air_simulation", title=title), "set: topology or topology_file or topology_content"),
+        (lab.task("air_simulation", state="loaded"), "title"),
+    ]
+    for task, message in cases:
+        run = lab.play(task)
+        assert run.rc != 0, task
+        assert message in run.task("t")["msg"], (message, run.task("t")["msg"])
+        assert run.writes == [], task
+
+
+@pytest.mark.parametrize("options,message", [
+    ({}, "no Air credentials: give username + password"),
+    ({"username": USERNAME}, "password is missing"),
+    ({"username": USERNAME, "password": API_TOKEN, "bearer_token": "abc"}, "not both"),
+])
+def test_auth_ways_checked_before_any_request(lab, options, message):
+    options = dict(options, api_url=lab.emulator.url)
+    run = lab.play(lab.task("air_ssh_key", name="k", **options), connection=False)
+    assert run.rc != 0 and message in run.task("t")["msg"]
+    assert run.requests == []
+    assert API_TOKEN not in run.output
+
+
+def test_titles_are_not_unique(lab):
+    import requests
+
+    title = "twin-" + uuid.uuid4().hex[:6]
+    ok(lab.play(lab.task("air_simulation", title=title, topology_content=DOT % {"name": title})))
+    # a second simulation with the same title, made as another client would
+    session = requests.Session()
+    token = session.post(lab.emulator.url + "/api/v1/login/",
+                         json={"username": USERNAME, "password": API_TOKEN}).json()["token"]
+    created = session.post(lab.emulator.url + "/api/v2/simulation/", headers={"Authorization": "Bearer " + token},
+                           json={"title": title, "topology_data": DOT % {"name": title}})
+    assert created.status_code == 201, created.text
+    run = lab.play(lab.task("air_simulation", title=title, documentation="which one?"))
+    assert run.rc != 0 and "2 simulation objects match" in run.task("t")["msg"] and run.writes == []
+    run = lab.play(lab.task("air_simulation", id=created.json()["id"], documentation="this one"))
+    assert ok(run)["changed"] and [r["body"] for r in run.writes] == [{"documentation": "this one"}]
+
+
+# -- services --------------------------------------------------------------------------------
+def test_service_contract(lab):
+    title = "svc-" + uuid.uuid4().hex[:6]
+    sim = ok(lab.play(lab.task("air_simulation", title=title, topology_content=DOT % {"name": title})))
+    sim_id = sim["simulation"]["id"]
+    create = lab.task("air_service", simulation=title, name="ssh-server", node="server01",
+                      interface="eth1", dest_port=22, service_type="ssh")
+    run = lab.play(create, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(create)
+    service = ok(run)["service"]
+    assert write_paths(run) == [("POST", "/api/v1/service/")]
+    assert service["host"] and service["src_port"] and service["node"] == "server01"
+    assert run.writes[0]["body"]["simulation"] == sim_id and run.writes[0]["body"]["dest_port"] == 22
+    run = lab.play(create)
+    assert not ok(run)["changed"] and run.writes == []
+    # found by node + interface + port when no name is given
+    run = lab.play(lab.task("air_service", simulation=sim_id, node="server01", interface="eth1", dest_port=22))
+    assert not ok(run)["changed"] and run.writes == [] and run.task("t")["service"]["id"] == service["id"]
+
+    moved = lab.task("air_service", simulation=title, name="ssh-server", node="server01",
+                     interface="eth1", dest_port=2222, service_type="ssh")
+    run = lab.play(moved, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert (result["diff"]["before"]["dest_port"], result["diff"]["after"]["dest_port"]) == (22, 2222)
+    run = lab.play(moved)
+    assert ok(run)["changed"] and [m for m, _p in write_paths(run)] == ["DELETE", "POST"]
+
+    wrong = lab.task("air_service", simulation=title, name="web", node="server01", interface="eth9", dest_port=80)
+    run = lab.play(wrong)
+    assert run.rc != 0 and "interface: node server01 has no interface eth9" in run.task("t")["msg"]
+    assert run.writes == []
+
+    info = lab.play(lab.task("air_simulation_info", title=title))
+    found = ok(info)["simulations"]
+    assert len(found) == 1 and [s["name"] for s in found[0]["services"]] == ["ssh-server"]
+    assert info.writes == []
+
+    absent = lab.task("air_service", simulation=title, name="ssh-server", state="absent")
+    assert ok(lab.play(absent))["changed"]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+# -- organizations ---------------------------------------------------------------------------
+def test_organization_members(lab):
+    name = "org-" + uuid.uuid4().hex[:6]
+    lead, engineer = "lead-%s@example.com" % name, "eng-%s@example.com" % name
+    lab.emulator.add_account(lead)
+    lab.emulator.add_account(engineer)
+    create = lab.task("air_organization", name=name,
+                      members=[{"username": lead, "roles": ["Organization Admin"]}])
+    assert ok(lab.play(create))["changed"]
+    run = lab.play(create)
+    assert not ok(run)["changed"] and run.writes == []
+
+    add = lab.task("air_organization", name=name, members=[{"username": engineer}])
+    run = lab.play(add, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(add)
+    members = ok(run)["organization"]["members"]
+    assert sorted(m["username"] for m in members) == sorted([lead, engineer])
+    assert [r["method"] for r in run.writes] == ["POST"]
+    assert not ok(lab.play(add))["changed"]
+
+    exact = lab.task("air_organization", name=name, purge_members=True,
+                     members=[{"username": engineer, "roles": ["Organization Admin"]}])
+    run = lab.play(exact, diff=True)
+    result = ok(run)
+    assert [m["username"] for m in result["organization"]["members"]] == [engineer]
+    assert sorted(r["method"] for r in run.writes) == ["DELETE", "POST"]
+    run = lab.play(exact)
+    assert not ok(run)["changed"] and run.writes == []
+
+    absent = lab.task("air_organization", name=name, state="absent")
+    assert ok(lab.play(absent))["changed"]
+    assert not ok(lab.play(absent))["changed"]
+
+
+# -- transport -------------------------------------------------------------------------------
+def test_secrets_never_in_output(lab):
+    title = "secret-" + uuid.uuid4().hex[:6]
+    tasks = (lab.task("air_simulation", title=title, topology_content=DOT % {"name": title})
+             + lab.task("air_ssh_key", name="k-" + title, public_key=ssh_key("c")))
+    run = lab.play(tasks, verbosity=4, diff=True)
+    assert run.rc == 0, run.output
+    with lab.emulator.lock:
+        tokens = list(lab.emulator._sessions)  # every bearer token the emulator minted
+    assert tokens
+    everything = run.output + json.dumps(run.tasks)
+    for secret in [API_TOKEN] + tokens:
+        assert secret not in everything
+    failed = lab.play(lab.task("air_ssh_key", name="k", bearer_token="wrong-bearer-" + title, username=None,
+                               password=None), verbosity=3)
+    assert failed.rc != 0 and "403" in failed.task("t")["msg"]
+    assert "wrong-bearer-" + title not in failed.output + json.dumps(failed.tasks)
+
+
+def test_bearer_token_and_environment(lab):
+    token = lab.emulator.issue_token(USERNAME)
+    run = lab.play(lab.task("air_simulation_info", title="nothing-" + uuid.uuid4().hex), connection=False,
+                   env={"AIR_API_URL": lab.emulator.url, "AIR_BEARER_TOKEN": token})
+    assert ok(run)["simulations"] == []
+    assert not [r for r in run.requests if r["path"] == "/api/v1/login/"]
+    run = lab.play(lab.task("air_simulation_info", title="nothing"), connection=False,
+                   env={"AIR_API_URL": lab.emulator.url, "AIR_USERNAME": USERNAME, "AIR_TOKEN": API_TOKEN})
+    assert ok(run)["simulations"] == []
+    logins = [r for r in run.requests if r["path"] == "/api/v1/login/"]
+    assert len(logins) == 1
+
+
+def test_expired_token_logs_in_once_more(lab):
+    # Air refuses an expired bearer token with 403 (air.md 2.3): log in again once, resend once
+    lab.emulator.faults.add(path="^/api/v1/simulation/$", method="GET", status=403,
+                            body={"detail": "Given token not valid for any token type"})
+    run = lab.play(lab.task("air_simulation_info", title="nothing"))
+    assert ok(run)["simulations"] == []
+    assert [r["path"] for r in run.requests] == ["/api/v1/login/", "/api/v1/simulation/",
+                                                 "/api/v1/login/", "/api/v1/simulation/"]
+
+
+def test_retries_on_429_and_503(lab):
+    lab.emulator.faults.add(path="/api/v1/sshkey/", method="GET", status=429, retry_after=1)
+    lab.emulator.faults.add(path="/api/v1/sshkey/", method="GET", status=503)
+    run = lab.play(lab.task("air_ssh_key", name="nope-" + uuid.uuid4().hex[:6], state="absent"))
+    assert not ok(run)["changed"]
+    statuses = [r["status"] for r in run.requests if r["path"] == "/api/v1/sshkey/"]
+    assert statuses == [429, 503, 200]
+
+
+def test_redirect_to_another_host_gets_no_credentials(lab):
+    from air_emulator import AirEmulator
+
+    other = AirEmulator(host="127.0.0.2").start()
+    try:
+        lab.emulator.add_redirect("^/api/v1/sshkey/$", other.url, status=301, count=1)
+        run = lab.play(lab.task("air_ssh_key", name="x", state="absent"))
+        sent = [r for r in other.log if r["path"] == "/api/v1/sshkey/"]
+        assert sent and all(r["authorization"] is None for r in sent)
+        assert run.rc != 0 and "403" in run.task("t")["msg"]
+    finally:
+        other.stop()
+
+
+# -- the role --------------------------------------------------------------------------------
+def test_air_lab_role(lab):
+    title = "role-" + uuid.uuid4().hex[:6]
+    lab.file("role.dot", DOT % {"name": title})
+    tasks = """
+- name: lab
+  ansible.builtin.include_role:
+    name: statecraft.infra.air_lab
+  vars:
+    air_lab_title: %s
+    air_lab_topology_file: role.dot
+    air_lab_services:
+      - {name: ssh, node: server01, interface: eth1, dest_port: 22}
+- name: t
+  ansible.builtin.debug:
+    var: air_lab
+""" % title
+    first = lab.play(tasks, env={"ANSIBLE_ROLES_PATH": os.path.join(os.path.dirname(__file__), "..", "..", "roles")})
+    fact = ok(first)["air_lab"]
+    assert fact["state"] == "LOADED" and fact["services"]["ssh"]["src_port"]
+    again = lab.play(tasks)
+    assert ok(again)["air_lab"] == fact
+    assert again.writes == []
+    assert "changed=0" in again.stdout
