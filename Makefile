@@ -12,14 +12,15 @@ PYTEST_ARGS ?=
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
-.PHONY: help venv collection sanity units integration test nautobot-up nautobot-down \
-        nautobot-env example bench build changelog clean
+.PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
+        nautobot-env air-sandbox example bench build changelog clean
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
 	@echo "make example        run examples/nautobot_fabric.yml against a local Nautobot"
 	@echo "make nautobot-up    start PostgreSQL, Redis and Nautobot on loopback (cached)"
 	@echo "make nautobot-down  stop everything nautobot-up started"
+	@echo "make air-sandbox    serve the NVIDIA Air emulator on http://127.0.0.1:8280 (AIR_SANDBOX_PORT)"
 	@echo "make bench          time the 20-device playbook, first and converged run"
 	@echo "make build          ansible-galaxy collection build into build/"
 
@@ -51,6 +52,14 @@ sanity: venv collection
 units: venv
 	$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
 
+# the emulators of the hosted platforms, checked with each vendor's own SDK
+emulators: venv
+	$(BIN)/python -m pytest -q tests/emulators $(PYTEST_ARGS)
+
+AIR_SANDBOX_PORT ?= 8280
+air-sandbox:
+	$(PYTHON) tests/emulators/air_emulator.py --host 127.0.0.1 --port $(AIR_SANDBOX_PORT)
+
 nautobot-up:
 	$(HARNESS) up
 
@@ -63,7 +72,7 @@ nautobot-env:
 integration: venv nautobot-up
 	$(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity units integration
+test: sanity units emulators integration
 
 example: venv collection nautobot-up
 	eval "$$($(HARNESS) env)" && export NAUTOBOT_URL NAUTOBOT_TOKEN && \
