@@ -149,6 +149,7 @@ def test_dot_and_json_give_one_form():
 
 def api_topology(memory=2048, extra_link=False):
     images = {"img-1": "cumulus-vx-5.10.1"}
+
     def node(name, idx, **attrs):
         base = {"name": name, "os": "http://h/api/v1/image/img-1/", "cpu": 1, "memory": 1024, "storage": 10,
                 "interfaces": [{"id": "%s-swp%d" % (name, i), "name": "swp%d" % i} for i in (1, 2)]}
