@@ -207,7 +207,13 @@ class AirAdapter(RestAdapter):
         return body or []
 
     def find(self, resource, identity, deep=False):
-        return self.list(resource.path, self.filters(resource, identity))
+        found = self.list(resource.path, self.filters(resource, identity))
+        if resource.name == "user_config":
+            # a list may leave out the content (the SDK then reads the detail): read it for
+            # the ones that can match
+            found = [o if "content" in o or o.get("name") != identity.get("name")
+                     else self.get(resource, o["id"]) for o in found]
+        return found
 
     def filters(self, resource, identity):
         """Equality filters the server may apply; the engine checks every match anyway."""

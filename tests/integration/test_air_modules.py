@@ -525,3 +525,26 @@ def test_air_lab_role(lab):
     assert ok(again)["air_lab"] == fact
     assert again.writes == []
     assert "changed=0" in again.stdout
+
+
+def test_user_config_contract(lab):
+    name = "cfg-" + uuid.uuid4().hex[:6]
+    create = lab.task("air_user_config", name=name, kind="cloud-init-user-data",
+                      content="#cloud-config\npackages: [lldpd]\n")
+    run = lab.play(create, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(create)
+    assert ok(run)["changed"] and write_paths(run) == [("POST", "/api/v2/userconfigs/")]
+    run = lab.play(create)
+    assert not ok(run)["changed"] and run.writes == []
+    update = lab.task("air_user_config", name=name, kind="cloud-init-user-data",
+                      content="#cloud-config\npackages: [lldpd, iperf3]\n")
+    run = lab.play(update, diff=True)
+    result = ok(run)
+    assert result["changed"] and [r["body"] for r in run.writes] == [
+        {"content": "#cloud-config\npackages: [lldpd, iperf3]\n"}]
+    assert "iperf3" in result["diff"]["after"]["content"] and "iperf3" not in result["diff"]["before"]["content"]
+    absent = lab.task("air_user_config", name=name, kind="cloud-init-user-data", state="absent")
+    assert ok(lab.play(absent))["changed"]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
