@@ -79,6 +79,10 @@ class RestAdapter(object):
     def get(self, resource, object_id):
         return self.get_or_none("%s/%s/" % (resource.path, object_id))
 
+    def is_absent(self, resource, obj):
+        """True for an object that cannot be deleted and counts as absent when empty."""
+        return False
+
     def act(self, resource, obj, action):
         raise NotImplementedError("%s has no action %s" % (resource.name, action))
 

@@ -207,6 +207,8 @@ class AirAdapter(RestAdapter):
         return body or []
 
     def find(self, resource, identity, deep=False):
+        if resource.name == "cloud_init":
+            return self.find_cloud_init(identity)
         found = self.list(resource.path, self.filters(resource, identity))
         if resource.name == "user_config":
             # a list may leave out the content (the SDK then reads the detail): read it for
@@ -276,6 +278,9 @@ class AirAdapter(RestAdapter):
         return self.client.request("PATCH", "%s/%s/" % (resource.path, current["id"]), json_body=payload)
 
     def delete(self, resource, current):
+        if resource.name == "cloud_init":
+            self.update_cloud_init(resource, current, {"user_data": None, "meta_data": None})
+            return
         if resource.name == "simulation":
             # the SDK deletes a simulation through its control action, never a DELETE
             self.act(resource, current, "destroy")
@@ -369,6 +374,47 @@ class AirAdapter(RestAdapter):
         view["node"] = service.get("node_name")
         view["interface"] = service.get("interface_name")
         return view
+
+    # node cloud-init --------------------------------------------------------------------
+    def find_cloud_init(self, identity):
+        """The cloud-init of a simulation node; a node cannot be created, so none is an error."""
+        sim = self.one_simulation(identity["simulation"])
+        if sim is None:
+            raise ModuleError("simulation: no simulation matches %s" % self.describe_query(identity["simulation"]))
+        for node in self.list("v1/simulation-node", {"simulation": sim["id"], "name": identity["node"]}):
+            if node.get("name") == identity["node"]:
+                return [self.cloud_init_view(node["id"], sim["id"], node["name"],
+                                             self.client.request("GET", self.cloud_init_path(node["id"])))]
+        raise ModuleError("node: the simulation has no node %s" % identity["node"])
+
+    def is_absent(self, resource, obj):
+        return resource.name == "cloud_init" and not obj.get("user_data") and not obj.get("meta_data")
+
+    @staticmethod
+    def cloud_init_path(node_id):
+        # v2 node ids are the v1 simulation-node ids (the v1 SDK's cloud-init helper relies on it)
+        return "v2/simulations/nodes/%s/cloud-init/" % node_id
+
+    @staticmethod
+    def cloud_init_view(node_id, simulation_id, node_name, cloud_init):
+        view = dict(cloud_init or {})
+        view.update(id=node_id, simulation=simulation_id, node=node_name)
+        return view
+
+    def update_cloud_init(self, resource, current, payload):
+        written = self.client.request("PATCH", self.cloud_init_path(current["id"]), json_body=payload)
+        return self.cloud_init_view(current["id"], current["simulation"], current["node"], written)
+
+    def ref_query(self, field, value, params):
+        query = super(AirAdapter, self).ref_query(field, value, params)
+        if field.path == "v2/userconfigs" and "name" in query:
+            query["kind"] = "cloud-init-" + field.name.replace("_", "-")  # a name may exist in both kinds
+        return query
+
+    def display(self, field, obj):
+        if field.path == "v2/userconfigs" and isinstance(obj, dict) and set(obj) == {"id"}:
+            return obj["id"]
+        return super(AirAdapter, self).display(field, obj)
 
     # organization -------------------------------------------------------------------------
     @staticmethod

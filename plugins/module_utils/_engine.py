@@ -386,6 +386,8 @@ class Ensure(object):
         return same_value(have, query)
 
     def absent(self, current, want_diff):
+        if current is not None and self.adapter.is_absent(self.resource, current):
+            current = None  # it exists only as an empty setting (a node's cloud-init)
         result = {"changed": current is not None, self.resource.name: {}}
         if current is not None:
             if not self.check_mode:

@@ -548,3 +548,27 @@ def test_user_config_contract(lab):
     assert ok(lab.play(absent))["changed"]
     run = lab.play(absent)
     assert not ok(run)["changed"] and run.writes == []
+
+
+def test_node_cloud_init(lab):
+    title = "ci-" + uuid.uuid4().hex[:6]
+    ok(lab.play(lab.task("air_simulation", title=title, topology_content=DOT % {"name": title})))
+    for kind in ("cloud-init-user-data", "cloud-init-meta-data"):
+        ok(lab.play(lab.task("air_user_config", name=title, kind=kind, content="#cloud-config\n")))
+    assign = lab.task("air_node_cloud_init", simulation=title, node="server01", user_data=title, meta_data=title)
+    run = lab.play(assign, check=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(assign)
+    result = ok(run)
+    assert result["changed"] and result["cloud_init"]["user_data_name"] == title
+    assert [(r["method"], set(r["body"])) for r in run.writes] == [("PATCH", {"user_data", "meta_data"})]
+    run = lab.play(assign)
+    assert not ok(run)["changed"] and run.writes == []
+    run = lab.play(lab.task("air_node_cloud_init", simulation=title, node="server01", clear=["meta_data"]))
+    assert ok(run)["changed"] and [r["body"] for r in run.writes] == [{"meta_data": None}]
+    run = lab.play(lab.task("air_node_cloud_init", simulation=title, node="nope", user_data=title))
+    assert run.rc != 0 and "node: the simulation has no node nope" in run.task("t")["msg"] and run.writes == []
+    absent = lab.task("air_node_cloud_init", simulation=title, node="server01", state="absent")
+    assert ok(lab.play(absent))["changed"]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
