@@ -195,6 +195,7 @@ class AirAdapter(RestAdapter):
     def __init__(self, client, version="v1"):
         super(AirAdapter, self).__init__(client)
         self.version = version
+        self._resolved = {}
 
     # -- reads -----------------------------------------------------------------------------
     def list(self, path, filters=None):
@@ -242,6 +243,14 @@ class AirAdapter(RestAdapter):
         return found[0] if found else None
 
     def resolve_path(self, path, query):
+        """Objects of ``path`` matching ``query``; remembered for the task, since the service
+        lookup and the engine's match of a related simulation ask the same question."""
+        key = (path, json.dumps(query, sort_keys=True, default=str))
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_path(path, query)
+        return self._resolved[key]
+
+    def _resolve_path(self, path, query):
         if set(query) == {"id"}:
             found = self.get_or_none("%s/%s/" % (path, query["id"]))
             return [found] if found else []

@@ -504,9 +504,10 @@ class Ensure(object):
         if wait and obj.get(lifecycle.key) not in goal.done:
             obj = self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) in goal.done,
                                   "/".join(sorted(goal.done)), lifecycle)
+        if obj is not self.obj:  # acted or waited: show the object as it is now
+            result[self.resource.name] = self.adapter.result_view(self.resource, obj)
         self.obj = obj
         result["changed"] = result["changed"] or acted
-        result[self.resource.name] = self.adapter.result_view(self.resource, obj)
         if want_diff:
             diff = result.setdefault("diff", {"before": {}, "after": {}})
             if existed:
