@@ -61,6 +61,8 @@ requirements:
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
     C(group/statecraft.infra.nautobot)."
+  - Related objects are compared by the name or fields given, from the one read of the
+    object (C(depth=1)), so a converged task costs a single request.
 """
 
     TAGS = r"""

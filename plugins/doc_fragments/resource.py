@@ -31,8 +31,6 @@ options:
 notes:
   - Only the options a task sets are compared and written; unset options are left as they
     are on the server.
-  - Related objects are compared by the name or fields given, from the one read of the
-    object, so a converged task costs a single request.
   - In check mode a related object that does not exist yet gives a warning and a
     predicted change, so a dry run of a playbook that creates the object earlier works.
 attributes:

@@ -27,7 +27,11 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     drf_error,
     env_fallback_for,
 )
-from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import from_api as topology_from_api
+from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
+    from_api as topology_from_api,
+    json_topology,
+    url_id,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
@@ -161,15 +165,6 @@ def ssh_fingerprint(value):
     except (binascii.Error, UnicodeEncodeError):
         raise ValueError("the key part of the OpenSSH public key is not base64")
     return base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii")
-
-
-def url_id(value):
-    """The id in a v1 relation: an absolute URL (``.../api/v1/<resource>/<id>/``) or a bare id."""
-    if isinstance(value, dict):
-        return value.get("id")
-    if isinstance(value, str) and "/" in value:
-        return value.rstrip("/").rsplit("/", 1)[-1]
-    return value
 
 
 class AirAdapter(RestAdapter):
@@ -308,10 +303,9 @@ class AirAdapter(RestAdapter):
         content = payload.pop("topology_content", None)
         if payload.get("topology"):
             return self.client.request("POST", "v1/simulation/", json_body=payload, expect=(201,))
-        if content is None:
-            raise ModuleError("simulation does not exist yet; to create it, set topology or topology_file")
-        if isinstance(content, dict) or str(content).lstrip().startswith("{"):
-            created = self._import_json(payload, content)
+        topology = json_topology(content)  # the engine made sure one of the sources is set
+        if topology is not None:
+            created = self._import_json(payload, topology)
         else:
             # the v1 SDK's simulations.create(topology_data=<DOT>) (air.md 8.5, way 2)
             created = self.client.request("POST", "v2/simulation/", expect=(201,),
@@ -321,7 +315,6 @@ class AirAdapter(RestAdapter):
     def _import_json(self, payload, content):
         """JSON topologies go through v2 import, which takes only title and organization:
         the other fields follow in one PATCH."""
-        content = json.loads(content) if not isinstance(content, dict) else content
         body = {"title": payload.pop("title"), "format": "JSON", "content": content}
         if payload.get("organization"):
             body["organization"] = payload.pop("organization")
@@ -465,8 +458,8 @@ class AirAdapter(RestAdapter):
     def create_topology(self, resource, payload):
         payload = dict(payload)
         content = payload.pop("content")
-        if isinstance(content, dict) or str(content).lstrip().startswith("{"):
-            body = json.loads(content) if not isinstance(content, dict) else dict(content)
+        body = json_topology(content)
+        if body is not None:
             body.update(payload)
             created = self.client.request("POST", "v1/topology/", json_body=body, expect=(201,))
         else:
@@ -515,13 +508,6 @@ class AirAdapter(RestAdapter):
         if resource.name == "service":
             return self.service_view(obj)
         return self.plain_view(obj)
-
-    def describe(self, obj):
-        return "%s (id %s)" % (obj.get("title") or obj.get("name"), obj.get("id"))
-
-    def nested_query(self, value):
-        value = str(value)
-        return {"id": value} if UUID_RE.match(value) else {"name": value}
 
 
 MEMBER_ROLES = ("Organization Admin", "Organization Member")

@@ -116,16 +116,34 @@ def _node(attrs):
     return out
 
 
+def url_id(value):
+    """The id in a v1 relation: an absolute URL (``.../api/v1/<resource>/<id>/``) or a bare id."""
+    if isinstance(value, dict):
+        return value.get("id")
+    if isinstance(value, str) and "/" in value:
+        return value.rstrip("/").rsplit("/", 1)[-1]
+    return value
+
+
+def json_topology(content):
+    """The JSON topology in ``content`` (a dict or JSON text) as a dict; None for DOT text."""
+    if isinstance(content, dict):
+        return dict(content)
+    if str(content).lstrip().startswith("{"):
+        return json.loads(content)
+    return None
+
+
 def from_content(content):
     """The comparable form of a DOT text, a JSON text or a JSON topology dict."""
     if isinstance(content, dict) and isinstance(content.get("links"), list) and all(
             isinstance(lk, str) for lk in content["links"]):
         return content  # already this form
-    if isinstance(content, str) and not content.lstrip().startswith("{"):
+    data = json_topology(content)
+    if data is None:
         nodes, links = parse_dot(content)
         return {"nodes": dict((n, _node(a)) for n, a in nodes.items()),
                 "links": sorted(_link([_end(*a), _end(*b)]) for a, b in links)}
-    data = json.loads(content) if isinstance(content, str) else content
     if not isinstance(data.get("nodes"), dict):
         raise ValueError("a JSON topology needs a nodes mapping (name: attributes)")
     links = []
@@ -137,22 +155,17 @@ def from_content(content):
 
 def from_api(nodes, links, images):
     """The comparable form of a v1 topology's nodes and links (``images``: id -> name)."""
-    def ident(value):
-        if isinstance(value, dict):
-            return value.get("id")
-        return str(value).rstrip("/").rsplit("/", 1)[-1] if value else value
-
     model, ends_by_interface = {}, {}
     for node in nodes:
         attrs = dict((k, node.get(k)) for k in NODE_ATTRIBUTES)
-        attrs["os"] = images.get(ident(attrs["os"]), ident(attrs["os"]))
+        attrs["os"] = images.get(url_id(attrs["os"]), url_id(attrs["os"]))
         model[node["name"]] = _node(attrs)
         for intf in node.get("interfaces") or []:
             if isinstance(intf, dict):
                 ends_by_interface[intf.get("id")] = _end(node["name"], intf.get("name"))
     model_links = []
     for link in links:
-        ends = [ends_by_interface.get(ident(i), ident(i)) for i in link.get("interfaces") or []]
+        ends = [ends_by_interface.get(url_id(i), url_id(i)) for i in link.get("interfaces") or []]
         if len(ends) == 1:
             ends.append("exit")
         model_links.append(_link(ends))

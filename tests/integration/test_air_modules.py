@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 import base64
 import json
-import os
 import uuid
 
 import pytest
@@ -518,7 +517,7 @@ def test_air_lab_role(lab):
   ansible.builtin.debug:
     var: air_lab
 """ % title
-    first = lab.play(tasks, env={"ANSIBLE_ROLES_PATH": os.path.join(os.path.dirname(__file__), "..", "..", "roles")})
+    first = lab.play(tasks)
     fact = ok(first)["air_lab"]
     assert fact["state"] == "LOADED" and fact["services"]["ssh"]["src_port"]
     again = lab.play(tasks)
