@@ -24,7 +24,13 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK
 
 
 class ModuleError(Exception):
-    """Bad input or an impossible request, reported before any write when possible."""
+    """Bad input or an impossible request, reported before any write when possible.
+
+    ``result`` is what a failure after a write still reports (``changed``, the objects)."""
+
+    def __init__(self, message, result=None):
+        super(ModuleError, self).__init__(message)
+        self.result = result or {}
 
 
 UNKNOWN = None  # a comparison that needs a lookup to decide
@@ -517,22 +523,22 @@ class Ensure(object):
 
     def wait_until(self, obj, reached, wanted, lifecycle=None):
         """Poll the object until ``reached(obj)``; a failed status or the timeout is an error."""
-        timeout = self.params.get("wait_timeout") or 0
-        deadline = self._clock() + timeout
-        while True:
-            obj = self.adapter.get(self.resource, self.adapter.object_id(obj)) if obj is not None else None
-            if reached(obj):
-                return obj
+        def read():
+            return self.adapter.get(self.resource, self.adapter.object_id(obj)) if obj is not None else None
+
+        def failed(obj):
             status = obj.get(lifecycle.key) if (obj is not None and lifecycle) else None
             if lifecycle is not None and status in lifecycle.failed:
-                raise ModuleError("the %s became %s while waiting for %s"
-                                  % (self.resource.name, status, wanted))
+                return "the %s became %s while waiting for %s" % (self.resource.name, status, wanted)
             if obj is None:
-                raise ModuleError("the %s disappeared while waiting for %s" % (self.resource.name, wanted))
-            if self._clock() >= deadline:
-                raise ModuleError("wait_timeout: the %s is still %s after %s s; waited for %s"
-                                  % (self.resource.name, status or "not done", timeout, wanted))
-            self._sleep(self.params.get("wait_sleep") or 2)
+                return "the %s disappeared while waiting for %s" % (self.resource.name, wanted)
+            return None
+
+        def still(obj):
+            status = obj.get(lifecycle.key) if (obj is not None and lifecycle) else None
+            return "the %s is still %s" % (self.resource.name, status or "not done")
+
+        return poll(read, reached, failed, still, wanted, self.params, self._sleep, self._clock)
 
     def write(self, method, *args):
         try:
@@ -549,6 +555,24 @@ class Ensure(object):
         if self.warnings:
             result["warnings"] = list(self.warnings)
         return result
+
+
+def poll(read, reached, failed, still, wanted, params, sleep=time.sleep, clock=time.monotonic):
+    """Call ``read()`` until ``reached(value)``, every ``wait_sleep`` seconds for at most
+    ``wait_timeout`` seconds. ``failed(value)`` returns why waiting is pointless (or None);
+    ``still(value)`` says what is not done yet, for the timeout message."""
+    timeout = params.get("wait_timeout") or 0
+    deadline = clock() + timeout
+    while True:
+        value = read()
+        if reached(value):
+            return value
+        reason = failed(value)
+        if reason:
+            raise ModuleError(reason)
+        if clock() >= deadline:
+            raise ModuleError("wait_timeout: %s after %s s; waited for %s" % (still(value), timeout, wanted))
+        sleep(params.get("wait_sleep") or 2)
 
 
 class _Nested(object):

@@ -16,11 +16,12 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     ApiError,
     scrub,
 )
-from ansible_collections.statecraft.infra.plugins.module_utils import _air, _nautobot
+from ansible_collections.statecraft.infra.plugins.module_utils import _air, _cyclecloud, _nautobot
 
 PLATFORMS = {
     "nautobot": (_nautobot.connection_argspec, _nautobot.NautobotAdapter),
     "air": (_air.connection_argspec, _air.AirAdapter),
+    "cyclecloud": (_cyclecloud.connection_argspec, _cyclecloud.CycleCloudAdapter),
 }
 
 
@@ -41,7 +42,7 @@ def _run(platform, options, work, **module_kwargs):
     except (ModuleError, ApiError) as exc:
         if adapter is not None:
             secrets += adapter.client.secrets()
-        module.fail_json(msg=scrub(str(exc), secrets))
+        module.fail_json(msg=scrub(str(exc), secrets), **getattr(exc, "result", {}))
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)
@@ -54,6 +55,14 @@ def run_module(resource):
                       want_diff=module._diff)
     _run(resource.platform, resource.argument_spec(), work,
          mutually_exclusive=resource.mutually_exclusive)
+
+
+def run_task(platform, options, task, **module_kwargs):
+    """Run a module that is one platform task: ``task(adapter, params, check_mode, want_diff)``
+    returns the result (the CycleCloud modules: actions on a cluster rather than records)."""
+    def work(module, adapter):
+        return task(adapter, module.params, module.check_mode, module._diff)
+    _run(platform, options, work, **module_kwargs)
 
 
 def run_info(platform, options, collect):
