@@ -46,62 +46,13 @@ def ssh_key(seed):
     return "ssh-ed25519 %s ci@runner" % base64.b64encode(blob).decode()
 
 
-class Air(object):
-    """Plays against the emulator, and what each run did to it."""
-
-    def __init__(self, emulator, playbook, tmp_path):
-        self.emulator = emulator
-        self.playbook = playbook
-        self.tmp_path = tmp_path
-
-    def connection(self):
-        return {"air_url": self.emulator.url, "air_username": USERNAME, "air_password": API_TOKEN}
-
-    def play(self, tasks, check=False, diff=False, verbosity=0, connection=True, env=None):
-        defaults = """
-  module_defaults:
-    group/statecraft.infra.air:
-      api_url: "{{ air_url }}"
-      username: "{{ air_username }}"
-      password: "{{ air_password }}"
-""" if connection else ""
-        # connection variables come from a vars file: -e would show them in -vvvv's command line
-        vars_file = self.tmp_path / "air-connection.json"
-        vars_file.write_text(json.dumps(self.connection()))
-        text = "- hosts: localhost\n  gather_facts: false\n  vars_files: [%s]\n%s  tasks:\n%s" % (
-            vars_file, defaults, _indent(tasks, 4))
-        mark = len(self.emulator.log)
-        run = self.playbook(text, check=check, diff=diff, verbosity=verbosity, env=env)
-        run.requests = self.emulator.log[mark:]
-        run.writes = [r for r in run.requests
-                      if r["method"] in ("POST", "PUT", "PATCH", "DELETE") and r["path"] != "/api/v1/login/"]
-        return run
-
-    def task(self, module, **options):
-        """One task named ``t`` (or ``_task``) running ``module`` with ``options``."""
-        return "- name: %s\n  statecraft.infra.%s:\n%s" % (
-            options.pop("_task", "t"), module, _indent(_yaml(options), 4))
-
-    def file(self, name, text):
-        files = self.tmp_path / "files"
-        files.mkdir(exist_ok=True)
-        (files / name).write_text(text)
-        return name
-
-
-def _indent(text, width):
-    return "".join(" " * width + line + "\n" if line.strip() else "\n" for line in text.splitlines())
-
-
-def _yaml(options):
-    return "".join("%s: %s\n" % (k, json.dumps(v)) for k, v in options.items())
-
-
 @pytest.fixture
-def lab(air, playbook, tmp_path):
+def lab(air, emulated_lab):
     air.faults.clear()
     air.redirects.clear()
-    return Air(air, playbook, tmp_path)
+    return emulated_lab(air, "air",
+                        {"api_url": air.url, "username": USERNAME, "password": API_TOKEN},
+                        not_writes=["/api/v1/login/"])
 
 
 def ok(run, task="t"):
