@@ -1,0 +1,391 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The CycleCloud modules through ansible-playbook against the CycleCloud emulator
+(tests/emulators/cyclecloud_emulator.py, seeded with its default fixture: cluster ``hpc``
+started, with ``scheduler``, node arrays ``execute`` (execute-1, execute-2; 4-vCPU nodes),
+``gpu`` and ``login`` (login-1, ShutdownPolicy Deallocate); cluster ``maint`` never started).
+
+Evidence comes from the emulator's request log: what reached the server.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+import json
+
+import pytest
+
+# an operator account whose password is the second encoded-key vector of cyclecloud.md 1.2
+OPERATOR, OPERATOR_PASSWORD = "operator", "Adm1n-pass!word"
+OPERATOR_KEY = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaae7c1d4965e0b4725c007aaf96bf034859b6c6d48ab1c9a"
+FAST = {"wait_sleep": 0.2}
+
+
+@pytest.fixture(scope="module")
+def cyclecloud():
+    from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
+
+    fixture = copy.deepcopy(DEFAULT_FIXTURE)
+    fixture["users"][OPERATOR] = OPERATOR_PASSWORD
+    # 120 emulated seconds per real second: a node boots (20 s + 40 s) in half a second
+    emulator = CycleCloudEmulator(speed=120.0, fixture=fixture).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def lab(cyclecloud, emulated_lab):
+    cyclecloud.reset()
+    return emulated_lab(cyclecloud, "cyclecloud",
+                        {"url": cyclecloud.url, "username": cyclecloud.username, "password": cyclecloud.password})
+
+
+def ok(run, task="t"):
+    assert run.rc == 0, run.output
+    return run.task(task)
+
+
+def failed(run, task="t"):
+    assert run.rc != 0, run.output
+    result = run.task(task)
+    assert result.get("failed"), result
+    return result
+
+
+def posts(run):
+    return [(r["method"], r["path"]) for r in run.requests if r["method"] != "GET"]
+
+
+def node_names(emulator, cluster, array):
+    return sorted(n["Name"] for n in emulator.nodes(cluster) if n.get("Template") == array)
+
+
+# -- cyclecloud_scale ------------------------------------------------------------------------
+def test_scale_by_nodes_contract(lab):
+    task = lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=4, **FAST)
+
+    run = lab.play(task, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == []
+    assert result["diff"] == {"before": {"nodes": 2, "cores": 8}, "after": {"nodes": 4, "cores": 16}}
+    assert node_names(lab.emulator, "hpc", "execute") == ["execute-1", "execute-2"]
+
+    run = lab.play(task, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/clusters/hpc/scale/execute")]
+    assert run.writes[0]["query"] == {"totalNodeCount": "4"}
+    assert result["diff"]["after"] == {"nodes": 4, "cores": 16}
+    assert sorted(n["name"] for n in result["nodes"]) == ["execute-3", "execute-4"]
+    assert {n["status"] for n in result["nodes"]} == {"Ready"}  # waited
+    assert {n["Status"] for n in lab.emulator.nodes("hpc") if n["Template"] == "execute"} == {"Ready"}
+
+    for check in (False, True):
+        run = lab.play(task, check=check, diff=True)
+        result = ok(run)
+        assert not result["changed"] and posts(run) == []
+        assert result["diff"]["before"] == result["diff"]["after"] == {"nodes": 4, "cores": 16}
+
+
+def test_scale_by_cores_rounds_up_to_whole_nodes(lab):
+    task = lab.task("cyclecloud_scale", cluster="hpc", nodearray="execute", cores=18, wait=False)
+    run = lab.play(task, check=True)
+    assert ok(run)["node_array"]["added_nodes"] == 3 and posts(run) == []
+    run = lab.play(task)
+    result = ok(run)
+    assert result["changed"] and run.writes[0]["query"] == {"totalCoreCount": "18"}
+    assert result["node_array"]["cores"] == 20 and node_names(lab.emulator, "hpc", "execute")[-1] == "execute-5"
+    # the nodes still starting count: no second request while they boot
+    run = lab.play(task)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_scale_never_shrinks(lab):
+    run = lab.play(lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=1))
+    result = ok(run)
+    assert not result["changed"] and posts(run) == []
+    assert "scaling never removes nodes" in run.output and "cyclecloud_node" in run.output
+    assert node_names(lab.emulator, "hpc", "execute") == ["execute-1", "execute-2"]
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"cluster": "nope", "node_array": "execute", "nodes": 3}, "cluster: CycleCloud has no cluster named 'nope'"),
+    ({"cluster": "hpc", "node_array": "compute", "nodes": 3},
+     "node_array: cluster 'hpc' has no node array 'compute' (it has: execute, gpu, login)"),
+    ({"cluster": "hpc", "node_array": "execute", "nodes": 3, "cores": 12}, "mutually exclusive: nodes|cores"),
+    ({"cluster": "hpc", "node_array": "execute"}, "one of the following is required: nodes, cores"),
+    ({"cluster": "hpc", "node_array": "execute", "nodes": -1}, "nodes: the total cannot be negative"),
+    ({"cluster": "hpc", "node_array": "execute", "nodes": 30}, "nodes: node array 'execute' of cluster 'hpc' can take"),
+    ({"cluster": "hpc", "node_array": "execute", "cores": 100}, "28 are needed to reach 100 cores. Nothing was changed"),
+])
+def test_scale_bad_input_fails_before_any_post(lab, options, message):
+    run = lab.play(lab.task("cyclecloud_scale", **options))
+    assert message in failed(run)["msg"]
+    assert posts(run) == []
+
+
+def test_scale_wait_fails_with_the_failed_nodes_messages(lab):
+    lab.emulator.fail_next("hpc", nodearray="execute", count=1, phase="Allocation",
+                           message="Allocation failed: OverconstrainedAllocationRequest")
+    run = lab.play(lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=4, **FAST))
+    result = failed(run)
+    assert result["changed"] and posts(run) == [("POST", "/clusters/hpc/scale/execute")]
+    assert "1 node(s) failed while waiting for the new nodes to be Ready" in result["msg"]
+    assert "Failed: Allocation failed: OverconstrainedAllocationRequest" in result["msg"]
+    assert [n["status"] for n in result["nodes"]].count("Failed") == 1
+
+
+def test_scale_wait_timeout_names_the_nodes_still_starting(lab):
+    run = lab.play(lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=3, wait_timeout=0))
+    result = failed(run)
+    assert result["changed"] and "wait_timeout: nodes are still execute-3 Allocation after 0 s" in result["msg"]
+
+
+# -- cyclecloud_node -------------------------------------------------------------------------
+def test_node_deallocate_start_terminate_contract(lab):
+    emu = lab.emulator
+    deallocate = lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], state="deallocated", **FAST)
+
+    run = lab.play(deallocate, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [] and result["acted_on"] == ["execute-1"]
+    assert result["diff"] == {"before": {"execute-1": {"status": "Ready", "target_state": "Started"}},
+                              "after": {"execute-1": {"target_state": "Deallocated"}}}
+
+    run = lab.play(deallocate, diff=True)
+    result = ok(run)
+    assert posts(run) == [("POST", "/clusters/hpc/nodes/deallocate")]
+    assert run.writes[0]["body"]["ids"] == [emu.node("hpc", "execute-1")["NodeId"]]
+    assert result["diff"]["after"] == {"execute-1": {"status": "Deallocated", "target_state": "Deallocated"}}
+    assert emu.node("hpc", "execute-1")["Status"] == "Deallocated"
+
+    run = lab.play(deallocate, check=True)
+    assert not ok(run)["changed"] and posts(run) == []
+    run = lab.play(deallocate)
+    assert not ok(run)["changed"] and posts(run) == []
+
+    start = lab.task("cyclecloud_node", cluster="hpc", ids=[emu.node("hpc", "execute-1")["NodeId"]], **FAST)
+    run = lab.play(start)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/clusters/hpc/nodes/start")]
+    assert result["nodes"][0]["status"] == "Ready"
+    assert not ok(lab.play(start))["changed"]
+
+    hostname = emu.node("hpc", "execute-2")["Hostname"]
+    terminate = lab.task("cyclecloud_node", cluster="hpc", hostnames=[hostname], state="terminated", **FAST)
+    run = lab.play(terminate)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/clusters/hpc/nodes/terminate")]
+    assert emu.node("hpc", "execute-2") is None  # a node array node leaves the cluster once Off
+    run = lab.play(terminate)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_node_selectors_are_a_union_and_only_the_nodes_not_there_are_sent(lab):
+    emu = lab.emulator
+    run = lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], state="terminated", wait=False))
+    assert ok(run)["changed"]
+    both = lab.task("cyclecloud_node", cluster="hpc", state="terminated", filter='Template == "execute"',
+                    ip_addresses=[emu.node("hpc", "login-1")["PrivateIp"]], **FAST)
+    run = lab.play(both)
+    result = ok(run)
+    assert sorted(result["acted_on"]) == ["execute-2", "login-1"]  # execute-1 is already terminating
+    assert sorted(run.writes[0]["body"]["ids"]) == sorted(emu.node("hpc", n)["NodeId"] for n in ("execute-2", "login-1"))
+    assert emu.node("hpc", "login-1") is None and node_names(emu, "hpc", "execute") == []
+    assert not ok(lab.play(both))["changed"]
+
+
+def test_node_shut_down_follows_the_shutdown_policy(lab):
+    task = lab.task("cyclecloud_node", cluster="hpc", names=["login-1"], state="shut_down", **FAST)
+    run = lab.play(task, check=True, diff=True)
+    assert ok(run)["diff"]["after"] == {"login-1": {"target_state": "Deallocated"}} and posts(run) == []
+    run = lab.play(task)
+    assert ok(run)["nodes"][0]["status"] == "Deallocated"
+    assert posts(run) == [("POST", "/clusters/hpc/nodes/shutdown")]
+    assert not ok(lab.play(task))["changed"]
+
+
+def test_node_removed_takes_fixed_nodes_out_too(lab):
+    task = lab.task("cyclecloud_node", cluster="hpc", names=["scheduler"], state="removed", **FAST)
+    run = lab.play(task, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/clusters/hpc/nodes/remove")]
+    assert result["diff"]["after"] == {} and lab.emulator.node("hpc", "scheduler") is None
+    run = lab.play(task)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_node_create_by_name(lab):
+    emu = lab.emulator
+    task = lab.task("cyclecloud_node", cluster="hpc", names=["execute-1", "big-1"], node_array="execute",
+                    machine_type="Standard_F8s_v2", node_attributes={"KeepAlive": True}, **FAST)
+    run = lab.play(task, check=True)
+    result = ok(run)
+    assert result["changed"] and result["created"] == ["big-1"] and result["acted_on"] == [] and posts(run) == []
+
+    run = lab.play(task)
+    result = ok(run)
+    assert posts(run) == [("POST", "/clusters/hpc/nodes/create")]
+    body = run.writes[0]["body"]
+    assert body["sets"] == [{"nodearray": "execute", "count": 1, "nameFormat": "big-1",
+                             "definition": {"machineType": "Standard_F8s_v2"}, "nodeAttributes": {"KeepAlive": True}}]
+    assert body["requestId"]
+    big = emu.node("hpc", "big-1")
+    assert (big["Status"], big["MachineType"], big["KeepAlive"]) == ("Ready", "Standard_F8s_v2", True)
+    assert {n["name"]: n["status"] for n in result["nodes"]} == {"execute-1": "Ready", "big-1": "Ready"}
+
+    run = lab.play(task)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"names": ["ghost"]}, "names: cluster 'hpc' has no such node: ghost (set node_array to create nodes by name)"),
+    ({"names": ["ghost"], "state": "deallocated"}, "names: cluster 'hpc' has no such node: ghost"),
+    ({"names": ["big-1"], "node_array": "execute", "machine_type": "Standard_X"},
+     "machine_type: node array 'execute' offers Standard_F4s_v2, Standard_F8s_v2, not 'Standard_X'"),
+    ({"names": ["big-1"], "node_array": "nodes"}, "node_array: cluster 'hpc' has no node array 'nodes'"),
+    ({"filter": 'Status == "Ready" &&'}, "filter: expected more"),
+    ({"state": "started"}, "one of the following is required: names, ids, hostnames, ip_addresses, filter"),
+    ({"names": ["execute-1"], "cluster": "nope"}, "cluster: CycleCloud has no cluster named 'nope'"),
+])
+def test_node_bad_input_fails_before_any_post(lab, options, message):
+    options.setdefault("cluster", "hpc")
+    run = lab.play(lab.task("cyclecloud_node", **options))
+    assert message in failed(run)["msg"]
+    assert posts(run) == []
+
+
+def test_node_missing_is_terminated_already(lab):
+    run = lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["ghost"], state="terminated"))
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_node_wait_reports_a_failed_start(lab):
+    emu = lab.emulator
+    ok(lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], state="deallocated", **FAST)))
+    emu.fail_next("hpc", node="execute-1", phase="Preparing", message="cluster-init script failed: exit code 2")
+    run = lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], **FAST))
+    result = failed(run)
+    assert result["changed"] and "execute-1 Failed: cluster-init script failed: exit code 2" in result["msg"]
+    # a failed node is not "started": the next run sends the start again
+    run = lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], **FAST))
+    assert ok(run)["changed"] and posts(run) == [("POST", "/clusters/hpc/nodes/start")]
+
+
+# -- cyclecloud_cluster ----------------------------------------------------------------------
+def test_cluster_start_and_terminate_contract(lab):
+    emu = lab.emulator
+    start = lab.task("cyclecloud_cluster", name="maint", state="started", **FAST)
+
+    run = lab.play(start, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == []
+    assert result["diff"] == {"before": {"state": None, "target_state": None},
+                              "after": {"state": None, "target_state": "Started"}}
+
+    run = lab.play(start, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/cloud/actions/startcluster/maint")]
+    assert result["cluster"]["state"] == "Started" and result["cluster"]["node_counts"] == {"Ready": 3}
+    assert result["diff"]["after"] == {"state": "Started", "target_state": "Started"}
+
+    for check in (True, False):
+        run = lab.play(start, check=check)
+        assert not ok(run)["changed"] and posts(run) == []
+
+    terminate = lab.task("cyclecloud_cluster", cluster="maint", state="terminated", **FAST)
+    run = lab.play(terminate, diff=True)
+    result = ok(run)
+    assert result["changed"] and posts(run) == [("POST", "/cloud/actions/terminatecluster/maint")]
+    assert result["cluster"]["node_counts"] == {"Off": 1}  # execute nodes left, master stays Off
+    assert [n["Name"] for n in emu.nodes("maint")] == ["master"]
+    run = lab.play(terminate)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_cluster_never_started_counts_as_terminated(lab):
+    run = lab.play(lab.task("cyclecloud_cluster", name="maint", state="terminated"))
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_cluster_unknown_fails_before_any_post(lab):
+    run = lab.play(lab.task("cyclecloud_cluster", name="nope"))
+    assert "cluster: CycleCloud has no cluster named 'nope'" in failed(run)["msg"] and posts(run) == []
+
+
+def test_cluster_start_wait_reports_failed_nodes(lab):
+    lab.emulator.fail_next("maint", nodearray="execute", count=1, phase="Preparing", message="jetpack: cannot reach the server")
+    run = lab.play(lab.task("cyclecloud_cluster", name="maint", **FAST))
+    result = failed(run)
+    assert result["changed"] and "Failed: jetpack: cannot reach the server" in result["msg"]
+    assert result["cluster"]["node_counts"].get("Failed") == 1
+
+
+# -- cyclecloud_cluster_info -----------------------------------------------------------------
+def test_cluster_info(lab):
+    run = lab.play(lab.task("cyclecloud_cluster_info", name="hpc", _task="plain") + "\n"
+                   + lab.task("cyclecloud_cluster_info", cluster="hpc", nodes=True, _task="nodes") + "\n"
+                   + lab.task("cyclecloud_cluster_info", name="nope", _task="missing"), check=True)
+    plain, with_nodes, missing = ok(run, "plain"), ok(run, "nodes"), ok(run, "missing")
+    assert not plain["changed"] and plain["exists"] and "nodes" not in plain["cluster"]
+    cluster = plain["cluster"]
+    assert (cluster["name"], cluster["state"], cluster["maxCount"]) == ("hpc", "Started", 50)
+    assert [a["name"] for a in cluster["nodearrays"]] == ["execute", "gpu", "login"]
+    execute = cluster["nodearrays"][0]
+    assert [b["definition"]["machineType"] for b in execute["buckets"]] == ["Standard_F4s_v2", "Standard_F8s_v2"]
+    assert sum(b["activeCount"] for b in execute["buckets"]) == 2 and cluster["status_counts"] == {"Ready": 4}
+    assert sorted(n["Name"] for n in with_nodes["cluster"]["nodes"]) == ["execute-1", "execute-2", "login-1", "scheduler"]
+    assert missing == dict(missing, exists=False, cluster={}, changed=False)
+    assert posts(run) == []
+
+
+# -- connection ------------------------------------------------------------------------------
+def test_config_file_fallback_in_a_temporary_home(lab, tmp_path):
+    home = tmp_path / "home"
+    (home / ".cycle").mkdir(parents=True)
+    (home / ".cycle" / "config.ini").write_text(
+        "[cycleserver]\nurl = %s\nusername = %s\nkey = %s\nauth_option = username_password\nverify_certificates = true\n"
+        % (lab.emulator.url, OPERATOR, OPERATOR_KEY))
+    other = tmp_path / "other.ini"
+    other.write_text("[cycleserver]\nurl = %s\nusername = %s\npassword = wrong\n[cyclecloud]\npassword = %s\n"
+                     % (lab.emulator.url, lab.emulator.username, lab.emulator.password))
+    tasks = "\n".join([
+        lab.task("cyclecloud_cluster_info", name="hpc", _task="home"),
+        lab.task("cyclecloud_cluster_info", name="hpc", config_file=str(other), _task="other"),
+        lab.task("cyclecloud_cluster_info", name="hpc", config_file=str(tmp_path / "missing.ini"), _task="missing"),
+    ])
+    run = lab.play(tasks + "\n  ignore_errors: true", connection=False, env={"HOME": str(home)}, verbosity=4)
+    assert ok(run, "home")["exists"] and ok(run, "other")["exists"]
+    assert "config_file: cannot read %s" % (tmp_path / "missing.ini") in run.task("missing")["msg"]
+    users = [r["authorization"] for r in run.requests]
+    assert users and set(users) == {"Basic"}
+    for secret in (OPERATOR_PASSWORD, lab.emulator.password, OPERATOR_KEY):
+        assert secret not in run.output + json.dumps(run.tasks)
+
+
+def test_wrong_password_is_reported_without_it(lab):
+    wrong = "not-the-password-" + lab.emulator.password[::-1]
+    run = lab.play(lab.task("cyclecloud_cluster_info", name="hpc", url=lab.emulator.url, username="admin",
+                            password=wrong), connection=False, verbosity=4)
+    result = failed(run)
+    assert "HTTP 401" in result["msg"]
+    assert wrong not in run.output + json.dumps(run.tasks)
+
+
+def test_password_never_in_output(lab):
+    tasks = "\n".join([
+        lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=3, _task="scale", **FAST),
+        lab.task("cyclecloud_node", cluster="hpc", names=["execute-3"], state="removed", _task="node", **FAST),
+        lab.task("cyclecloud_scale", cluster="hpc", node_array="nope", nodes=3, _task="bad"),
+    ])
+    run = lab.play(tasks + "\n  ignore_errors: true", diff=True, verbosity=4)
+    assert ok(run, "scale")["changed"] and ok(run, "node")["changed"] and run.task("bad")["failed"]
+    assert lab.emulator.password not in run.output + json.dumps(run.tasks)
+
+
+def test_throttling_is_retried_after_retry_after(lab):
+    lab.emulator.faults.add(path="^/clusters/hpc/status$", method="GET", status=429, retry_after=1, count=1)
+    run = lab.play(lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=2))
+    assert not ok(run)["changed"]
+    assert [r["status"] for r in run.requests] == [429, 200]
