@@ -13,8 +13,8 @@ module: cyclecloud_cluster_info
 short_description: Read the status of an Azure CycleCloud cluster
 version_added: 0.1.0
 description:
-  - Returns a cluster's status as CycleCloud gives it (C(GET /clusters/{cluster}/status)):
-    state, limits, node arrays with their buckets (machine types, counts, available counts,
+  - Returns a cluster's status as CycleCloud gives it (C(GET /clusters/{cluster}/status)),
+    that is its state, limits, node arrays with their buckets (machine types, counts, available counts,
     quotas), node counts by status, and with O(nodes) every node record.
   - Never changes anything. A cluster that does not exist gives RV(exists=false).
 author:

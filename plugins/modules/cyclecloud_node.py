@@ -14,10 +14,10 @@ short_description: Start, terminate, deallocate, shut down, remove or create Azu
 version_added: 0.1.0
 description:
   - Brings the nodes of a cluster chosen by O(names), O(ids), O(hostnames), O(ip_addresses)
-    or O(filter) (together: every node any of them selects) to O(state).
+    or O(filter) (together, every node any of them selects) to O(state).
   - The module reads the cluster's nodes first and sends the action only for the nodes not
     already there, by node id; when all are, nothing is sent and the task reports no change.
-    A node in C(Failed) is never "already there": the action is sent again.
+    A node in C(Failed) is never "already there", so the action is sent again.
   - With O(node_array) and O(state=started), the O(names) that match no node are created in
     that node array (and so started), with exactly those names.
   - Nodes of a node array are removed from the cluster by CycleCloud once terminated (unless
@@ -90,7 +90,7 @@ options:
     type: str
   node_attributes:
     description:
-      - Extra attributes of the nodes created, for example C({KeepAlive: true}).
+      - "Extra attributes of the nodes created, for example C({KeepAlive: true})."
       - Used only when a node is created; existing nodes are never changed by them.
     type: dict
 extends_documentation_fragment:
