@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
-        nautobot-env air-sandbox example bench build changelog clean
+        nautobot-env air-sandbox cyclecloud-sandbox example bench build changelog clean
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
@@ -21,6 +21,7 @@ help:
 	@echo "make nautobot-up    start PostgreSQL, Redis and Nautobot on loopback (cached)"
 	@echo "make nautobot-down  stop everything nautobot-up started"
 	@echo "make air-sandbox    serve the NVIDIA Air emulator on http://127.0.0.1:8280 (AIR_SANDBOX_PORT)"
+	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
 	@echo "make bench          time the 20-device playbook, first and converged run"
 	@echo "make build          ansible-galaxy collection build into build/"
 
@@ -59,6 +60,10 @@ emulators: venv
 AIR_SANDBOX_PORT ?= 8280
 air-sandbox:
 	$(PYTHON) tests/emulators/air_emulator.py --host 127.0.0.1 --port $(AIR_SANDBOX_PORT)
+
+CYCLECLOUD_SANDBOX_PORT ?= 8380
+cyclecloud-sandbox:
+	$(PYTHON) tests/emulators/cyclecloud_emulator.py --host 127.0.0.1 --port $(CYCLECLOUD_SANDBOX_PORT)
 
 nautobot-up:
 	$(HARNESS) up

@@ -325,7 +325,8 @@ def cluster_state(adapter, params, check_mode, want_diff):
     after = dict(before, target_state=target) if not done else dict(before)
     if not done and not check_mode:
         adapter.cluster_action(name, action)
-    if not check_mode and params.get("wait") and (not done or status.get("state") != target):
+    on_its_way = status.get("state") not in (None, target)  # e.g. still Starting
+    if not check_mode and params.get("wait") and (not done or on_its_way):
         def read():
             return adapter.status(name, nodes=True)
 

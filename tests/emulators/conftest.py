@@ -8,6 +8,8 @@
 - ``emu``: that emulator, reset (seed state, empty log, no faults or redirects, clock back to now)
 - ``air``: NVIDIA's v1 SDK (``air_sdk.AirApi``) logged in with the seed account's API token
 - ``air2``: NVIDIA's v2 SDK (``air_sdk.v2.AirApi``), same credentials
+- ``cyclecloud_server``: one CycleCloudEmulator per session on 127.0.0.1, ephemeral port, DEFAULT_FIXTURE
+- ``cc``: that emulator, reset (seed state, no pending failures, empty log, no faults or redirects, clock back to now)
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import pytest
 
 from air_emulator import AirEmulator
+from cyclecloud_emulator import CycleCloudEmulator
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +43,16 @@ def air(emu):
 def air2(emu):
     from air_sdk.v2 import AirApi
     return AirApi(api_url=emu.url + "/api/", username=emu.username, password=emu.api_token)
+
+
+@pytest.fixture(scope="session")
+def cyclecloud_server():
+    emulator = CycleCloudEmulator(host="127.0.0.1", port=0).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def cc(cyclecloud_server):
+    cyclecloud_server.reset()
+    return cyclecloud_server
