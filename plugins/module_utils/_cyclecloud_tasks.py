@@ -104,24 +104,47 @@ def request_id():
 
 
 # -- cyclecloud_scale ------------------------------------------------------------------------
+def booting(node):
+    return node.get("TargetState") == "Started" and node.get("Status") not in (READY,) + FAILED
+
+
 def scale(adapter, params, check_mode, want_diff):
     cluster, name = params["cluster"], params["node_array"]
     unit = "cores" if params.get("cores") is not None else "nodes"
     total = params[unit]
     if total < 0:
         raise ModuleError("%s: the total cannot be negative (%d)" % (unit, total))
-    array = node_array(adapter.status(cluster), cluster, name)
+    status = adapter.status(cluster, nodes=True)
+    array = node_array(status, cluster, name)
     before = counts(array)
+    # with wait, the task ends when the array's nodes still starting are Ready too (those of
+    # an earlier run without wait), not only the ones it adds
+    watched = set(n.get("Name") for n in status.get("nodes") or [] if n.get("Template") == name and booting(n))
     result = {"changed": False, "node_array": dict(name=name, cluster=cluster, added_nodes=0, **before),
               "nodes": []}
+    after = dict(before)
+    if before[unit] > total:
+        result["warnings"] = ["node array %r holds %d %s, more than %d; scaling never removes nodes "
+                              "(statecraft.infra.cyclecloud_node terminates chosen ones)" % (name, before[unit], unit, total)]
+    if before[unit] < total:
+        added, vcpus = add_nodes(adapter, cluster, array, unit, total, before, result, check_mode)
+        after = {"nodes": before["nodes"] + added, "cores": before["cores"] + added * vcpus}
+        result["node_array"].update(after, added_nodes=added)
     if want_diff:
-        result["diff"] = {"before": dict(before), "after": dict(before)}
-    if before[unit] >= total:
-        if before[unit] > total:
-            result["warnings"] = ["node array %r holds %d %s, more than %d; scaling never removes nodes "
-                                  "(statecraft.infra.cyclecloud_node terminates chosen ones)"
-                                  % (name, before[unit], unit, total)]
-        return result
+        result["diff"] = {"before": before, "after": after}
+    if not check_mode and params.get("wait"):
+        if result.get("operation_id"):
+            watched.update(n.get("Name") for n in adapter.nodes(cluster, operation=result["operation_id"]))
+        if watched:
+            nodes = wait_for(lambda: [n for n in adapter.nodes(cluster) if n.get("Name") in watched],
+                             lambda n: n.get("Status") == READY, "the new nodes to be Ready", params, result)
+            result["nodes"] = [node_view(n) for n in nodes]
+    return result
+
+
+def add_nodes(adapter, cluster, array, unit, total, before, result, check_mode):
+    """Scale the node array up to ``total``: (nodes added (or to be), vCPUs per node)."""
+    name = array.get("name")
     bucket = scale_bucket(array, cluster)
     vcpus = int(bucket["virtualMachine"]["vcpuCount"])
     needed = total - before["nodes"] if unit == "nodes" else -(-(total - before["cores"]) // vcpus)
@@ -132,25 +155,16 @@ def scale(adapter, params, check_mode, want_diff):
             % (unit, name, cluster, bucket.get("availableCount", 0), bucket["definition"]["machineType"],
                array.get("maxCount", 0), array.get("maxCoreCount", 0), needed, total, unit))
     result["changed"] = True
-    added = needed
-    if not check_mode:
-        answer = adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
-        added = sum(int(s.get("added") or 0) for s in answer.get("sets") or [])
-        result["operation_id"] = answer.get("operationId")
-        if added < needed:
-            messages = "; ".join(s["message"] for s in answer.get("sets") or [] if s.get("message"))
-            raise ModuleError("CycleCloud added %d of the %d node(s) needed: %s" % (added, needed, messages or "no reason given"),
-                              dict(result, changed=added > 0))
-    after = {"nodes": before["nodes"] + added, "cores": before["cores"] + added * vcpus}
-    result["node_array"].update(after, added_nodes=added)
-    if want_diff:
-        result["diff"]["after"] = after
-    if check_mode or not params.get("wait"):
-        return result
-    nodes = wait_for(lambda: adapter.nodes(cluster, operation=result["operation_id"]),
-                     lambda n: n.get("Status") == READY, "the new nodes to be Ready", params, result)
-    result["nodes"] = [node_view(n) for n in nodes]
-    return result
+    if check_mode:
+        return needed, vcpus
+    answer = adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
+    added = sum(int(s.get("added") or 0) for s in answer.get("sets") or [])
+    result["operation_id"] = answer.get("operationId")
+    if added < needed:
+        messages = "; ".join(s["message"] for s in answer.get("sets") or [] if s.get("message"))
+        raise ModuleError("CycleCloud added %d of the %d node(s) needed: %s" % (added, needed, messages or "no reason given"),
+                          dict(result, changed=added > 0))
+    return added, vcpus
 
 
 def scale_bucket(array, cluster):

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 import json
+import threading
+import time
 
 import pytest
 
@@ -37,6 +39,7 @@ def cyclecloud():
 
 @pytest.fixture
 def lab(cyclecloud, emulated_lab):
+    cyclecloud.clock.speed = 120.0
     cyclecloud.reset()
     return emulated_lab(cyclecloud, "cyclecloud",
                         {"url": cyclecloud.url, "username": cyclecloud.username, "password": cyclecloud.password})
@@ -59,6 +62,22 @@ def posts(run):
 
 def node_names(emulator, cluster, array):
     return sorted(n["Name"] for n in emulator.nodes(cluster) if n.get("Template") == array)
+
+
+def advance_after_first(emulator, path, seconds):
+    """Step the emulated clock once the next task has read ``path`` (it is then waiting)."""
+    mark = len(emulator.log)
+
+    def step():
+        for _ in range(600):
+            if any(r["path"] == path for r in emulator.log[mark:]):
+                emulator.clock.advance(seconds)
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=step, daemon=True)
+    thread.start()
+    return thread
 
 
 # -- cyclecloud_scale ------------------------------------------------------------------------
@@ -88,6 +107,7 @@ def test_scale_by_nodes_contract(lab):
 
 
 def test_scale_by_cores_rounds_up_to_whole_nodes(lab):
+    lab.emulator.clock.speed = 0  # time stands still until the test moves it
     task = lab.task("cyclecloud_scale", cluster="hpc", nodearray="execute", cores=18, wait=False)
     run = lab.play(task, check=True)
     assert ok(run)["node_array"]["added_nodes"] == 3 and posts(run) == []
@@ -98,6 +118,15 @@ def test_scale_by_cores_rounds_up_to_whole_nodes(lab):
     # the nodes still starting count: no second request while they boot
     run = lab.play(task)
     assert not ok(run)["changed"] and posts(run) == []
+    # and with wait, the task ends when they are Ready
+    booted = advance_after_first(lab.emulator, "/clusters/hpc/nodes", 120)
+    run = lab.play(task.replace("wait: false", "wait: true\n    wait_sleep: 0.2"))
+    booted.join()
+    result = ok(run)
+    assert not result["changed"] and posts(run) == []
+    assert [r["path"] for r in run.requests].count("/clusters/hpc/nodes") >= 2  # it waited
+    assert sorted((n["name"], n["status"]) for n in result["nodes"]) == [
+        ("execute-3", "Ready"), ("execute-4", "Ready"), ("execute-5", "Ready")]
 
 
 def test_scale_never_shrinks(lab):
