@@ -69,7 +69,7 @@ def advance_after_first(emulator, path, seconds):
     mark = len(emulator.log)
 
     def step():
-        for _ in range(600):
+        for _attempt in range(600):
             if any(r["path"] == path for r in emulator.log[mark:]):
                 emulator.clock.advance(seconds)
                 return
