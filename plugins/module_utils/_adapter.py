@@ -62,6 +62,7 @@ class RestAdapter(object):
     """Defaults of the engine's adapter interface. ``client`` is the shared HttpClient."""
 
     platform_name = "the server"
+    masks = ()  # how the platform shows a stored secret on read (compared as "unknown")
 
     def __init__(self, client):
         self.client = client
@@ -159,3 +160,7 @@ class RestAdapter(object):
 
     def result_view(self, resource, obj):
         return obj
+
+    def shown(self, field, value):
+        """A value as --diff shows it (a platform may hide parts of it)."""
+        return value

@@ -63,6 +63,48 @@ def _canonical(value):
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def deep_delta(have, want, masks=()):
+    """The part of ``want`` that ``have`` does not hold yet, as a nested dict ({} when
+    none). A value the server shows as one of ``masks`` is a secret: it cannot be compared,
+    so it is never part of the delta (secrets are written per ``update_secrets``)."""
+    delta = {}
+    for key, value in want.items():
+        current = have.get(key) if isinstance(have, dict) else None
+        if isinstance(current, str) and current in masks:
+            continue
+        if isinstance(value, dict) and isinstance(current, dict):
+            inner = deep_delta(current, value, masks)
+            if inner:
+                delta[key] = inner
+        elif not same_value(current, value):
+            delta[key] = value
+    return delta
+
+
+def deep_merge(base, delta):
+    """``base`` with ``delta`` merged in: nested dicts key by key, anything else replaced."""
+    merged = dict(base or {})
+    for key, value in delta.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def deep_subset(value, shape):
+    """``value`` restricted to the keys (at every depth) that ``shape`` has."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, inner in shape.items():
+        if isinstance(inner, dict) and isinstance(value.get(key), dict):
+            out[key] = deep_subset(value[key], inner)
+        else:
+            out[key] = value.get(key)
+    return out
+
+
 class Ensure(object):
     def __init__(self, resource, params, adapter, check_mode=False, sleep=time.sleep,
                  clock=time.monotonic):
@@ -228,6 +270,12 @@ class Ensure(object):
         if field.kind == "keyedset":
             return self._keyed_change(field, have or [], value)
         if field.kind == "value":
+            if field.merge == "deep" and isinstance(value, dict):
+                delta = deep_delta(have or {}, value, self.adapter.masks)
+                if not delta:
+                    return None
+                merged = deep_merge(have, delta)
+                return self.adapter.merge_payload(field, merged, delta), merged
             if field.merge and isinstance(value, dict):
                 have = have or {}
                 differ = dict((k, v) for k, v in value.items() if not same_value(have.get(k), v))
@@ -313,9 +361,11 @@ class Ensure(object):
             return sorted(str(v) for v in value)
         if field.kind == "keyedset":
             return sorted(value, key=lambda e: str(e.get(field.key)))
+        if field.merge == "deep" and isinstance(value, dict) and keys is not None:
+            return self.adapter.shown(field, deep_subset(value, keys))
         if field.merge and isinstance(value, dict) and keys is not None:
             return dict((k, value.get(k)) for k in keys)
-        return value
+        return self.adapter.shown(field, value)
 
     def snapshot(self, obj, names, merge_keys=None, keep_empty=False):
         """The diff view of ``obj``: managed fields on update (empty ones too), the fields
@@ -440,13 +490,19 @@ class Ensure(object):
         for name, value in desired.items():
             field = fields[name]
             if field.merge and isinstance(value, dict):
-                merge_keys[name] = sorted(value)
+                merge_keys[name] = value if field.merge == "deep" else sorted(value)
             if field.secret or field.create_only:
                 continue  # write-only: never a change by itself (see update_secrets)
             delta = self.change(field, current, value)
             if delta is not None:
                 payload[field.wire_name], predicted[field.read_key or field.wire_name] = delta
                 if field.replace:
+                    guard = self.resource.replace_guard
+                    if guard and not self.params.get(guard):
+                        raise ModuleError(
+                            "%s: the %s exists with another %s, which %s cannot change; replacing it deletes it "
+                            "(and what depends on it) and creates it anew: set %s=true to allow that"
+                            % (name, self.resource.name, name, self.adapter.platform_name, guard))
                     return self.replace(current, desired, want_diff, merge_keys)
         if payload and self.params.get("update_secrets") == "always":
             for name, field in fields.items():

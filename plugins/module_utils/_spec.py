@@ -15,7 +15,8 @@ class Field(object):
     """A plain value: str, int, bool, float, dict or raw.
 
     ``merge=True`` (dicts such as custom fields): only the keys the user gave are compared
-    and written. ``secret=True``: masked in output, written per ``update_secrets``.
+    and written; ``merge="deep"``: the same at every depth (a connector configuration),
+    and a value the platform masks counts as unknown, never as a difference. ``secret=True``: masked in output, written per ``update_secrets``.
     ``empty`` is what ``clear`` sets it to (None, or "" for platforms that store blanks).
     ``create_default`` is used only when the object is created and the option is unset.
     ``canonical(value)`` brings the desired and the current value to one form before they
@@ -190,7 +191,7 @@ class Resource(object):
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,
                  display=None, by_id=False, lifecycle=None, waits=False, identities=None,
-                 extra_options=None, one_of_on_create=(), mutually_exclusive=()):
+                 extra_options=None, one_of_on_create=(), mutually_exclusive=(), replace_guard=None):
         self.name = name
         self.path = path
         self.identity = tuple(identity)
@@ -208,6 +209,8 @@ class Resource(object):
         # groups of options of which a create needs at least one, and groups that exclude each other
         self.one_of_on_create = [tuple(g) for g in one_of_on_create]
         self.mutually_exclusive = [list(g) for g in mutually_exclusive]
+        # a bool option that must be true before a replace (delete + create) may happen
+        self.replace_guard = replace_guard
         for option, field in fields.items():
             field.name = option
 
@@ -218,6 +221,10 @@ class Resource(object):
         # which names may be cleared is checked by the engine, so one doc fragment serves all
         spec["clear"] = {"type": "list", "elements": "str", "default": []}
         spec.update(self.extra_options)
+        if self.replace_guard:
+            spec[self.replace_guard] = {"type": "bool", "default": False}
+        if any(f.secret for f in self.fields.values()):
+            spec["update_secrets"] = {"type": "str", "default": "on_create", "choices": ["always", "on_create"]}
         states = ["present", "absent"] + sorted(self.lifecycle.goals if self.lifecycle else [])
         spec["state"] = {"type": "str", "default": "present", "choices": states}
         if self.by_id:

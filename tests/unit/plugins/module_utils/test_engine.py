@@ -196,5 +196,5 @@ def test_action_group_lists_every_module():
     with open(os.path.join(REPO, "meta", "runtime.yml")) as handle:
         groups = yaml.safe_load(handle)["action_groups"]
     modules = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
-    for platform in ("nautobot", "air", "cyclecloud"):
+    for platform in ("nautobot", "air", "cyclecloud", "airbyte"):
         assert sorted(groups[platform]) == [m for m in modules if m.startswith(platform + "_")]

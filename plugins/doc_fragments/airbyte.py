@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every Airbyte module (group/statecraft.infra.airbyte)
+    DOCUMENTATION = r"""
+options:
+  server_url:
+    description:
+      - Base URL of Airbyte's public API, with its version, for example
+        V(http://airbyte.example.com:8000/api/public/v1) for a self-managed Airbyte.
+      - If not set, the environment variable E(AIRBYTE_SERVER_URL) is used, and then Airbyte
+        Cloud, V(https://api.airbyte.com/v1).
+    type: str
+  client_id:
+    description:
+      - Client id of an Airbyte application (OAuth2 client credentials).
+      - Give O(client_id) and O(client_secret), or O(bearer_token), or O(username) and
+        O(password); exactly one of the three ways, checked before any request.
+      - If not set, the environment variable E(AIRBYTE_CLIENT_ID) is used.
+    type: str
+  client_secret:
+    description:
+      - Client secret of the application. It is traded for an access token once per task, at
+        the first request, and again shortly before the token expires or when Airbyte
+        refuses it (HTTP 401).
+      - If not set, the environment variable E(AIRBYTE_CLIENT_SECRET) is used.
+    type: str
+  token_url:
+    description:
+      - Where client credentials are traded for a token.
+      - If not set, the environment variable E(AIRBYTE_TOKEN_URL) is used, and then
+        O(server_url) followed by V(/applications/token).
+    type: str
+  bearer_token:
+    description:
+      - An access token obtained beforehand, used as is.
+      - If not set, the environment variable E(AIRBYTE_BEARER_TOKEN) is used.
+    type: str
+  username:
+    description:
+      - User name for HTTP Basic authentication (older self-managed Airbyte).
+      - If not set, the environment variable E(AIRBYTE_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - Password for HTTP Basic authentication.
+      - If not set, the environment variable E(AIRBYTE_PASSWORD) is used.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for Airbyte to answer one request.
+      - If not set, the environment variable E(AIRBYTE_TIMEOUT) is used, and then V(60).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(AIRBYTE_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(AIRBYTE_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - Writes (POST) are retried only when the connection was never established.
+      - If not set, the environment variable E(AIRBYTE_RETRIES) is used, and then V(3).
+    type: int
+requirements:
+  - requests (on the host that runs the module)
+notes:
+  - "Set the connection once per play with C(module_defaults) and the group
+    C(group/statecraft.infra.airbyte)."
+  - Credentials are sent only to the configured host, never to another host on a redirect.
+  - Airbyte does not keep names unique; a name that matches several objects fails the task
+    with the matches listed, so that none is changed by mistake.
+"""
+
+    CONNECTOR = r"""
+options:
+  workspace:
+    description:
+      - The workspace, by name or id.
+    type: raw
+    required: true
+  name:
+    description:
+      - Name within the workspace.
+    type: str
+    required: true
+  connector:
+    description:
+      - The connector, by its definition id or by its name (for example V(postgres) or
+        V(airbyte/source-postgres) for a source), looked up among the workspace's
+        definitions before anything is written.
+      - Required to create. Airbyte cannot change the connector of an existing one; see
+        O(recreate).
+    type: raw
+    aliases: [definition_id]
+  configuration:
+    description:
+      - The connector's configuration, as the connector's specification names it.
+      - Compared key by key, at every depth, over the keys given; other keys are left as they
+        are. An update sends only the keys that differ (Airbyte merges them in).
+      - Values Airbyte masks on read (its secrets) cannot be compared; a secret given here
+        is treated as in O(secrets). Prefer O(secrets) for them, so Ansible hides them.
+    type: dict
+  secrets:
+    description:
+      - Secret parts of the configuration (passwords, keys), merged into it when sent.
+      - Airbyte never shows them again, so they are write-only. They are sent when the
+        object is created and, with O(update_secrets=always), with every update; they never
+        cause a change on their own.
+    type: dict
+  update_secrets:
+    description:
+      - V(on_create) sends O(secrets) only when creating.
+      - V(always) also sends them with every update (when anything else changed).
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  recreate:
+    description:
+      - Allow a change of O(connector), which Airbyte can only make by deleting the object
+        and creating it anew. Deleting a source or destination also deletes its connections.
+    type: bool
+    default: false
+"""

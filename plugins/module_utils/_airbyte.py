@@ -1,0 +1,301 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Airbyte's public API as a platform of the shared HTTP client and ensure engine.
+
+The same paths serve Airbyte Cloud (``https://api.airbyte.com/v1``) and a self-managed
+Airbyte (``http://HOST:8000/api/public/v1``). The vendor SDK's typed connector
+configuration is lossy (it picks one of hundreds of connector models for a plain dict),
+so configurations travel as plain JSON here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import re
+
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, UUID_RE, env_fallback_for
+from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic, Bearer, TokenExchange
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, deep_merge
+from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, HttpClient
+
+CLOUD_URL = "https://api.airbyte.com/v1"
+SECRET_MASK = "**********"  # how Airbyte shows a stored secret (ten asterisks)
+PAGE_SIZE = 100  # the API's maximum
+# keys whose values a --diff never shows, wherever they sit in a configuration
+SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
+
+
+def connection_argspec():
+    env = env_fallback_for
+    return {
+        "server_url": {"type": "str", "fallback": env("AIRBYTE_SERVER_URL")},
+        "client_id": {"type": "str", "fallback": env("AIRBYTE_CLIENT_ID")},
+        "client_secret": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_CLIENT_SECRET")},
+        "token_url": {"type": "str", "fallback": env("AIRBYTE_TOKEN_URL")},
+        "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_BEARER_TOKEN")},
+        "username": {"type": "str", "fallback": env("AIRBYTE_USERNAME")},
+        "password": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_PASSWORD")},
+        "timeout": {"type": "float", "fallback": env("AIRBYTE_TIMEOUT")},
+        "validate_certs": {"type": "bool", "fallback": env("AIRBYTE_VALIDATE_CERTS")},
+        "ca_path": {"type": "path", "fallback": env("AIRBYTE_CA_PATH")},
+        "retries": {"type": "int", "fallback": env("AIRBYTE_RETRIES")},
+    }
+
+
+def auth_from_params(params, server_url):
+    """Exactly one way in: client credentials, a bearer token, or username + password."""
+    ways = [
+        ("client_id + client_secret", ("client_id", "client_secret")),
+        ("bearer_token", ("bearer_token",)),
+        ("username + password", ("username", "password")),
+    ]
+    given = [(label, names) for label, names in ways if any(params.get(n) for n in names)]
+    if len(given) != 1:
+        raise ModuleError("give exactly one way to authenticate: client_id + client_secret, bearer_token, "
+                          "or username + password (%s)" % (
+                              "none was given" if not given else "got " + " and ".join(label for label, _n in given)))
+    label, names = given[0]
+    missing = [n for n in names if not params.get(n)]
+    if missing:
+        raise ModuleError("%s: %s is missing" % (label, ", ".join(missing)))
+    if names[0] == "bearer_token":
+        return Bearer(params["bearer_token"])
+    if names[0] == "username":
+        return Basic(params["username"], params["password"])
+    # an absolute token URL: the vendor SDK's default ("/applications/token") drops the
+    # base path of a self-managed server's URL (airbyte.md 2.1)
+    token_url = params.get("token_url") or server_url.rstrip("/") + "/applications/token"
+
+    def fetch(client):
+        body = client.request("POST", token_url, use_auth=False, expect=(200,), data={
+            "grant_type": "client_credentials", "client_id": params["client_id"],
+            "client_secret": params["client_secret"]})
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise ModuleError("the token endpoint %s answered without an access_token" % token_url)
+        return body["access_token"], body.get("expires_in")
+
+    return TokenExchange(fetch, credentials=[params["client_secret"]], expired_statuses=(401,), early=60)
+
+
+def problem_error(response):
+    """Airbyte's problem bodies ({type, title, status, detail, data: {message | value}}),
+    framework bodies ({errorId}) and legacy ones ({message})."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return text[:300] or response.reason or "no message", {}
+    if not isinstance(body, dict):
+        return str(body)[:300], {}
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    parts = [body.get("title") or "", data.get("message") or body.get("message") or body.get("detail") or ""]
+    if data.get("value"):
+        parts.append("value %r" % data["value"])
+    if data.get("resourceType"):
+        parts.append("%s %s" % (data["resourceType"], data.get("resourceId") or ""))
+    if body.get("errorId") and not any(parts):
+        parts.append("error id %s" % body["errorId"])
+    return ": ".join(p for p in parts if p) or "error", {}
+
+
+def mask_secrets(value):
+    """A configuration as output shows it: values under secret-looking keys masked."""
+    if isinstance(value, dict):
+        return dict((k, MASK if SECRET_NAME.search(k) and isinstance(v, (str, int, float)) and v != SECRET_MASK
+                     else mask_secrets(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+class AirbyteAdapter(RestAdapter):
+    platform_name = "Airbyte"
+    masks = (SECRET_MASK,)
+
+    # resource name -> key of its id in the API's objects
+    ID_KEYS = {"workspace": "workspaceId", "source": "sourceId", "destination": "destinationId",
+               "connection": "connectionId", "permission": "permissionId", "tag": "tagId", "job": "jobId"}
+
+    @classmethod
+    def from_params(cls, params):
+        server_url = (params.get("server_url") or CLOUD_URL).rstrip("/")
+        client = HttpClient(
+            server_url,
+            auth=auth_from_params(params, server_url),
+            timeout=params.get("timeout") or 60,
+            validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
+            ca_path=params.get("ca_path"),
+            retries=3 if params.get("retries") is None else params["retries"],
+            headers={"Content-Type": "application/json"},
+            error_parser=problem_error,
+        )
+        return cls(client)
+
+    def __init__(self, client):
+        super(AirbyteAdapter, self).__init__(client)
+        self._resolved = {}
+        self._workspace_ids = []
+
+    # -- reads -------------------------------------------------------------------------------
+    def list(self, path, params=None):
+        """Every object of a collection: limit/offset pages until a short one (``next`` is
+        set even on the last page, airbyte.md 4)."""
+        return list(self.client.iter_offset(path, params=params, limit=PAGE_SIZE, results_key="data"))
+
+    def workspace_ids(self, query):
+        if set(query) == {"id"}:
+            return [query["id"]]
+        return [w["workspaceId"] for w in self.resolve_path("workspaces", query)]
+
+    def find(self, resource, identity, deep=False):
+        params = {}
+        workspace = identity.get("workspace")
+        if workspace is not None:
+            ids = self.workspace_ids(workspace)
+            self._workspace_ids = ids  # connector names resolve within it
+            if not ids:
+                return []
+            params["workspaceIds"] = ids
+        found = self.list(resource.path, params)
+        name = identity.get("name")
+        return [o for o in found if name is None or o.get("name") == name]
+
+    def resolve_path(self, path, query):
+        """Objects of ``path`` matching ``query``, remembered for the task; each carries its
+        id also as ``id``, the key the engine matches related objects on."""
+        key = (path, repr(sorted(query.items())))
+        if key not in self._resolved:
+            if set(query) == {"id"}:
+                one = self.get_or_none("%s/%s" % (path, query["id"]))
+                found = [one] if one else []
+            else:
+                found = [o for o in self.list(path)
+                         if all(o.get(k) == v for k, v in query.items() if not isinstance(v, dict))]
+            self._resolved[key] = [dict(o, id=self.object_id(o)) for o in found]
+        return self._resolved[key]
+
+    def resolve(self, field, query):
+        if field.path.startswith("definitions/"):
+            return self.definitions(field.path, query)
+        return self.resolve_path(field.path, query)
+
+    def definitions(self, path, query):
+        """Connector definitions the workspace can use, by id or by connector name (the
+        name as Airbyte lists it, or its docker image: postgres = airbyte/source-postgres)."""
+        workspace = self._workspace_ids[0] if self._workspace_ids else None
+        if workspace is None:
+            return []
+        key = ("definitions", path, workspace)
+        if key not in self._resolved:
+            body = self.client.request("GET", "workspaces/%s/%s" % (workspace, path), expect=(200,))
+            self._resolved[key] = list((body or {}).get("data") or [])
+        kind = path.rsplit("/", 1)[1][:-1]  # sources -> source
+        if set(query) == {"id"}:
+            return [d for d in self._resolved[key] if d.get("id") == query["id"]]
+        wanted = str(query.get("name", "")).lower()
+        return [d for d in self._resolved[key]
+                if str(d.get("name", "")).lower() == wanted
+                or str(d.get("dockerRepository", "")).lower() in ("airbyte/%s-%s" % (kind, wanted), wanted)]
+
+    def get(self, resource, object_id):
+        return self.get_or_none("%s/%s" % (resource.path, object_id))
+
+    def read(self, field, obj):
+        if obj is None:
+            return None
+        value = obj.get(field.read_key or field.wire_name)
+        if field.kind == "ref" and isinstance(value, str):
+            return {"id": value}
+        return value
+
+    def object_id(self, obj):
+        if not isinstance(obj, dict):
+            return obj
+        for key in self.ID_KEYS.values():
+            if obj.get(key) is not None:
+                return obj[key]
+        return obj.get("id")
+
+    # -- writes ------------------------------------------------------------------------------
+    def create(self, resource, payload):
+        return self.client.request("POST", resource.path, json_body=self.wire(payload), expect=(200,))
+
+    def update(self, resource, current, payload):
+        return self.client.request("PATCH", "%s/%s" % (resource.path, self.object_id(current)),
+                                   json_body=self.wire(payload), expect=(200,))
+
+    def delete(self, resource, current):
+        self.client.request("DELETE", "%s/%s" % (resource.path, self.object_id(current)), expect=(204, 200))
+
+    @staticmethod
+    def wire(payload):
+        """Secrets are given apart from the configuration; they travel inside it."""
+        payload = dict(payload)
+        secrets = payload.pop("secrets", None)
+        if secrets:
+            payload["configuration"] = deep_merge(payload.get("configuration") or {}, secrets)
+        return payload
+
+    def merge_payload(self, field, merged, differ):
+        return differ  # PATCH deep-merges: only the keys that differ (never a mask back)
+
+    # -- related objects ---------------------------------------------------------------------
+    def ref_query(self, field, value, params):
+        if isinstance(value, dict):
+            return dict(value)
+        value = str(value)
+        if UUID_RE.match(value):
+            return {"id": value}
+        return {field.key: value}
+
+    def ref_payload(self, field, query, obj):
+        if obj is not None:
+            return self.object_id(obj)
+        return query.get("id")
+
+    def is_stub(self, obj):
+        return isinstance(obj, dict) and set(obj) <= {"id"}
+
+    def display(self, field, obj):
+        if not isinstance(obj, dict):
+            return obj
+        return obj.get(field.key) or obj.get("name") or self.object_id(obj)
+
+    def describe(self, obj):
+        return "%s (id %s)" % (obj.get("name"), self.object_id(obj))
+
+    # -- output ------------------------------------------------------------------------------
+    def shown(self, field, value):
+        return mask_secrets(value) if field.merge == "deep" else value
+
+    def result_view(self, resource, obj):
+        if not isinstance(obj, dict):
+            return obj
+        view = dict((k, v) for k, v in obj.items() if k != "secrets")
+        if isinstance(view.get("configuration"), dict):
+            view["configuration"] = mask_secrets(view["configuration"])
+        return view
+
+
+def connector_resource(kind):
+    """A source or a destination: found by name in a workspace, its connector by name or
+    definition id, its configuration compared key by key over what the task gives."""
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
+
+    return Resource(
+        name=kind,
+        path=kind + "s",
+        platform="airbyte",
+        identity=("workspace", "name"),
+        required_identity=("workspace", "name"),
+        fields=dict(
+            workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
+            name=Field(required=True),
+            connector=Ref(path="definitions/%ss" % kind, wire="definitionId", aliases=["definition_id"],
+                          replace=True, clearable=False, required_on_create=True),
+            configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
+            secrets=Field(type="dict", secret=True, clearable=False),
+        ),
+        replace_guard="recreate",
+    )
