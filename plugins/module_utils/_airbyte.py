@@ -32,7 +32,7 @@ def connection_argspec():
         "server_url": {"type": "str", "fallback": env("AIRBYTE_SERVER_URL")},
         "client_id": {"type": "str", "fallback": env("AIRBYTE_CLIENT_ID")},
         "client_secret": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_CLIENT_SECRET")},
-        "token_url": {"type": "str", "fallback": env("AIRBYTE_TOKEN_URL")},
+        "token_url": {"type": "str", "no_log": False, "fallback": env("AIRBYTE_TOKEN_URL")},
         "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_BEARER_TOKEN")},
         "username": {"type": "str", "fallback": env("AIRBYTE_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_PASSWORD")},
