@@ -114,8 +114,9 @@ class AirbyteAdapter(RestAdapter):
     masks = (SECRET_MASK,)
 
     # resource name -> key of its id in the API's objects
-    ID_KEYS = {"workspace": "workspaceId", "source": "sourceId", "destination": "destinationId",
-               "connection": "connectionId", "permission": "permissionId", "tag": "tagId", "job": "jobId"}
+    # the key of an object's own id, most specific first: a job names its connection, a
+    # connection its source and destination, everything its workspace
+    ID_KEYS = ("jobId", "connectionId", "permissionId", "tagId", "sourceId", "destinationId", "workspaceId")
 
     @classmethod
     def from_params(cls, params):
@@ -193,8 +194,10 @@ class AirbyteAdapter(RestAdapter):
         kind = path.rsplit("/", 1)[1][:-1]  # sources -> source
         if set(query) == {"id"}:
             return [d for d in self._resolved[key] if d.get("id") == query["id"]]
-        wanted = str(query.get("name", "")).lower()
-        return [d for d in self._resolved[key]
+        given = str(query.get("connector", ""))
+        wanted = given.lower()
+        # each match carries the name it was asked by, which the engine compares again
+        return [dict(d, connector=given) for d in self._resolved[key]
                 if str(d.get("name", "")).lower() == wanted
                 or str(d.get("dockerRepository", "")).lower() in ("airbyte/%s-%s" % (kind, wanted), wanted)]
 
@@ -212,7 +215,7 @@ class AirbyteAdapter(RestAdapter):
     def object_id(self, obj):
         if not isinstance(obj, dict):
             return obj
-        for key in self.ID_KEYS.values():
+        for key in self.ID_KEYS:
             if obj.get(key) is not None:
                 return obj[key]
         return obj.get("id")
@@ -272,7 +275,9 @@ class AirbyteAdapter(RestAdapter):
     def result_view(self, resource, obj):
         if not isinstance(obj, dict):
             return obj
-        view = dict((k, v) for k, v in obj.items() if k != "secrets")
+        # a predicted object (check mode) holds related objects where the API has their ids
+        view = dict((k, self.object_id(v) if isinstance(v, dict) and k.endswith("Id") else v)
+                    for k, v in obj.items() if k != "secrets")
         if isinstance(view.get("configuration"), dict):
             view["configuration"] = mask_secrets(view["configuration"])
         return view
@@ -292,7 +297,7 @@ def connector_resource(kind):
         fields=dict(
             workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
             name=Field(required=True),
-            connector=Ref(path="definitions/%ss" % kind, wire="definitionId", aliases=["definition_id"],
+            connector=Ref(path="definitions/%ss" % kind, key="connector", wire="definitionId", aliases=["definition_id"],
                           replace=True, clearable=False, required_on_create=True),
             configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
             secrets=Field(type="dict", secret=True, clearable=False),

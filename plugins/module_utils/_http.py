@@ -225,6 +225,10 @@ class HttpClient(object):
 
         ``use_auth=False`` sends no credentials (a login or token request carries its own).
         """
+        if isinstance(data, dict):
+            # form fields: the session's JSON content type would misname them
+            headers = dict(headers or {})
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         response = self.send(method, path, params=params, json_body=json_body, headers=headers,
                              use_auth=use_auth, data=data)
         ok = expect or (200, 201, 202, 204)

@@ -9,6 +9,7 @@ Airbyte's OpenAPI document. Evidence comes from the emulator's request log.
 
 from __future__ import absolute_import, division, print_function
 
+import copy
 import json
 import uuid
 
@@ -21,9 +22,11 @@ DB_PASSWORD = "db-pass-" + uuid.uuid4().hex[:10]
 
 @pytest.fixture(scope="module")
 def airbyte():
-    from airbyte_emulator import AirbyteEmulator
+    from airbyte_emulator import DEFAULT_FIXTURE, AirbyteEmulator
 
-    emulator = AirbyteEmulator(speed=60.0).start()
+    fixture = copy.deepcopy(DEFAULT_FIXTURE)
+    fixture["basic_auth"] = {"username": "airbyte", "password": "basic-" + uuid.uuid4().hex}
+    emulator = AirbyteEmulator(speed=60.0, fixture=fixture).start()
     yield emulator
     emulator.stop()
 
@@ -134,7 +137,7 @@ def test_source_connector_by_definition_id_and_change_guard(lab):
 
 
 @pytest.mark.parametrize("options,message", [
-    ({"connector": "no-such-connector"}, "connector: no definitions/sources matches name=no-such-connector"),
+    ({"connector": "no-such-connector"}, "connector: no definitions/sources matches connector=no-such-connector"),
     ({"workspace": "no-such-workspace"}, "workspace"),
     ({"client_id": None}, "give exactly one way to authenticate"),
 ])
