@@ -22,6 +22,8 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK
 CLOUD_URL = "https://api.airbyte.com/v1"
 SECRET_MASK = "**********"  # how Airbyte shows a stored secret (ten asterisks)
 PAGE_SIZE = 100  # the API's maximum
+UNPAGED = ("tags", "permissions", "organizations", "users")
+SCOPED = ("sources", "destinations", "tags")  # related objects looked up within the task's workspace
 # keys whose values a --diff never shows, wherever they sit in a configuration
 SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
 
@@ -141,7 +143,11 @@ class AirbyteAdapter(RestAdapter):
     # -- reads -------------------------------------------------------------------------------
     def list(self, path, params=None):
         """Every object of a collection: limit/offset pages until a short one (``next`` is
-        set even on the last page, airbyte.md 4)."""
+        set even on the last page, airbyte.md 4); tags, permissions, organizations and users
+        come in one answer."""
+        if path in UNPAGED:
+            body = self.client.request("GET", path, params=params, expect=(200,))
+            return list((body or {}).get("data") or [])
         return list(self.client.iter_offset(path, params=params, limit=PAGE_SIZE, results_key="data"))
 
     def workspace_ids(self, query):
@@ -171,7 +177,8 @@ class AirbyteAdapter(RestAdapter):
                 one = self.get_or_none("%s/%s" % (path, query["id"]))
                 found = [one] if one else []
             else:
-                found = [o for o in self.list(path)
+                params = {"workspaceIds": self._workspace_ids} if path in SCOPED and self._workspace_ids else None
+                found = [o for o in self.list(path, params)
                          if all(o.get(k) == v for k, v in query.items() if not isinstance(v, dict))]
             self._resolved[key] = [dict(o, id=self.object_id(o)) for o in found]
         return self._resolved[key]
@@ -222,22 +229,63 @@ class AirbyteAdapter(RestAdapter):
 
     # -- writes ------------------------------------------------------------------------------
     def create(self, resource, payload):
-        return self.client.request("POST", resource.path, json_body=self.wire(payload), expect=(200,))
+        payload = self.wire(payload)
+        if resource.name == "connection":
+            payload.pop("workspaceId", None)  # the destination's workspace, not a create field
+            self.check_streams(payload, payload)
+        return self.client.request("POST", resource.path, json_body=payload, expect=(200,))
 
     def update(self, resource, current, payload):
+        if current.get("status") == "locked":
+            raise ModuleError("the %s %r is locked by Airbyte (%s) and cannot be changed"
+                              % (resource.name, current.get("name"), current.get("statusReason") or "no reason given"))
+        if resource.name == "connection":
+            self.check_streams(self.wire(payload), current)
         return self.client.request("PATCH", "%s/%s" % (resource.path, self.object_id(current)),
                                    json_body=self.wire(payload), expect=(200,))
+
+    def check_streams(self, payload, ends):
+        """Streams the source does not have, or a sync mode it cannot do, fail before the write
+        with the option named (Airbyte's own answer would be a bare 400)."""
+        streams = (payload.get("configurations") or {}).get("streams") if isinstance(payload.get("configurations"), dict) else None
+        if not streams:
+            return
+        params = {"sourceId": ends.get("sourceId")}
+        if ends.get("destinationId"):
+            params["destinationId"] = ends["destinationId"]
+        known = self.client.request("GET", "streams", params=params, expect=(200,)) or []
+        by_name = {}
+        for prop in known:
+            by_name.setdefault(prop.get("streamName"), []).append(prop)
+        for stream in streams:
+            found = [p for p in by_name.get(stream["name"], [])
+                     if stream.get("namespace") in (None, p.get("streamnamespace"))]
+            if not found:
+                raise ModuleError("streams: the source has no stream %r%s (it has: %s)" % (
+                    stream["name"], " in namespace %r" % stream["namespace"] if stream.get("namespace") else "",
+                    ", ".join(sorted(set(str(p.get("streamName")) for p in known))) or "none"))
+            modes = found[0].get("syncModes") or []
+            if stream.get("syncMode") and modes and stream["syncMode"] not in modes:
+                raise ModuleError("streams: stream %r cannot sync as %s (it can: %s)"
+                                  % (stream["name"], stream["syncMode"], ", ".join(modes)))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s" % (resource.path, self.object_id(current)), expect=(204, 200))
 
     @staticmethod
     def wire(payload):
-        """Secrets are given apart from the configuration; they travel inside it."""
+        """The options' forms as the API takes them: secrets travel inside the configuration,
+        a schedule as its type and expression, streams as the connection's configurations."""
         payload = dict(payload)
         secrets = payload.pop("secrets", None)
         if secrets:
             payload["configuration"] = deep_merge(payload.get("configuration") or {}, secrets)
+        if "schedule" in payload:
+            schedule = schedule_text(payload["schedule"])
+            payload["schedule"] = ({"scheduleType": "manual"} if schedule == "manual"
+                                   else {"scheduleType": "cron", "cronExpression": schedule})
+        if isinstance(payload.get("configurations"), list):
+            payload["configurations"] = {"streams": [api_stream(s) for s in payload["configurations"]]}
         return payload
 
     def merge_payload(self, field, merged, differ):
@@ -253,6 +301,8 @@ class AirbyteAdapter(RestAdapter):
         return {field.key: value}
 
     def ref_payload(self, field, query, obj):
+        if field.path == "tags" and obj is not None:
+            return dict((k, obj.get(k)) for k in ("tagId", "name", "color", "workspaceId"))  # tags go as objects
         if obj is not None:
             return self.object_id(obj)
         return query.get("id")
@@ -301,6 +351,123 @@ def connector_resource(kind):
                           replace=True, clearable=False, required_on_create=True),
             configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
             secrets=Field(type="dict", secret=True, clearable=False),
+        ),
+        replace_guard="recreate",
+    )
+
+
+# -- connection schedules and streams -----------------------------------------------------------
+QUARTZ_FIELD = re.compile(r"^[0-9A-Za-z*?/,#LW-]+$")
+
+
+def schedule_text(value):
+    """A schedule in one comparable form: "manual", or the Quartz cron expression with
+    single spaces and without the " UTC" Airbyte adds when it shows one."""
+    if isinstance(value, dict):
+        if value.get("scheduleType") != "cron":
+            return value.get("scheduleType") or "manual"
+        value = value.get("cronExpression") or ""
+    text = " ".join(str(value).split())
+    if text.upper().endswith(" UTC"):
+        text = text[:-4]
+    return text
+
+
+def check_schedule(value):
+    """Airbyte's own rules for a cron schedule (airbyte.md 5.5), before any request."""
+    text = schedule_text(value)
+    if text == "manual":
+        return
+    fields = text.split(" ")
+    if len(fields) not in (6, 7) or not all(QUARTZ_FIELD.match(f) for f in fields):
+        raise ValueError("%r is not a Quartz cron expression (6 or 7 fields, seconds first, for example "
+                         "'0 0 2 * * ?'), nor 'manual'; Airbyte runs schedules in UTC only" % value)
+    if not fields[0].isdigit() or not fields[1].replace(",", "").isdigit():
+        raise ValueError("%r: seconds and minutes must be numbers; Airbyte runs a connection at most hourly" % value)
+
+
+def _paths(value):
+    """A field path given as "a", "a.b", ["a", "b"] or [["a", "b"]] as a list of lists."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value.split(".")]
+    if value and all(isinstance(v, str) for v in value):
+        return [[v] for v in value]
+    return [list(v) if isinstance(v, (list, tuple)) else str(v).split(".") for v in value]
+
+
+def canonical_streams(value):
+    """Streams as the task gives them or as Airbyte shows them, in one form, by name."""
+    if isinstance(value, dict):
+        value = value.get("streams") or []
+    streams = []
+    for stream in value or []:
+        stream = dict((k, v) for k, v in stream.items() if v is not None)
+        cursor = stream.get("cursor_field", stream.get("cursorField"))
+        selected = stream.get("selected_fields", stream.get("selectedFields"))
+        if selected and isinstance(selected[0], dict):
+            selected = [s.get("fieldPath") for s in selected]
+        streams.append({
+            "name": stream.get("name"),
+            "namespace": stream.get("namespace"),
+            "sync_mode": stream.get("sync_mode", stream.get("syncMode")),
+            "cursor_field": _paths(cursor)[0] if cursor else None,
+            "primary_key": _paths(stream.get("primary_key", stream.get("primaryKey"))),
+            "selected_fields": sorted(_paths(selected)) if selected else None,
+        })
+    return sorted(streams, key=lambda s: (s["namespace"] or "", s["name"] or ""))
+
+
+def same_streams(have, want):
+    """The same streams (by name, and namespace where given), each equal on what the task sets."""
+    if len(have) != len(want):
+        return False
+    for wanted in want:
+        found = [h for h in have if h["name"] == wanted["name"]
+                 and (wanted["namespace"] is None or h["namespace"] == wanted["namespace"])]
+        if len(found) != 1:
+            return False
+        if any(v is not None and found[0].get(k) != v for k, v in wanted.items()):
+            return False
+    return True
+
+
+def api_stream(stream):
+    one = canonical_streams([stream])[0]
+    wire = {"name": one["name"], "namespace": one["namespace"], "syncMode": one["sync_mode"],
+            "cursorField": one["cursor_field"], "primaryKey": one["primary_key"],
+            "selectedFields": [{"fieldPath": p} for p in one["selected_fields"]] if one["selected_fields"] else None}
+    return dict((k, v) for k, v in wire.items() if v is not None)
+
+
+def connection_resource():
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
+
+    return Resource(
+        name="connection",
+        path="connections",
+        platform="airbyte",
+        identity=("workspace", "name"),
+        required_identity=("workspace", "name"),
+        fields=dict(
+            workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
+            name=Field(required=True),
+            source=Ref(path="sources", wire="sourceId", replace=True, clearable=False, required_on_create=True),
+            destination=Ref(path="destinations", wire="destinationId", replace=True, clearable=False,
+                            required_on_create=True),
+            streams=Field(type="list", elements="dict", wire="configurations", canonical=canonical_streams,
+                          compare=same_streams, clearable=False),
+            schedule=Field(type="str", canonical=schedule_text, check=check_schedule, clearable=False),
+            status=Field(choices=["active", "inactive"], clearable=False),
+            namespace_definition=Field(wire="namespaceDefinition", choices=["source", "destination", "custom_format"],
+                                       clearable=False),
+            namespace_format=Field(wire="namespaceFormat"),
+            prefix=Field(empty=""),
+            non_breaking_schema_updates_behavior=Field(
+                wire="nonBreakingSchemaUpdatesBehavior", clearable=False,
+                choices=["ignore", "disable_connection", "propagate_columns", "propagate_fully"]),
+            tags=RefSet(path="tags", key="name"),
         ),
         replace_guard="recreate",
     )

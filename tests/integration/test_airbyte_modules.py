@@ -225,3 +225,73 @@ def test_basic_and_bearer_auth(lab):
                    connection=False, verbosity=3)
     assert not ok(run)["changed"]
     secrets_absent(run, token)
+
+
+# -- connections -----------------------------------------------------------------------------
+def pipeline_ends(lab, suffix):
+    tasks = "\n".join([
+        lab.task("airbyte_source", workspace="Default Workspace", name="faker-" + suffix, connector="faker",
+                 configuration={"count": 50}, _task="source"),
+        lab.task("airbyte_destination", workspace="Default Workspace", name="json-" + suffix, connector="local-json",
+                 configuration={"destination_path": "/local/" + suffix}, _task="destination"),
+    ])
+    run = lab.play(tasks)
+    return ok(run, "source")["source"], ok(run, "destination")["destination"]
+
+
+def test_connection_contract(lab):
+    suffix = uuid.uuid4().hex[:6]
+    source, destination = pipeline_ends(lab, suffix)
+    name = "pipe-" + suffix
+    options = dict(workspace="Default Workspace", name=name, source="faker-" + suffix, destination="json-" + suffix,
+                   schedule="0 0 2 * * ?", status="active",
+                   streams=[{"name": "users", "sync_mode": "incremental_append", "cursor_field": "updated_at"},
+                            {"name": "products"}])
+    task = lab.task("airbyte_connection", **options)
+
+    run = lab.play(task, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(task, diff=True)
+    result = ok(run)
+    assert result["changed"] and writes(run) == [("POST", API + "/connections")]
+    body = run.writes[0]["body"]
+    assert (body["sourceId"], body["destinationId"]) == (source["sourceId"], destination["destinationId"])
+    assert body["schedule"] == {"scheduleType": "cron", "cronExpression": "0 0 2 * * ?"}
+    connection = result["connection"]
+    assert connection["schedule"]["cronExpression"].endswith("UTC")  # Airbyte adds it; no change next time
+
+    for check in (True, False):
+        run = lab.play(task, check=check)
+        assert not ok(run)["changed"] and run.writes == []
+    # the same streams in another order and the schedule with Airbyte's suffix: quiet too
+    quiet = dict(options, schedule="0 0 2 * * ? UTC", streams=list(reversed(options["streams"])))
+    run = lab.play(lab.task("airbyte_connection", **quiet))
+    assert not ok(run)["changed"] and run.writes == []
+
+    run = lab.play(lab.task("airbyte_connection", **dict(options, schedule="0 30 4 * * ?")), diff=True)
+    result = ok(run)
+    assert writes(run) == [("PATCH", API + "/connections/" + connection["connectionId"])]
+    assert run.writes[0]["body"] == {"schedule": {"scheduleType": "cron", "cronExpression": "0 30 4 * * ?"}}
+    assert (result["diff"]["before"]["schedule"], result["diff"]["after"]["schedule"]) == ("0 0 2 * * ?", "0 30 4 * * ?")
+
+    absent = lab.task("airbyte_connection", workspace="Default Workspace", name=name, state="absent")
+    run = lab.play(absent)
+    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/connections/" + connection["connectionId"])]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"schedule": "*/5 * * * * ?"}, "schedule: "),
+    ({"schedule": "0 0 2 * *"}, "is not a Quartz cron expression"),
+    ({"streams": [{"name": "no_such_stream"}]}, "streams: the source has no stream 'no_such_stream' (it has: "),
+    ({"streams": [{"name": "users", "sync_mode": "incremental_update"}]}, "streams: stream 'users' cannot sync as"),
+    ({"source": "no-such-source"}, "source: no sources matches name=no-such-source"),
+])
+def test_connection_bad_input_fails_before_any_write(lab, options, message):
+    suffix = uuid.uuid4().hex[:6]
+    pipeline_ends(lab, suffix)
+    base = dict(workspace="Default Workspace", name="bad-" + suffix, source="faker-" + suffix, destination="json-" + suffix)
+    run = lab.play(lab.task("airbyte_connection", **dict(base, **options)))
+    assert message in failed(run)["msg"]
+    assert run.writes == []
