@@ -471,3 +471,86 @@ def connection_resource():
         ),
         replace_guard="recreate",
     )
+
+
+# -- jobs: a sync or clear is an action, not a state ---------------------------------------------
+TERMINAL_JOB = ("succeeded", "failed", "cancelled")
+
+
+def find_connection(adapter, params):
+    """The connection by id, or by name within the workspace (several of that name: an error)."""
+    given = str(params["connection"])
+    if UUID_RE.match(given):
+        found = adapter.get_or_none("connections/%s" % given)
+        if found is None:
+            raise ModuleError("connection: no connection has id %s" % given)
+        return found
+    if params.get("workspace") is None:
+        raise ModuleError("workspace: needed to find the connection %r by name (or give its id)" % given)
+    workspace = str(params["workspace"])
+    ids = adapter.workspace_ids({"id": workspace} if UUID_RE.match(workspace) else {"name": workspace})
+    found = [c for c in adapter.list("connections", {"workspaceIds": ids}) if c.get("name") == given] if ids else []
+    if len(found) != 1:
+        raise ModuleError("connection: %s connection named %r in workspace %s%s" % (
+            "no" if not found else len(found), given, params["workspace"],
+            "" if not found else ": " + ", ".join(adapter.describe(c) for c in found)))
+    return found[0]
+
+
+def running_job(adapter, connection_id):
+    """The connection's job still in progress, if any (the newest first)."""
+    jobs = adapter.client.request("GET", "jobs", params={"connectionId": connection_id, "orderBy": "createdAt|DESC",
+                                                         "limit": 20}, expect=(200,))
+    for job in (jobs or {}).get("data") or []:
+        if job.get("status") not in TERMINAL_JOB:
+            return job
+    return None
+
+
+def job_task(adapter, params, check_mode, want_diff):
+    from ansible_collections.statecraft.infra.plugins.module_utils._engine import poll
+
+    connection = find_connection(adapter, params)
+    connection_id = connection["connectionId"]
+    job = running_job(adapter, connection_id)
+    result = {"changed": False, "job": job or {}, "connection_id": connection_id}
+    if params["state"] == "cancelled":
+        if job is None:
+            return result
+        result["changed"] = True
+        if not check_mode:
+            job = adapter.client.request("DELETE", "jobs/%s" % job["jobId"], expect=(200,))
+        wanted = ("cancelled",)
+    else:
+        if job is not None and job.get("jobType") != params["job_type"]:
+            raise ModuleError("job_type: a %s job (%s) of the connection is still %s; wait for it or cancel it first"
+                              % (job.get("jobType"), job.get("jobId"), job.get("status")))
+        if job is None:
+            result["changed"] = True
+            if check_mode:
+                result["job"] = {"jobType": params["job_type"], "connectionId": connection_id, "status": "pending"}
+                return result
+            job = adapter.client.request("POST", "jobs", json_body={"connectionId": connection_id,
+                                                                    "jobType": params["job_type"]}, expect=(200,))
+        wanted = ("succeeded",)
+    result["job"] = job
+    if check_mode or not params.get("wait") or job.get("status") in TERMINAL_JOB and job.get("status") in wanted:
+        return result
+
+    def read():
+        return adapter.client.request("GET", "jobs/%s" % job["jobId"], expect=(200,))
+
+    def failed(current):
+        result["job"] = current
+        if current.get("status") in TERMINAL_JOB and current.get("status") not in wanted:
+            return "the %s job %s of connection %s ended %s" % (current.get("jobType"), current.get("jobId"),
+                                                                connection.get("name"), current.get("status"))
+        return None
+
+    try:
+        result["job"] = poll(read, lambda current: current.get("status") in wanted, failed,
+                             lambda current: "the job is still %s" % current.get("status"),
+                             "the job to be %s" % wanted[0], params)
+    except ModuleError as exc:
+        raise ModuleError(str(exc), result)
+    return result

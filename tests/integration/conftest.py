@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -267,6 +268,26 @@ class EmulatedLab(object):
         return "- name: %s\n  statecraft.infra.%s:\n%s" % (
             options.pop("_task", "t"), module, indent("".join(
                 "%s: %s\n" % (k, json.dumps(v)) for k, v in options.items()), 4))
+
+    def advance_when(self, path, seconds):
+        """Step the emulated clock once the next task has read ``path`` (a path or a prefix
+        ending in "/"), so a task that must wait is seen waiting; join() the thread after."""
+        mark = len(self.emulator.log)
+
+        def seen():
+            return any(r["path"] == path or (path.endswith("/") and r["path"].startswith(path))
+                       for r in self.emulator.log[mark:])
+
+        def step():
+            for _attempt in range(600):
+                if seen():
+                    self.emulator.clock.advance(seconds)
+                    return
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=step, daemon=True)
+        thread.start()
+        return thread
 
     def file(self, name, text):
         files = self.tmp_path / "files"

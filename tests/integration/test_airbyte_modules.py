@@ -33,6 +33,7 @@ def airbyte():
 
 @pytest.fixture
 def lab(airbyte, emulated_lab):
+    airbyte.clock.speed = 60.0
     airbyte.reset()
     yield emulated_lab(airbyte, "airbyte",
                        {"server_url": airbyte.url + API, "client_id": airbyte.client_id,
@@ -295,3 +296,48 @@ def test_connection_bad_input_fails_before_any_write(lab, options, message):
     run = lab.play(lab.task("airbyte_connection", **dict(base, **options)))
     assert message in failed(run)["msg"]
     assert run.writes == []
+
+
+# -- jobs ------------------------------------------------------------------------------------
+def test_sync_job_contract(lab):
+    suffix = uuid.uuid4().hex[:6]
+    pipeline_ends(lab, suffix)
+    connection = ok(lab.play(lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix,
+                                      source="faker-" + suffix, destination="json-" + suffix)))["connection"]
+    sync = lab.task("airbyte_job", workspace="Default Workspace", connection="pipe-" + suffix, wait_sleep=0.2)
+
+    run = lab.play(sync, check=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(sync)
+    result = ok(run)
+    assert result["changed"] and writes(run) == [("POST", API + "/jobs")]
+    assert result["job"]["status"] == "succeeded" and result["job"]["rowsSynced"] >= 0
+
+    # a job in progress is reported (and waited for), never started twice
+    lab.emulator.clock.speed = 0  # time stands still until the waiting task has looked
+    started = ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
+    assert started["changed"] and started["job"]["status"] in ("pending", "running")
+    done = lab.advance_when(API + "/jobs/", 600)
+    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait_sleep=0.2))
+    done.join()
+    result = ok(run)
+    assert not result["changed"] and run.writes == [] and result["job"]["jobId"] == started["job"]["jobId"]
+    assert result["job"]["status"] == "succeeded"
+
+    # cancel: only when one is in progress
+    ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
+    step = lab.advance_when(API + "/jobs/", 5)
+    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled", wait_sleep=0.2))
+    step.join()
+    result = ok(run)
+    assert result["changed"] and writes(run)[0][0] == "DELETE" and result["job"]["status"] == "cancelled"
+    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled"))
+    assert not ok(run)["changed"] and run.writes == []
+
+    # a failed sync fails the task with its status
+    lab.emulator.fail_next_job(connection_id=connection["connectionId"], message="source crashed")
+    step = lab.advance_when(API + "/jobs/", 600)
+    run = lab.play(sync)
+    step.join()
+    result = failed(run)
+    assert "ended failed" in result["msg"] and result["changed"] and result["job"]["status"] == "failed"

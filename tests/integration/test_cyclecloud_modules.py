@@ -14,8 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 import json
-import threading
-import time
 
 import pytest
 
@@ -64,22 +62,6 @@ def node_names(emulator, cluster, array):
     return sorted(n["Name"] for n in emulator.nodes(cluster) if n.get("Template") == array)
 
 
-def advance_after_first(emulator, path, seconds):
-    """Step the emulated clock once the next task has read ``path`` (it is then waiting)."""
-    mark = len(emulator.log)
-
-    def step():
-        for _attempt in range(600):
-            if any(r["path"] == path for r in emulator.log[mark:]):
-                emulator.clock.advance(seconds)
-                return
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=step, daemon=True)
-    thread.start()
-    return thread
-
-
 # -- cyclecloud_scale ------------------------------------------------------------------------
 def test_scale_by_nodes_contract(lab):
     task = lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=4, **FAST)
@@ -119,7 +101,7 @@ def test_scale_by_cores_rounds_up_to_whole_nodes(lab):
     run = lab.play(task)
     assert not ok(run)["changed"] and posts(run) == []
     # and with wait, the task ends when they are Ready
-    booted = advance_after_first(lab.emulator, "/clusters/hpc/nodes", 120)
+    booted = lab.advance_when("/clusters/hpc/nodes", 120)
     run = lab.play(task.replace("wait: false", "wait: true\n    wait_sleep: 0.2"))
     booted.join()
     result = ok(run)
