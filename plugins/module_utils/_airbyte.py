@@ -241,6 +241,8 @@ class AirbyteAdapter(RestAdapter):
                               % (resource.name, current.get("name"), current.get("statusReason") or "no reason given"))
         if resource.name == "connection":
             self.check_streams(self.wire(payload), current)
+        if resource.name == "tag":
+            payload = dict(dict((k, current.get(k)) for k in ("name", "color")), **payload)  # PATCH needs both
         return self.client.request("PATCH", "%s/%s" % (resource.path, self.object_id(current)),
                                    json_body=self.wire(payload), expect=(200,))
 

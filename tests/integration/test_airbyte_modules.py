@@ -341,3 +341,28 @@ def test_sync_job_contract(lab):
     step.join()
     result = failed(run)
     assert "ended failed" in result["msg"] and result["changed"] and result["job"]["status"] == "failed"
+
+
+# -- tags ------------------------------------------------------------------------------------
+def test_tag_contract_and_connection_tags(lab):
+    suffix = uuid.uuid4().hex[:6]
+    task = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, color="2e86c1")
+    run = lab.play(task)
+    tag = ok(run)["tag"]
+    assert writes(run) == [("POST", API + "/tags")]
+    assert not ok(lab.play(task))["changed"]  # colour compared without case
+    run = lab.play(task.replace("2e86c1", "FF5733"))
+    assert ok(run)["changed"] and run.writes[0]["body"] == {"name": "fin-" + suffix, "color": "FF5733"}
+    run = lab.play(lab.task("airbyte_tag", workspace="Default Workspace", name="x" * 31, color="123456"))
+    assert "name: " in failed(run)["msg"] and "longer than 30" in failed(run)["msg"] and run.writes == []
+
+    pipeline_ends(lab, suffix)
+    pipe = lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix, source="faker-" + suffix,
+                    destination="json-" + suffix, tags=["fin-" + suffix])
+    run = lab.play(pipe)
+    assert [t["tagId"] for t in ok(run)["connection"]["tags"]] == [tag["tagId"]]
+    assert not ok(lab.play(pipe))["changed"]
+
+    absent = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, state="absent")
+    assert ok(lab.play(absent))["changed"]
+    assert not ok(lab.play(absent))["changed"]

@@ -1,0 +1,91 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: airbyte_tag
+short_description: Manage a tag of an Airbyte workspace
+version_added: 0.1.0
+description:
+  - Creates, recolours or deletes the tag O(name) of O(workspace); connections take tags by
+    name (M(statecraft.infra.airbyte_connection)).
+author:
+  - statecraft.infra team (@statecraft)
+options:
+  workspace:
+    description:
+      - The workspace, by name or id.
+    type: raw
+    required: true
+  name:
+    description:
+      - Name of the tag (unique in the workspace, at most 30 characters).
+    type: str
+    required: true
+  color:
+    description:
+      - Colour as six hexadecimal digits, for example V(FF5733). Required to create.
+    type: str
+extends_documentation_fragment:
+  - statecraft.infra.airbyte
+  - statecraft.infra.resource
+"""
+
+EXAMPLES = r"""
+- name: A tag for the finance pipelines
+  statecraft.infra.airbyte_tag:
+    workspace: data-platform
+    name: finance
+    color: 2E86C1
+"""
+
+RETURN = r"""
+tag:
+  description: The tag as Airbyte returns it; empty after O(state=absent).
+  returned: always
+  type: dict
+  sample: {tagId: 7c1f0a55-3e2d-4a8b-9f10-2b3c4d5e6f70, name: finance, color: 2E86C1, workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10}
+"""
+
+import re
+
+from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
+
+
+def check_name(value):
+    if len(value) > 30:
+        raise ValueError("%r is longer than 30 characters" % value)
+
+
+def check_color(value):
+    if not re.match(r"^[0-9A-Fa-f]{6}$", value):
+        raise ValueError("%r is not six hexadecimal digits (such as FF5733)" % value)
+
+
+RESOURCE = Resource(
+    name="tag",
+    path="tags",
+    platform="airbyte",
+    identity=("workspace", "name"),
+    required_identity=("workspace", "name"),
+    fields=dict(
+        workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
+        name=Field(required=True, check=check_name),
+        color=Field(canonical=lambda v: str(v).upper(), check=check_color, clearable=False, required_on_create=True),
+    ),
+)
+
+
+def main():
+    run_module(RESOURCE)
+
+
+if __name__ == "__main__":
+    main()
