@@ -556,3 +556,42 @@ def job_task(adapter, params, check_mode, want_diff):
     except ModuleError as exc:
         raise ModuleError(str(exc), result)
     return result
+
+
+# -- what the info module reads -----------------------------------------------------------------
+def info(adapter, params):
+    """Every object of ``resource`` (all pages), narrowed by the filters the task gives."""
+    resource = params["resource"]
+    if resource == "health":
+        response = adapter.client.send("GET", "health", use_auth=False)
+        return {"health": {"status": response.status_code, "healthy": response.status_code == 200}}
+    query = {}
+    if params.get("workspace") is not None and resource in ("sources", "destinations", "connections", "jobs", "tags",
+                                                             "workspaces"):
+        workspace = str(params["workspace"])
+        ids = adapter.workspace_ids({"id": workspace} if UUID_RE.match(workspace) else {"name": workspace})
+        if not ids:
+            return {resource: []}
+        query["workspaceIds"] = ids
+    if resource == "jobs":
+        if params.get("connection"):
+            query["connectionId"] = find_connection(adapter, params)["connectionId"]
+        query.update(dict((k, v) for k, v in (("status", params.get("status")), ("jobType", params.get("job_type")))
+                          if v))
+        query["orderBy"] = "createdAt|DESC"
+    if resource == "streams":
+        if not params.get("source_id"):
+            raise ModuleError("source_id: needed to read the streams of a source")
+        query = {"sourceId": params["source_id"]}
+        if params.get("destination_id"):
+            query["destinationId"] = params["destination_id"]
+        return {resource: adapter.client.request("GET", "streams", params=query, expect=(200,)) or []}
+    if resource in ("users", "permissions"):
+        if params.get("organization_id"):
+            query["organizationId"] = params["organization_id"]
+        if resource == "permissions" and params.get("user_id"):
+            query["userId"] = params["user_id"]
+    found = adapter.list(resource, query)
+    if params.get("name") is not None:
+        found = [o for o in found if o.get("name") == params["name"] or o.get("organizationName") == params["name"]]
+    return {resource: [adapter.result_view(None, o) for o in found]}

@@ -366,3 +366,28 @@ def test_tag_contract_and_connection_tags(lab):
     absent = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, state="absent")
     assert ok(lab.play(absent))["changed"]
     assert not ok(lab.play(absent))["changed"]
+
+
+# -- info ------------------------------------------------------------------------------------
+def test_info_reads_every_page(lab):
+    suffix = uuid.uuid4().hex[:6]
+    count = 105  # more than one page of 100
+    token = lab.emulator.issue_token()
+    for index in range(count):
+        answer = requests.post(lab.emulator.url + API + "/sources", timeout=10, headers={"Authorization": "Bearer " + token},
+                               json={"name": "bulk-%s-%03d" % (suffix, index), "workspaceId": lab.emulator.workspace_id,
+                                     "definitionId": lab.emulator.definition_id("source", "faker"), "configuration": {"count": 1}})
+        assert answer.status_code == 200, answer.text
+    tasks = "\n".join([
+        lab.task("airbyte_info", resource="sources", workspace="Default Workspace", _task="sources"),
+        lab.task("airbyte_info", resource="health", _task="health"),
+        lab.task("airbyte_info", resource="organizations", _task="organizations"),
+        lab.task("airbyte_info", resource="workspaces", name="Default Workspace", _task="workspaces"),
+    ])
+    run = lab.play(tasks, check=True)
+    assert len([s for s in ok(run, "sources")["sources"] if s["name"].startswith("bulk-" + suffix)]) == count
+    assert ok(run, "health")["health"]["healthy"] and ok(run, "organizations")["organizations"]
+    assert [w["workspaceId"] for w in ok(run, "workspaces")["workspaces"]] == [lab.emulator.workspace_id]
+    assert run.writes == []
+    pages = [r for r in run.requests if r["path"] == API + "/sources"]
+    assert [p["query"].get("offset") for p in pages] == ["0", "100"]
