@@ -559,6 +559,8 @@ def job_task(adapter, params, check_mode, want_diff):
 
 
 # -- what the info module reads -----------------------------------------------------------------
+IN_WORKSPACE = ("sources", "destinations", "connections", "jobs", "tags", "workspaces")
+
 def info(adapter, params):
     """Every object of ``resource`` (all pages), narrowed by the filters the task gives."""
     resource = params["resource"]
@@ -566,8 +568,7 @@ def info(adapter, params):
         response = adapter.client.send("GET", "health", use_auth=False)
         return {"health": {"status": response.status_code, "healthy": response.status_code == 200}}
     query = {}
-    if params.get("workspace") is not None and resource in ("sources", "destinations", "connections", "jobs", "tags",
-                                                             "workspaces"):
+    if params.get("workspace") is not None and resource in IN_WORKSPACE:
         workspace = str(params["workspace"])
         ids = adapter.workspace_ids({"id": workspace} if UUID_RE.match(workspace) else {"name": workspace})
         if not ids:
