@@ -561,6 +561,7 @@ def job_task(adapter, params, check_mode, want_diff):
 # -- what the info module reads -----------------------------------------------------------------
 IN_WORKSPACE = ("sources", "destinations", "connections", "jobs", "tags", "workspaces")
 
+
 def info(adapter, params):
     """Every object of ``resource`` (all pages), narrowed by the filters the task gives."""
     resource = params["resource"]
