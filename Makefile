@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
-        nautobot-env air-sandbox cyclecloud-sandbox example bench build changelog clean
+        nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox example bench build changelog clean
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
@@ -22,6 +22,7 @@ help:
 	@echo "make nautobot-down  stop everything nautobot-up started"
 	@echo "make air-sandbox    serve the NVIDIA Air emulator on http://127.0.0.1:8280 (AIR_SANDBOX_PORT)"
 	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
+	@echo "make airbyte-sandbox  serve the Airbyte API emulator on http://127.0.0.1:8480 (AIRBYTE_SANDBOX_PORT)"
 	@echo "make bench          time the 20-device playbook, first and converged run"
 	@echo "make build          ansible-galaxy collection build into build/"
 
@@ -64,6 +65,10 @@ air-sandbox:
 CYCLECLOUD_SANDBOX_PORT ?= 8380
 cyclecloud-sandbox:
 	$(PYTHON) tests/emulators/cyclecloud_emulator.py --host 127.0.0.1 --port $(CYCLECLOUD_SANDBOX_PORT)
+
+AIRBYTE_SANDBOX_PORT ?= 8480
+airbyte-sandbox: venv
+	$(BIN)/python tests/emulators/airbyte_emulator.py --host 127.0.0.1 --port $(AIRBYTE_SANDBOX_PORT)
 
 nautobot-up:
 	$(HARNESS) up

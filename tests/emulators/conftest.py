@@ -10,6 +10,9 @@
 - ``air2``: NVIDIA's v2 SDK (``air_sdk.v2.AirApi``), same credentials
 - ``cyclecloud_server``: one CycleCloudEmulator per session on 127.0.0.1, ephemeral port, DEFAULT_FIXTURE
 - ``cc``: that emulator, reset (seed state, no pending failures, empty log, no faults or redirects, clock back to now)
+- ``airbyte_server``: one AirbyteEmulator per session on 127.0.0.1, ephemeral port, DEFAULT_FIXTURE
+- ``ab``: that emulator, reset (seed state, empty log and validation_errors, no faults, redirects or pending job
+  failures, token_lifetime and job_seconds back to their defaults, clock back to now)
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import pytest
 
 from air_emulator import AirEmulator
+from airbyte_emulator import AirbyteEmulator
 from cyclecloud_emulator import CycleCloudEmulator
 
 
@@ -56,3 +60,16 @@ def cyclecloud_server():
 def cc(cyclecloud_server):
     cyclecloud_server.reset()
     return cyclecloud_server
+
+
+@pytest.fixture(scope="session")
+def airbyte_server():
+    emulator = AirbyteEmulator(host="127.0.0.1", port=0).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def ab(airbyte_server):
+    airbyte_server.reset()
+    return airbyte_server
