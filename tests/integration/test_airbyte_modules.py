@@ -391,3 +391,35 @@ def test_info_reads_every_page(lab):
     assert run.writes == []
     pages = [r for r in run.requests if r["path"] == API + "/sources"]
     assert [p["query"].get("offset") for p in pages] == ["0", "100"]
+
+
+# -- role ------------------------------------------------------------------------------------
+def test_pipeline_role(lab):
+    suffix = uuid.uuid4().hex[:6]
+    role = """- name: pipeline
+  ansible.builtin.include_role:
+    name: statecraft.infra.airbyte_pipeline
+  vars:
+    airbyte_pipeline_workspace: Default Workspace
+    airbyte_pipeline_source: {name: shop-%(s)s, connector: postgres,
+                              configuration: {host: db, port: 5432, database: shop, username: airbyte}}
+    airbyte_pipeline_source_secrets: {password: "%(p)s"}
+    airbyte_pipeline_destination: {name: lake-%(s)s, connector: local-json, configuration: {destination_path: /local/%(s)s}}
+    airbyte_pipeline_name: shop-to-lake-%(s)s
+    airbyte_pipeline_schedule: "0 0 2 * * ?"
+    airbyte_pipeline_streams: [{name: customers, namespace: public}]
+    airbyte_pipeline_sync: true
+- name: t
+  ansible.builtin.debug:
+    var: airbyte_pipeline
+""" % {"s": suffix, "p": DB_PASSWORD}
+    run = lab.play(role, verbosity=2)
+    assert run.rc == 0, run.output
+    fact = run.task("t")["airbyte_pipeline"]
+    connection = lab.emulator.get("connection", fact["connection_id"])
+    assert connection["schedule"]["scheduleType"] == "cron" and fact["job"]["status"] == "succeeded"
+    assert [w[0] for w in writes(run)] == ["POST", "POST", "POST", "POST"]  # source, destination, connection, job
+    secrets_absent(run, DB_PASSWORD)
+    run = lab.play(role.replace("airbyte_pipeline_sync: true", "airbyte_pipeline_sync: false"))
+    assert run.rc == 0, run.output
+    assert run.writes == []
