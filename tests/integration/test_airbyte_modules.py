@@ -170,7 +170,8 @@ def test_duplicate_names_fail_with_the_matches(lab):
 def test_destination_contract(lab):
     name = "lake-" + uuid.uuid4().hex[:6]
     task = lab.task("airbyte_destination", workspace="Default Workspace", name=name, connector="s3",
-                    configuration={"s3_bucket_name": "lake", "s3_bucket_path": "raw", "s3_bucket_region": "eu-west-1"},
+                    configuration={"s3_bucket_name": "lake", "s3_bucket_path": "raw", "s3_bucket_region": "eu-west-1",
+                                   "format": {"format_type": "JSONL"}},
                     secrets={"access_key_id": "AKIA" + DB_PASSWORD, "secret_access_key": "s3-" + DB_PASSWORD})
     run = lab.play(task, check=True)
     assert ok(run)["changed"] and run.writes == []
@@ -304,7 +305,8 @@ def test_sync_job_contract(lab):
     pipeline_ends(lab, suffix)
     connection = ok(lab.play(lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix,
                                       source="faker-" + suffix, destination="json-" + suffix)))["connection"]
-    sync = lab.task("airbyte_job", workspace="Default Workspace", connection="pipe-" + suffix, wait_sleep=0.2)
+    # a frozen emulator clock must not hold a test for an hour
+    sync = lab.task("airbyte_job", workspace="Default Workspace", connection="pipe-" + suffix, wait_sleep=0.2, wait_timeout=60)
 
     run = lab.play(sync, check=True)
     assert ok(run)["changed"] and run.writes == []
@@ -318,7 +320,7 @@ def test_sync_job_contract(lab):
     started = ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
     assert started["changed"] and started["job"]["status"] in ("pending", "running")
     done = lab.advance_when(API + "/jobs/", 600)
-    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait_sleep=0.2))
+    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait_sleep=0.2, wait_timeout=60))
     done.join()
     result = ok(run)
     assert not result["changed"] and run.writes == [] and result["job"]["jobId"] == started["job"]["jobId"]
@@ -327,7 +329,8 @@ def test_sync_job_contract(lab):
     # cancel: only when one is in progress
     ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
     step = lab.advance_when(API + "/jobs/", 5)
-    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled", wait_sleep=0.2))
+    run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled", wait_sleep=0.2,
+                            wait_timeout=60))
     step.join()
     result = ok(run)
     assert result["changed"] and writes(run)[0][0] == "DELETE" and result["job"]["status"] == "cancelled"
