@@ -115,7 +115,6 @@ class AirbyteAdapter(RestAdapter):
     platform_name = "Airbyte"
     masks = (SECRET_MASK,)
 
-    # resource name -> key of its id in the API's objects
     # the key of an object's own id, most specific first: a job names its connection, a
     # connection its source and destination, everything its workspace
     ID_KEYS = ("jobId", "connectionId", "permissionId", "tagId", "sourceId", "destinationId", "workspaceId")
