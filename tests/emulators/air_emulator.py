@@ -14,7 +14,6 @@ Tests:    emu = AirEmulator().start(); AirApi(username=emu.username, password=em
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import hashlib
@@ -25,12 +24,11 @@ import json
 import os
 import random
 import re
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-from emulator_base import ApiError, EmulatorServer, Response, iso, no_content
+from emulator_base import ApiError, EmulatorServer, Response, iso, no_content, sandbox_parser, serve
 
 DEFAULT_USERNAME = "sandbox@example.com"
 DEFAULT_API_TOKEN = "sandbox-api-token"
@@ -1648,10 +1646,7 @@ def _matches(item, key, wanted):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="NVIDIA Air API emulator (sandbox mode)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8280)
-    parser.add_argument("--speed", type=float, default=1.0, help="emulated seconds per real second")
+    parser = sandbox_parser("NVIDIA Air API emulator (sandbox mode)", 8280)
     parser.add_argument("--username", default=DEFAULT_USERNAME)
     parser.add_argument("--api-token", default=DEFAULT_API_TOKEN, help="accepted as the login password")
     parser.add_argument("--token-lifetime", type=float, default=86400, help="bearer token lifetime (emulated s)")
@@ -1663,20 +1658,13 @@ def main(argv=None):
                            load_seconds=args.load_seconds, store_seconds=args.store_seconds,
                            destroy_seconds=args.destroy_seconds, username=args.username,
                            api_token=args.api_token).start()
-    print("NVIDIA Air emulator (sandbox); Ctrl-C stops")
-    print("  api_url:         %s/api/" % emulator.url)
-    print("  username:        %s" % emulator.username)
-    print("  password:        %s   (an API token)" % emulator.api_token)
-    print("  service account: %s / %s" % (emulator.service_username, emulator.service_password))
-    print("  admin:           %s/_emulator/" % emulator.url)
-    print("  speed:           %gx" % args.speed, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
+    serve(emulator, "NVIDIA Air emulator", [
+        "api_url:         %s/api/" % emulator.url,
+        "username:        %s" % emulator.username,
+        "password:        %s   (an API token)" % emulator.api_token,
+        "service account: %s / %s" % (emulator.service_username, emulator.service_password),
+        "speed:           %gx" % args.speed,
+    ])
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ Tests:    ab = AirbyteEmulator().start(); AirbyteAPI(server_url=ab.url + "/v1", 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import copy
@@ -32,7 +31,6 @@ import itertools
 import json
 import os
 import re
-import time
 import uuid
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -40,7 +38,7 @@ from urllib.parse import unquote, urlencode
 
 import jsonschema
 
-from emulator_base import ApiError, EmulatorServer, Faults, Response, redact
+from emulator_base import ApiError, EmulatorServer, Faults, Response, admin_object, load_fixture, redact, sandbox_parser, serve
 from openapi_check import OpenApiChecker, load_document
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -605,24 +603,24 @@ class AirbyteEmulator(EmulatorServer):
 
     def admin_routes(self):
         routes = super().admin_routes()
-        routes[("POST", "failures")] = lambda req: Response(201, self.fail_next_job(**_admin_object(req.body)))
+        routes[("POST", "failures")] = lambda req: Response(201, self.fail_next_job(**admin_object(req.body)))
         routes[("GET", "failures")] = lambda req: Response(200, self.pending_failures())
         routes[("POST", "token_lifetime")] = self._admin_token_lifetime
         routes[("POST", "job_seconds")] = self._admin_job_seconds
         routes[("POST", "tokens")] = lambda req: Response(201, self._token_body(self.issue_token(
-            _admin_object(req.body).get("user_id"))))
+            admin_object(req.body).get("user_id"))))
         routes[("GET", "validation_errors")] = lambda req: Response(200, list(self.validation_errors))
         return routes
 
     def _admin_token_lifetime(self, req):
-        seconds = int(_admin_object(req.body)["seconds"])
+        seconds = int(admin_object(req.body)["seconds"])
         if seconds < 1:
             raise ValueError("seconds must be >= 1")
         self.token_lifetime = seconds
         return Response(200, {"seconds": seconds})
 
     def _admin_job_seconds(self, req):
-        seconds = float(_admin_object(req.body)["seconds"])
+        seconds = float(admin_object(req.body)["seconds"])
         if seconds < 0:
             raise ValueError("seconds must be >= 0")
         self.job_seconds = seconds
@@ -2050,45 +2048,22 @@ def cron_problem(expression):
     return None
 
 
-def _admin_object(body):
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    return body
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Airbyte public API emulator (sandbox mode)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8480)
-    parser.add_argument("--speed", type=float, default=1.0, help="emulated seconds per real second")
-    parser.add_argument("--fixture", help="a JSON fixture file (default: the built-in DEFAULT_FIXTURE)")
+    parser = sandbox_parser("Airbyte public API emulator (sandbox mode)", 8480, fixture=True)
     parser.add_argument("--token-lifetime", type=int, default=900, help="access token lifetime, emulated seconds")
     parser.add_argument("--job-seconds", type=float, default=30, help="emulated seconds a job stays pending + running")
     args = parser.parse_args(argv)
-    fixture = None
-    if args.fixture:
-        with open(args.fixture, encoding="utf-8") as handle:
-            fixture = json.load(handle)
-    emulator = AirbyteEmulator(host=args.host, port=args.port, speed=args.speed, fixture=fixture,
+    emulator = AirbyteEmulator(host=args.host, port=args.port, speed=args.speed, fixture=load_fixture(args.fixture),
                                token_lifetime=args.token_lifetime, job_seconds=args.job_seconds).start()
-    print("Airbyte public API emulator (sandbox); Ctrl-C stops")
-    print("  server_url:     %s/v1  (or %s/api/public/v1)" % (emulator.url, emulator.url))
-    print("  token_url:      %s/v1/applications/token" % emulator.url)
-    print("  client_id:      %s" % emulator.client_id)
-    print("  client_secret:  %s" % emulator.client_secret)
-    print("  basic auth:     %s / %s" % (emulator.username, emulator.password))
-    print("  workspace:      %s (%s)" % (emulator.workspace_id, emulator.get("workspace", emulator.workspace_id)["name"]))
-    print("  admin:          %s/_emulator/" % emulator.url)
-    print("  speed:          %gx" % args.speed, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
+    serve(emulator, "Airbyte public API emulator", [
+        "server_url:     %s/v1  (or %s/api/public/v1)" % (emulator.url, emulator.url),
+        "token_url:      %s/v1/applications/token" % emulator.url,
+        "client_id:      %s" % emulator.client_id,
+        "client_secret:  %s" % emulator.client_secret,
+        "basic auth:     %s / %s" % (emulator.username, emulator.password),
+        "workspace:      %s (%s)" % (emulator.workspace_id, emulator.get("workspace", emulator.workspace_id)["name"]),
+        "speed:          %gx" % args.speed,
+    ])
 
 
 if __name__ == "__main__":

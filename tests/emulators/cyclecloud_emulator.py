@@ -15,7 +15,6 @@ Tests:    cc = CycleCloudEmulator().start(); requests.get(cc.url + "/clusters/hp
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import copy
@@ -24,13 +23,12 @@ import itertools
 import json
 import math
 import re
-import time
 import uuid
 from datetime import timedelta, timezone
 from http import HTTPStatus
 from urllib.parse import unquote
 
-from emulator_base import ApiError, EmulatorServer, Faults, Response
+from emulator_base import ApiError, EmulatorServer, Faults, Response, admin_object, load_fixture, sandbox_parser, serve
 
 # uuid5 namespace of the ids the emulator derives (NodeId, bucketId) so they are stable across resets
 ID_NAMESPACE = uuid.UUID("5f0c6d2e-8a57-4c1b-9a43-2f4e0c9b7d11")
@@ -477,7 +475,7 @@ class CycleCloudEmulator(EmulatorServer):
 
     def admin_routes(self):
         routes = super().admin_routes()
-        routes[("POST", "failures")] = lambda req: Response(201, self.fail_next(**_admin_object(req.body)))
+        routes[("POST", "failures")] = lambda req: Response(201, self.fail_next(**admin_object(req.body)))
         routes[("GET", "failures")] = lambda req: Response(200, self.pending_failures())
         return routes
 
@@ -1348,40 +1346,16 @@ class CycleCloudEmulator(EmulatorServer):
         return Response(200, {"name": found["name"], "retried": retried})
 
 
-def _admin_object(body):
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    return body
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Azure CycleCloud REST API emulator (sandbox mode)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8380)
-    parser.add_argument("--speed", type=float, default=1.0, help="emulated seconds per real second")
-    parser.add_argument("--fixture", help="a JSON fixture file (default: the built-in DEFAULT_FIXTURE)")
-    args = parser.parse_args(argv)
-    fixture = None
-    if args.fixture:
-        with open(args.fixture, encoding="utf-8") as handle:
-            fixture = json.load(handle)
-    emulator = CycleCloudEmulator(host=args.host, port=args.port, speed=args.speed, fixture=fixture).start()
-    print("Azure CycleCloud emulator (sandbox); Ctrl-C stops")
-    print("  url:       %s" % emulator.url)
-    print("  username:  %s" % emulator.username)
-    print("  password:  %s" % emulator.password)
-    print("  clusters:  %s" % ", ".join(c["name"] for c in emulator.fixture.get("clusters") or []))
-    print("  admin:     %s/_emulator/" % emulator.url)
-    print("  speed:     %gx" % args.speed, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
+    args = sandbox_parser("Azure CycleCloud REST API emulator (sandbox mode)", 8380, fixture=True).parse_args(argv)
+    emulator = CycleCloudEmulator(host=args.host, port=args.port, speed=args.speed, fixture=load_fixture(args.fixture)).start()
+    serve(emulator, "Azure CycleCloud emulator", [
+        "url:       %s" % emulator.url,
+        "username:  %s" % emulator.username,
+        "password:  %s" % emulator.password,
+        "clusters:  %s" % ", ".join(c["name"] for c in emulator.fixture.get("clusters") or []),
+        "speed:     %gx" % args.speed,
+    ])
 
 
 if __name__ == "__main__":

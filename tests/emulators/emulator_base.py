@@ -24,6 +24,7 @@ The base class gives it:
 
 from __future__ import annotations
 
+import argparse
 import email.parser
 import email.policy
 import json
@@ -475,3 +476,46 @@ def _make_handler(emulator):
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
 
     return Handler
+
+
+# -- what every emulator's sandbox command shares ---------------------------------------------
+def admin_object(body):
+    """The JSON object of an admin request ({} when empty)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    return body
+
+
+def sandbox_parser(description, port, fixture=False):
+    """--host, --port, --speed (and --fixture, a JSON file) for a sandbox command."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--speed", type=float, default=1.0, help="emulated seconds per real second")
+    if fixture:
+        parser.add_argument("--fixture", help="a JSON fixture file (default: the built-in DEFAULT_FIXTURE)")
+    return parser
+
+
+def load_fixture(path):
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def serve(emulator, title, lines):
+    """Print how to reach a started emulator, then serve until Ctrl-C."""
+    print("%s (sandbox); Ctrl-C stops" % title)
+    for line in lines:
+        print("  " + line)
+    print("  admin: %s/_emulator/" % emulator.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
