@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
-from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -27,13 +27,9 @@ def env_fallback_for(*names):
 
 def drf_error(response):
     """Django REST framework error bodies as one readable line, plus per-field details."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        if "<html" in text.lower():
-            text = response.reason or "HTML error page"
-        return text[:300] or response.reason or "no message", {}
+    body, text = error_body(response)
+    if body is NO_JSON:
+        return text, {}
     return _flatten_errors(body)
 
 

@@ -17,7 +17,7 @@ import re
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, UUID_RE, env_fallback_for
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic, Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, deep_merge
-from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, HttpClient
+from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, NO_JSON, HttpClient, error_body
 
 CLOUD_URL = "https://api.airbyte.com/v1"
 SECRET_MASK = "**********"  # how Airbyte shows a stored secret (ten asterisks)
@@ -83,11 +83,9 @@ def auth_from_params(params, server_url):
 def problem_error(response):
     """Airbyte's problem bodies ({type, title, status, detail, data: {message | value}}),
     framework bodies ({errorId}) and legacy ones ({message})."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        return text[:300] or response.reason or "no message", {}
+    body, text = error_body(response)
+    if body is NO_JSON:
+        return text, {}
     if not isinstance(body, dict):
         return str(body)[:300], {}
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
@@ -150,6 +148,9 @@ class AirbyteAdapter(RestAdapter):
         return list(self.client.iter_offset(path, params=params, limit=PAGE_SIZE, results_key="data"))
 
     def workspace_ids(self, query):
+        """Ids of the workspaces a query ({"id": ..} or {"name": ..}), a name or an id names."""
+        if not isinstance(query, dict):
+            query = {"id": str(query)} if UUID_RE.match(str(query)) else {"name": str(query)}
         if set(query) == {"id"}:
             return [query["id"]]
         return [w["workspaceId"] for w in self.resolve_path("workspaces", query)]
@@ -293,14 +294,6 @@ class AirbyteAdapter(RestAdapter):
         return differ  # PATCH deep-merges: only the keys that differ (never a mask back)
 
     # -- related objects ---------------------------------------------------------------------
-    def ref_query(self, field, value, params):
-        if isinstance(value, dict):
-            return dict(value)
-        value = str(value)
-        if UUID_RE.match(value):
-            return {"id": value}
-        return {field.key: value}
-
     def ref_payload(self, field, query, obj):
         if field.path == "tags" and obj is not None:
             return dict((k, obj.get(k)) for k in ("tagId", "name", "color", "workspaceId"))  # tags go as objects
@@ -334,20 +327,25 @@ class AirbyteAdapter(RestAdapter):
         return view
 
 
-def connector_resource(kind):
-    """A source or a destination: found by name in a workspace, its connector by name or
-    definition id, its configuration compared key by key over what the task gives."""
+def workspace_resource(name, path, fields, **kwargs):
+    """An Airbyte object found by its name within a workspace (names need not be unique)."""
     from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
-    return Resource(
-        name=kind,
-        path=kind + "s",
-        platform="airbyte",
-        identity=("workspace", "name"),
-        required_identity=("workspace", "name"),
-        fields=dict(
-            workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
-            name=Field(required=True),
+    identity = dict(workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
+                    name=Field(required=True))
+    identity.update(fields)
+    return Resource(name=name, path=path, platform="airbyte", identity=("workspace", "name"),
+                    required_identity=("workspace", "name"), fields=identity, **kwargs)
+
+
+def connector_resource(kind):
+    """A source or a destination: its connector by name or definition id, its configuration
+    compared key by key over what the task gives."""
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref
+
+    return workspace_resource(
+        kind, kind + "s",
+        dict(
             connector=Ref(path="definitions/%ss" % kind, key="connector", wire="definitionId", aliases=["definition_id"],
                           replace=True, clearable=False, required_on_create=True),
             configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
@@ -443,17 +441,11 @@ def api_stream(stream):
 
 
 def connection_resource():
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet
 
-    return Resource(
-        name="connection",
-        path="connections",
-        platform="airbyte",
-        identity=("workspace", "name"),
-        required_identity=("workspace", "name"),
-        fields=dict(
-            workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
-            name=Field(required=True),
+    return workspace_resource(
+        "connection", "connections",
+        dict(
             source=Ref(path="sources", wire="sourceId", replace=True, clearable=False, required_on_create=True),
             destination=Ref(path="destinations", wire="destinationId", replace=True, clearable=False,
                             required_on_create=True),
@@ -488,8 +480,7 @@ def find_connection(adapter, params):
         return found
     if params.get("workspace") is None:
         raise ModuleError("workspace: needed to find the connection %r by name (or give its id)" % given)
-    workspace = str(params["workspace"])
-    ids = adapter.workspace_ids({"id": workspace} if UUID_RE.match(workspace) else {"name": workspace})
+    ids = adapter.workspace_ids(params["workspace"])
     found = [c for c in adapter.list("connections", {"workspaceIds": ids}) if c.get("name") == given] if ids else []
     if len(found) != 1:
         raise ModuleError("connection: %s connection named %r in workspace %s%s" % (
@@ -569,8 +560,7 @@ def info(adapter, params):
         return {"health": {"status": response.status_code, "healthy": response.status_code == 200}}
     query = {}
     if params.get("workspace") is not None and resource in IN_WORKSPACE:
-        workspace = str(params["workspace"])
-        ids = adapter.workspace_ids({"id": workspace} if UUID_RE.match(workspace) else {"name": workspace})
+        ids = adapter.workspace_ids(params["workspace"])
         if not ids:
             return {resource: []}
         query["workspaceIds"] = ids

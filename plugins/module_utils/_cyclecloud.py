@@ -21,7 +21,7 @@ import struct
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import env_fallback_for
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
-from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body
 
 DEFAULT_CONFIG_FILE = "~/.cycle/config.ini"
 DEFAULT_TIMEOUT = 60  # the vendor client's default
@@ -128,13 +128,9 @@ def connection_from_params(params):
 
 def cyclecloud_error(response):
     """CycleCloud's error body is ``{"Exception": .., "Message": .., "Detail": ..}`` or text."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        if "<html" in text.lower():
-            text = response.reason or "HTML error page"
-        return text[:300] or response.reason or "no message", {}
+    body, text = error_body(response)
+    if body is NO_JSON:
+        return text, {}
     if isinstance(body, dict):
         lowered = dict((str(k).lower(), v) for k, v in body.items())
         if lowered.get("message"):

@@ -77,13 +77,26 @@ def scrub(text, secrets):
     return text
 
 
-def default_error_message(response):
-    """Best-effort message from an error body; adapters pass a better parser."""
+NO_JSON = object()
+
+
+def error_body(response):
+    """An error answer's JSON body, or ``(NO_JSON, one line of text)`` when it has none
+    (an HTML error page is named by its reason, never quoted)."""
     try:
-        body = response.json()
+        return response.json(), None
     except ValueError:
         text = (response.text or "").strip()
-        return text[:500] or response.reason or "no message", None
+        if "<html" in text.lower():
+            text = response.reason or "HTML error page"
+        return NO_JSON, text[:300] or response.reason or "no message"
+
+
+def default_error_message(response):
+    """Best-effort message from an error body; adapters pass a better parser."""
+    body, text = error_body(response)
+    if body is NO_JSON:
+        return text, None
     if isinstance(body, dict):
         for key in ("detail", "message", "error", "errors"):
             if body.get(key):

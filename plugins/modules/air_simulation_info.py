@@ -37,13 +37,7 @@ options:
     type: str
 extends_documentation_fragment:
   - statecraft.infra.air
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so it has no diff.
+  - statecraft.infra.info
 """
 
 EXAMPLES = r"""

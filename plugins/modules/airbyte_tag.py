@@ -55,8 +55,9 @@ tag:
 
 import re
 
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import workspace_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
 
 
 def check_name(value):
@@ -69,18 +70,10 @@ def check_color(value):
         raise ValueError("%r is not six hexadecimal digits (such as FF5733)" % value)
 
 
-RESOURCE = Resource(
-    name="tag",
-    path="tags",
-    platform="airbyte",
-    identity=("workspace", "name"),
-    required_identity=("workspace", "name"),
-    fields=dict(
-        workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
-        name=Field(required=True, check=check_name),
-        color=Field(canonical=lambda v: str(v).upper(), check=check_color, clearable=False, required_on_create=True),
-    ),
-)
+RESOURCE = workspace_resource("tag", "tags", dict(
+    name=Field(required=True, check=check_name),
+    color=Field(canonical=lambda v: str(v).upper(), check=check_color, clearable=False, required_on_create=True),
+))
 
 
 def main():
