@@ -24,6 +24,10 @@ SECRET_MASK = "**********"  # how Airbyte shows a stored secret (ten asterisks)
 PAGE_SIZE = 100  # the API's maximum
 UNPAGED = ("tags", "permissions", "organizations", "users")
 SCOPED = ("sources", "destinations", "tags")  # related objects looked up within the task's workspace
+IN_WORKSPACE_PATH = "{workspaceId}"  # collections under their workspace (custom definitions)
+# bodies the API wants whole, though only part of them changes (a tag's PATCH, a definition's PUT)
+WHOLE_BODY = {"tag": ("name", "color"), "source_definition": ("name", "dockerImageTag"),
+              "destination_definition": ("name", "dockerImageTag"), "declarative_source": ("manifest",)}
 # keys whose values a --diff never shows, wherever they sit in a configuration
 SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
 
@@ -114,8 +118,10 @@ class AirbyteAdapter(RestAdapter):
     masks = (SECRET_MASK,)
 
     # the key of an object's own id, most specific first: a job names its connection, a
-    # connection its source and destination, everything its workspace
-    ID_KEYS = ("jobId", "connectionId", "permissionId", "tagId", "sourceId", "destinationId", "workspaceId")
+    # connection its source and destination, everything its workspace; users and definitions
+    # have a plain id
+    ID_KEYS = ("jobId", "connectionId", "permissionId", "tagId", "sourceId", "destinationId", "id", "workspaceId",
+               "organizationId")
 
     @classmethod
     def from_params(cls, params):
@@ -155,7 +161,21 @@ class AirbyteAdapter(RestAdapter):
             return [query["id"]]
         return [w["workspaceId"] for w in self.resolve_path("workspaces", query)]
 
+    def organization_ids(self):
+        return [o["organizationId"] for o in self.resolve_path("organizations", {})]
+
+    def users(self, query):
+        """Users of the caller's organizations (Airbyte lists users per organization only),
+        by id or by e-mail (in any case)."""
+        found = {}
+        for organization in self.organization_ids():
+            for user in self.list("users", {"organizationId": organization}):
+                found[user["id"]] = dict(user, email=str(user.get("email") or "").lower())
+        return [u for u in found.values() if all(str(u.get(k)).lower() == str(v).lower() for k, v in query.items())]
+
     def find(self, resource, identity, deep=False):
+        if resource.name == "permission":
+            return self.find_permissions(identity)
         params = {}
         workspace = identity.get("workspace")
         if workspace is not None:
@@ -164,16 +184,51 @@ class AirbyteAdapter(RestAdapter):
             if not ids:
                 return []
             params["workspaceIds"] = ids
-        found = self.list(resource.path, params)
+        if IN_WORKSPACE_PATH in resource.path:
+            found = []
+            for workspace_id in self._workspace_ids:
+                body = self.client.request("GET", self.collection(resource, workspace_id), expect=(200,))
+                found += [dict(o, workspaceId=workspace_id) for o in (body or {}).get("data") or []]
+        else:
+            found = self.list(resource.path, params)
         name = identity.get("name")
         return [o for o in found if name is None or o.get("name") == name]
+
+    def find_permissions(self, identity):
+        """A user's permissions, as one object per permission with its workspaceId or
+        organizationId (the list answers scope + scopeId). Airbyte lists another user's
+        permissions per organization, so each organization of the caller is asked."""
+        users = self.resolve_path("users", identity["user"])
+        organization = identity.get("organization")
+        organizations = ([o["organizationId"] for o in self.resolve_path("organizations", organization)]
+                         if organization is not None else self.organization_ids())
+        found = {}
+        for organization_id in organizations:
+            for user in users:
+                for perm in self.list("permissions", {"userId": user["id"], "organizationId": organization_id}):
+                    view = dict((k, perm.get(k)) for k in ("permissionId", "permissionType", "userId"))
+                    if perm.get("scope") in ("workspace", "organization"):
+                        view[perm["scope"] + "Id"] = perm.get("scopeId")
+                    found[view["permissionId"]] = view
+        return list(found.values())
+
+    def collection(self, resource, workspace_id=None):
+        """A collection's path; custom definitions sit under their workspace."""
+        if IN_WORKSPACE_PATH not in resource.path:
+            return resource.path
+        return resource.path.replace(IN_WORKSPACE_PATH, str(workspace_id or (self._workspace_ids or [""])[0]))
 
     def resolve_path(self, path, query):
         """Objects of ``path`` matching ``query``, remembered for the task; each carries its
         id also as ``id``, the key the engine matches related objects on."""
         key = (path, repr(sorted(query.items())))
         if key not in self._resolved:
-            if set(query) == {"id"}:
+            if path == "users":
+                found = self.users(query)
+            elif path == "organizations":  # no read by id: the caller's organizations, listed
+                found = [o for o in self.list(path)
+                         if all(str(self.object_id(o) if k == "id" else o.get(k)) == str(v) for k, v in query.items())]
+            elif set(query) == {"id"}:
                 one = self.get_or_none("%s/%s" % (path, query["id"]))
                 found = [one] if one else []
             else:
@@ -209,7 +264,16 @@ class AirbyteAdapter(RestAdapter):
                 or str(d.get("dockerRepository", "")).lower() in ("airbyte/%s-%s" % (kind, wanted), wanted)]
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s" % (resource.path, object_id))
+        found = self.get_or_none("%s/%s" % (self.collection(resource), object_id))
+        if found is not None and IN_WORKSPACE_PATH in resource.path:
+            found["workspaceId"] = self._workspace_ids[0]
+        return found
+
+    def ref_query(self, field, value, params):
+        query = super(AirbyteAdapter, self).ref_query(field, value, params)
+        if field.path == "users" and "email" in query:
+            query["email"] = str(query["email"]).lower()  # e-mail addresses match in any case
+        return query
 
     def read(self, field, obj):
         if obj is None:
@@ -233,6 +297,11 @@ class AirbyteAdapter(RestAdapter):
         if resource.name == "connection":
             payload.pop("workspaceId", None)  # the destination's workspace, not a create field
             self.check_streams(payload, payload)
+        if IN_WORKSPACE_PATH in resource.path:
+            workspace_id = payload.pop("workspaceId")
+            created = self.client.request("POST", self.collection(resource, workspace_id), json_body=payload,
+                                          expect=(200,))
+            return dict(created, workspaceId=workspace_id)
         return self.client.request("POST", resource.path, json_body=payload, expect=(200,))
 
     def update(self, resource, current, payload):
@@ -241,8 +310,13 @@ class AirbyteAdapter(RestAdapter):
                               % (resource.name, current.get("name"), current.get("statusReason") or "no reason given"))
         if resource.name == "connection":
             self.check_streams(self.wire(payload), current)
-        if resource.name == "tag":
-            payload = dict(dict((k, current.get(k)) for k in ("name", "color")), **payload)  # PATCH needs both
+        if resource.name in WHOLE_BODY:
+            payload = dict(dict((k, current.get(k)) for k in WHOLE_BODY[resource.name]), **payload)
+        if IN_WORKSPACE_PATH in resource.path:  # definitions are replaced with PUT
+            payload.pop("workspaceId", None)
+            updated = self.client.request("PUT", "%s/%s" % (self.collection(resource), self.object_id(current)),
+                                          json_body=self.wire(payload), expect=(200,))
+            return dict(updated, workspaceId=current.get("workspaceId"))
         return self.client.request("PATCH", "%s/%s" % (resource.path, self.object_id(current)),
                                    json_body=self.wire(payload), expect=(200,))
 
@@ -272,7 +346,8 @@ class AirbyteAdapter(RestAdapter):
                                   % (stream["name"], stream["syncMode"], ", ".join(modes)))
 
     def delete(self, resource, current):
-        self.client.request("DELETE", "%s/%s" % (resource.path, self.object_id(current)), expect=(204, 200))
+        self.client.request("DELETE", "%s/%s" % (self.collection(resource), self.object_id(current)),
+                            expect=(204, 200))
 
     @staticmethod
     def wire(payload):
@@ -310,7 +385,7 @@ class AirbyteAdapter(RestAdapter):
         return obj.get(field.key) or obj.get("name") or self.object_id(obj)
 
     def describe(self, obj):
-        return "%s (id %s)" % (obj.get("name"), self.object_id(obj))
+        return "%s (id %s)" % (obj.get("name") or obj.get("permissionType") or obj.get("email"), self.object_id(obj))
 
     # -- output ------------------------------------------------------------------------------
     def shown(self, field, value):
@@ -353,6 +428,102 @@ def connector_resource(kind):
         ),
         replace_guard="recreate",
     )
+
+
+def definition_resource(kind):
+    """A custom connector of a workspace: the docker image Airbyte runs for sources or
+    destinations of that name."""
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
+
+    return workspace_resource(
+        kind + "_definition", "workspaces/%s/definitions/%ss" % (IN_WORKSPACE_PATH, kind),
+        dict(
+            docker_repository=Field(wire="dockerRepository", replace=True, clearable=False, required_on_create=True),
+            docker_image_tag=Field(wire="dockerImageTag", clearable=False, required_on_create=True),
+            documentation_url=Field(wire="documentationUrl", create_only=True),
+        ),
+        replace_guard="recreate",
+    )
+
+
+def declarative_source_resource():
+    """A low-code (declarative) source of a workspace: its manifest, a new version on each change."""
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
+
+    return workspace_resource(
+        "declarative_source", "workspaces/%s/definitions/declarative_sources" % IN_WORKSPACE_PATH,
+        dict(manifest=Field(type="dict", clearable=False, required_on_create=True)),
+    )
+
+
+# -- permissions and OAuth overrides: on a workspace or on an organization -----------------------
+PERMISSION_TYPES = ("organization_admin", "organization_editor", "organization_runner", "organization_reader",
+                    "organization_member", "workspace_admin", "workspace_editor", "workspace_runner",
+                    "workspace_reader")
+
+
+def check_permission_scope(params):
+    kind, scope = params.get("permission_type"), "workspace" if params.get("workspace") is not None else "organization"
+    if kind and not kind.startswith(scope + "_"):
+        raise ValueError("permission_type: %s is not a permission on %s %s; use one of %s" % (
+            kind, "a" if scope == "workspace" else "an", scope,
+            ", ".join(t for t in PERMISSION_TYPES if t.startswith(scope + "_"))))
+
+
+def permission_resource():
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
+
+    return Resource(
+        name="permission", path="permissions", platform="airbyte",
+        identity=("user", "workspace"), identities=[("user", "organization")], required_identity=("user",),
+        fields=dict(
+            user=Ref(path="users", key="email", wire="userId", required=True, clearable=False),
+            workspace=Ref(path="workspaces", wire="workspaceId", clearable=False),
+            organization=Ref(path="organizations", key="organizationName", wire="organizationId", clearable=False),
+            permission_type=Field(wire="permissionType", choices=PERMISSION_TYPES, clearable=False,
+                                  required_on_create=True),
+        ),
+        mutually_exclusive=[("workspace", "organization")],
+        check=check_permission_scope,
+    )
+
+
+def one_scope(adapter, params):
+    """The API path of the workspace or organization a task names (exactly one)."""
+    if params.get("workspace") is not None:
+        ids = adapter.workspace_ids(params["workspace"])
+        scope, label = "workspaces", "workspace"
+    else:
+        query = adapter.nested_query(params["organization"])
+        if "name" in query:
+            query = {"organizationName": query["name"]}
+        ids = [o["organizationId"] for o in adapter.resolve_path("organizations", query)]
+        scope, label = "organizations", "organization"
+    if len(ids) != 1:
+        raise ModuleError("%s: %s %s matches %r" % (label, "no" if not ids else len(ids), label, params[label]))
+    return "%s/%s" % (scope, ids[0]), {label + "_id": ids[0]}
+
+
+def oauth_override_task(adapter, params, check_mode, want_diff):
+    """Airbyte stores OAuth app credentials write-only: nothing reads them back, so every run
+    sends them (present) or removes them (absent) and reports a change."""
+    path, scope = one_scope(adapter, params)
+    override = dict(scope, actor_type=params["actor_type"], name=params["name"])
+    result = {"changed": True, "oauth_override": override}
+    if want_diff:
+        unknown = dict(override, configuration="(not readable: Airbyte does not show stored OAuth credentials)")
+        after = {} if params["state"] == "absent" else dict(
+            override, configuration=dict((k, MASK) for k in params["configuration"]))
+        result["diff"] = {"before": unknown, "after": after}
+    if check_mode:
+        return result
+    if params["state"] == "absent":
+        adapter.client.request("DELETE", "%s/oauthCredentials/%s/%s" % (path, params["actor_type"], params["name"]),
+                               expect=(204, 200))
+    else:
+        adapter.client.request("PUT", path + "/oauthCredentials", expect=(200, 204), json_body={
+            "actorType": params["actor_type"], "name": params["name"], "configuration": params["configuration"]})
+    return result
 
 
 # -- connection schedules and streams -----------------------------------------------------------

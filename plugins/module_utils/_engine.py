@@ -147,6 +147,11 @@ class Ensure(object):
                     field.canonical(value)
             except ValueError as exc:
                 raise ModuleError("%s: %s" % (name, exc))
+        if self.resource.check is not None:
+            try:
+                self.resource.check(self.params)
+            except ValueError as exc:
+                raise ModuleError(str(exc))
         if not self.params.get("id"):
             self.identity_options()
 

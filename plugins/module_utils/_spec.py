@@ -191,7 +191,8 @@ class Resource(object):
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,
                  display=None, by_id=False, lifecycle=None, waits=False, identities=None,
-                 extra_options=None, one_of_on_create=(), mutually_exclusive=(), replace_guard=None):
+                 extra_options=None, one_of_on_create=(), mutually_exclusive=(), replace_guard=None,
+                 check=None):
         self.name = name
         self.path = path
         self.identity = tuple(identity)
@@ -211,6 +212,9 @@ class Resource(object):
         self.mutually_exclusive = [list(g) for g in mutually_exclusive]
         # a bool option that must be true before a replace (delete + create) may happen
         self.replace_guard = replace_guard
+        # check(params) raises ValueError for options that do not fit together (a workspace
+        # permission type on an organization), reported before any request
+        self.check = check
         for option, field in fields.items():
             field.name = option
 

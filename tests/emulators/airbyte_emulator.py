@@ -595,6 +595,11 @@ class AirbyteEmulator(EmulatorServer):
             connection["status"] = "locked"
             connection["statusReason"] = reason
 
+    def permissions(self):
+        """Every permission as GET /permissions/{id} shows it."""
+        with self.lock:
+            return [self._permission_view(p) for p in self._permissions.values()]
+
     def oauth_override(self, scope, scope_id, actor_type, name):
         """The stored OAuth override configuration (write-only in the API, airbyte.md 5.7) or None;
         scope "workspace" or "organization"."""
@@ -632,6 +637,7 @@ class AirbyteEmulator(EmulatorServer):
     def reset_state(self):
         fixture = self.fixture
         self.validation_errors.clear()
+        self.issued_tokens = []
         self.token_lifetime = self._initial_token_lifetime
         self.job_seconds = self._initial_job_seconds
         self._failures = []
@@ -814,7 +820,9 @@ class AirbyteEmulator(EmulatorServer):
         signing_input = b64url(json.dumps(header, separators=(",", ":")).encode()) + "." + b64url(
             json.dumps(payload, separators=(",", ":")).encode())
         signature = hmac.new(self._signing_key(client_id), signing_input.encode("ascii"), hashlib.sha256).digest()
-        return signing_input + "." + b64url(signature)
+        token = signing_input + "." + b64url(signature)
+        self.issued_tokens.append(token)   # so tests can check that no minted token reaches any output
+        return token
 
     def _token_body(self, token):
         return {"access_token": token, "token_type": "Bearer", "expires_in": int(self.token_lifetime)}

@@ -90,7 +90,8 @@ def test_source_contract(lab):
     source = result["source"]
     assert source["definitionId"] == emu.definition_id("source", "postgres")
     assert emu.raw_secret("source", source["sourceId"], "password") == DB_PASSWORD
-    secrets_absent(run, DB_PASSWORD, emu.client_secret)
+    assert emu.issued_tokens  # the play logged in with client credentials: the minted token stays hidden too
+    secrets_absent(run, DB_PASSWORD, emu.client_secret, *emu.issued_tokens)
 
     for check in (True, False):
         run = lab.play(task, check=check, diff=True)
@@ -369,6 +370,191 @@ def test_tag_contract_and_connection_tags(lab):
     absent = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, state="absent")
     assert ok(lab.play(absent))["changed"]
     assert not ok(lab.play(absent))["changed"]
+
+
+# -- permissions -----------------------------------------------------------------------------
+def test_permission_contract(lab):
+    emu = lab.emulator
+    seeded = [p for p in emu.permissions() if p["userId"] == emu.reader_user_id]
+    assert [p["permissionType"] for p in seeded] == ["workspace_reader"]
+    task = lab.task("airbyte_permission", user="Reader@Example.com", workspace="Default Workspace",
+                    permission_type="workspace_editor")
+    run = lab.play(task, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert (result["diff"]["before"]["permission_type"], result["diff"]["after"]["permission_type"]) == (
+        "workspace_reader", "workspace_editor")
+    run = lab.play(task)
+    assert ok(run)["changed"] and writes(run) == [("PATCH", API + "/permissions/" + seeded[0]["permissionId"])]
+    assert run.writes[0]["body"] == {"permissionType": "workspace_editor"}  # only the type changes
+    for check in (True, False):
+        run = lab.play(task, check=check)
+        assert not ok(run)["changed"] and run.writes == []
+
+    org = lab.task("airbyte_permission", user=emu.reader_user_id, organization="Default Organization",
+                   permission_type="organization_reader")
+    run = lab.play(org, check=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(org)
+    permission = ok(run)["permission"]
+    assert writes(run) == [("POST", API + "/permissions")]
+    assert run.writes[0]["body"] == {"userId": emu.reader_user_id, "organizationId": emu.organization_id,
+                                     "permissionType": "organization_reader"}
+    assert permission["organizationId"] == emu.organization_id
+    run = lab.play(org)
+    assert not ok(run)["changed"] and run.writes == []
+
+    absent = lab.task("airbyte_permission", user=emu.reader_user_id, organization="Default Organization", state="absent")
+    run = lab.play(absent)
+    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/permissions/" + permission["permissionId"])]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"user": "nobody@example.com", "workspace": "Default Workspace", "permission_type": "workspace_reader"},
+     "user: no users matches email=nobody@example.com"),
+    ({"user": "reader@example.com", "workspace": "Default Workspace", "permission_type": "organization_admin"},
+     "permission_type: organization_admin is not a permission on a workspace"),
+    ({"user": "reader@example.com", "organization": "Default Organization", "workspace": "Default Workspace"},
+     "mutually exclusive"),
+])
+def test_permission_bad_input_fails_before_any_write(lab, options, message):
+    run = lab.play(lab.task("airbyte_permission", **options))
+    assert message in failed(run)["msg"]
+    assert run.writes == []
+
+
+# -- custom connectors -----------------------------------------------------------------------
+def test_custom_definition_contract(lab):
+    emu = lab.emulator
+    suffix = uuid.uuid4().hex[:6]
+    collection = API + "/workspaces/%s/definitions/sources" % emu.workspace_id
+    task = lab.task("airbyte_source_definition", workspace="Default Workspace", name="inventory-" + suffix,
+                    docker_repository="example/source-inventory", docker_image_tag="1.0.0")
+    run = lab.play(task, check=True, diff=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(task)
+    definition = ok(run)["source_definition"]
+    assert writes(run) == [("POST", collection)]
+    assert run.writes[0]["body"] == {"name": "inventory-" + suffix, "dockerRepository": "example/source-inventory",
+                                     "dockerImageTag": "1.0.0"}
+    for check in (True, False):
+        run = lab.play(task, check=check)
+        assert not ok(run)["changed"] and run.writes == []
+
+    upgrade = task.replace("1.0.0", "1.1.0")
+    run = lab.play(upgrade, diff=True)
+    result = ok(run)
+    assert writes(run) == [("PUT", collection + "/" + definition["id"])]
+    assert run.writes[0]["body"] == {"name": "inventory-" + suffix, "dockerImageTag": "1.1.0"}  # PUT wants both
+    assert result["diff"]["after"]["docker_image_tag"] == "1.1.0"
+
+    run = lab.play(upgrade.replace("example/source-inventory", "example/other"))
+    assert "docker_repository" in failed(run)["msg"] and "recreate=true" in failed(run)["msg"] and run.writes == []
+
+    # sources take it by name like any connector
+    source = lab.task("airbyte_source", workspace="Default Workspace", name="inv-" + suffix,
+                      connector="inventory-" + suffix, configuration={"region": "eu"})
+    run = lab.play(source)
+    assert ok(run)["source"]["definitionId"] == definition["id"]
+    assert ok(lab.play(lab.task("airbyte_source", workspace="Default Workspace", name="inv-" + suffix,
+                                state="absent")))["changed"]
+
+    absent = lab.task("airbyte_source_definition", workspace="Default Workspace", name="inventory-" + suffix,
+                      state="absent")
+    run = lab.play(absent)
+    assert ok(run)["changed"] and writes(run) == [("DELETE", collection + "/" + definition["id"])]
+    run = lab.play(absent)
+    assert not ok(run)["changed"] and run.writes == []
+
+    destination = lab.task("airbyte_destination_definition", workspace="Default Workspace", name="warehouse-" + suffix,
+                           docker_repository="example/destination-warehouse", docker_image_tag="2.0.0",
+                           documentation_url="https://docs.example.com/warehouse")
+    run = lab.play(destination)
+    assert ok(run)["changed"] and writes(run) == [
+        ("POST", API + "/workspaces/%s/definitions/destinations" % emu.workspace_id)]
+    run = lab.play(destination)
+    assert not ok(run)["changed"] and run.writes == []
+
+
+MANIFEST = {
+    "version": "6.5.0", "type": "DeclarativeSource",
+    "check": {"type": "CheckStream", "stream_names": ["incidents"]},
+    "streams": [{"type": "DeclarativeStream", "name": "incidents", "primary_key": ["id"],
+                 "retriever": {"type": "SimpleRetriever",
+                               "requester": {"type": "HttpRequester", "url_base": "https://status.example.com/api",
+                                             "path": "/incidents", "http_method": "GET"},
+                               "record_selector": {"type": "RecordSelector",
+                                                   "extractor": {"type": "DpathExtractor", "field_path": ["data"]}}}}],
+    "spec": {"type": "Spec", "connection_specification": {"type": "object", "properties": {}}},
+}
+
+
+def test_declarative_source_contract(lab):
+    emu = lab.emulator
+    suffix = uuid.uuid4().hex[:6]
+    collection = API + "/workspaces/%s/definitions/declarative_sources" % emu.workspace_id
+    task = lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
+                    manifest=MANIFEST)
+    run = lab.play(task, check=True)
+    assert ok(run)["changed"] and run.writes == []
+    run = lab.play(task)
+    definition = ok(run)["declarative_source"]
+    assert writes(run) == [("POST", collection)] and definition["version"] == 1
+    for check in (True, False):
+        run = lab.play(task, check=check)
+        assert not ok(run)["changed"] and run.writes == []
+
+    changed = copy.deepcopy(MANIFEST)
+    changed["streams"][0]["retriever"]["requester"]["path"] = "/v2/incidents"
+    run = lab.play(lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
+                            manifest=changed))
+    result = ok(run)
+    assert writes(run) == [("PUT", collection + "/" + definition["id"])]
+    assert run.writes[0]["body"] == {"manifest": changed} and result["declarative_source"]["version"] == 2
+
+    source = lab.task("airbyte_source", workspace="Default Workspace", name="status-src-" + suffix,
+                      connector="status-" + suffix, configuration={})
+    assert ok(lab.play(source))["source"]["definitionId"] == definition["id"]
+
+    absent = lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
+                      state="absent")
+    run = lab.play(absent)
+    assert ok(run)["changed"] and writes(run) == [("DELETE", collection + "/" + definition["id"])]
+    assert not ok(lab.play(absent))["changed"]
+
+
+# -- OAuth overrides -------------------------------------------------------------------------
+def test_oauth_override_is_write_only(lab):
+    emu = lab.emulator
+    secret = "oauth-secret-" + uuid.uuid4().hex
+    config = {"client_id": "our-app", "client_secret": secret, "developer_token": "dev-" + secret}
+    task = lab.task("airbyte_oauth_override", workspace="Default Workspace", name="google-ads", configuration=config)
+    run = lab.play(task, check=True, diff=True)
+    result = ok(run)
+    assert result["changed"] and run.writes == []
+    assert result["diff"]["after"]["configuration"] == {"client_id": "********", "client_secret": "********",
+                                                        "developer_token": "********"}
+    for attempt in range(2):  # nothing reads it back: every run sends it, and says so
+        run = lab.play(task, verbosity=3)
+        assert ok(run)["changed"] and writes(run) == [("PUT", API + "/workspaces/%s/oauthCredentials" % emu.workspace_id)]
+        secrets_absent(run, secret, emu.client_secret, *emu.issued_tokens)
+    assert emu.oauth_override("workspace", emu.workspace_id, "source", "google-ads") == config
+
+    org = lab.task("airbyte_oauth_override", organization="Default Organization", actor_type="destination",
+                   name="google-sheets", configuration={"client_id": "x", "client_secret": secret})
+    run = lab.play(org)
+    assert ok(run)["oauth_override"] == {"organization_id": emu.organization_id, "actor_type": "destination",
+                                         "name": "google-sheets"}
+    assert emu.oauth_override("organization", emu.organization_id, "destination", "google-sheets")["client_id"] == "x"
+
+    run = lab.play(lab.task("airbyte_oauth_override", workspace="Default Workspace", name="google-ads", state="absent"))
+    assert writes(run) == [("DELETE", API + "/workspaces/%s/oauthCredentials/source/google-ads" % emu.workspace_id)]
+    assert emu.oauth_override("workspace", emu.workspace_id, "source", "google-ads") is None
+
+    run = lab.play(lab.task("airbyte_oauth_override", workspace="No Such Workspace", name="google-ads", configuration=config))
+    assert "workspace: no workspace matches" in failed(run)["msg"] and run.writes == []
 
 
 # -- info ------------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: airbyte_source_definition
+short_description: Manage a custom source connector of an Airbyte workspace
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a custom source connector (a docker image Airbyte runs), found
+    by O(name) among the source definitions O(workspace) can use.
+  - Airbyte can change a definition's image tag (an upgrade) but not its repository; see
+    O(recreate).
+  - Once it exists, M(statecraft.infra.airbyte_source) takes it by name or id as its connector.
+author:
+  - statecraft.infra team (@statecraft)
+options:
+  workspace:
+    description:
+      - The workspace, by name or id.
+    type: raw
+    required: true
+  name:
+    description:
+      - Name of the connector.
+    type: str
+    required: true
+  docker_repository:
+    description:
+      - The image's repository, for example V(example/source-inventory). Required to create.
+    type: str
+  docker_image_tag:
+    description:
+      - The image's tag, for example V(1.2.0). Required to create; changing it upgrades the
+        connector of every source that uses it.
+    type: str
+  documentation_url:
+    description:
+      - Where the connector is documented. Set when the definition is created only (Airbyte
+        cannot change it).
+    type: str
+  recreate:
+    description:
+      - Allow deleting and recreating the definition when O(docker_repository) differs.
+        The sources that use the old definition stop working.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - statecraft.infra.airbyte
+  - statecraft.infra.resource
+"""
+
+EXAMPLES = r"""
+- name: Our own connector image
+  statecraft.infra.airbyte_source_definition:
+    workspace: data-platform
+    name: inventory
+    docker_repository: example/source-inventory
+    docker_image_tag: 1.2.0
+"""
+
+RETURN = r"""
+source_definition:
+  description: The definition as Airbyte returns it, with its workspace; empty after O(state=absent).
+  returned: always
+  type: dict
+  sample:
+    id: 3f1d2c4b-5a6e-4f70-8b91-a2b3c4d5e6f7
+    name: inventory
+    dockerRepository: example/source-inventory
+    dockerImageTag: 1.2.0
+    workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10
+"""
+
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import definition_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
+
+RESOURCE = definition_resource("source")
+
+
+def main():
+    run_module(RESOURCE)
+
+
+if __name__ == "__main__":
+    main()
