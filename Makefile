@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
-        nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox example bench build changelog clean
+        nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox cloudcix-sandbox example bench build changelog clean
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
@@ -23,6 +23,7 @@ help:
 	@echo "make air-sandbox    serve the NVIDIA Air emulator on http://127.0.0.1:8280 (AIR_SANDBOX_PORT)"
 	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
 	@echo "make airbyte-sandbox  serve the Airbyte API emulator on http://127.0.0.1:8480 (AIRBYTE_SANDBOX_PORT)"
+	@echo "make cloudcix-sandbox  serve the CloudCIX API emulator on http://127.0.0.1:8580 (CLOUDCIX_SANDBOX_PORT)"
 	@echo "make bench          time the 20-device playbook, first and converged run"
 	@echo "make build          ansible-galaxy collection build into build/"
 
@@ -69,6 +70,10 @@ cyclecloud-sandbox:
 AIRBYTE_SANDBOX_PORT ?= 8480
 airbyte-sandbox: venv
 	$(BIN)/python tests/emulators/airbyte_emulator.py --host 127.0.0.1 --port $(AIRBYTE_SANDBOX_PORT)
+
+CLOUDCIX_SANDBOX_PORT ?= 8580
+cloudcix-sandbox:
+	$(PYTHON) tests/emulators/cloudcix_emulator.py --host 127.0.0.1 --port $(CLOUDCIX_SANDBOX_PORT)
 
 nautobot-up:
 	$(HARNESS) up

@@ -13,6 +13,9 @@
 - ``airbyte_server``: one AirbyteEmulator per session on 127.0.0.1, ephemeral port, DEFAULT_FIXTURE
 - ``ab``: that emulator, reset (seed state, empty log and validation_errors, no faults, redirects or pending job
   failures, token_lifetime and job_seconds back to their defaults, clock back to now)
+- ``cloudcix_server``: one CloudcixEmulator per session on 127.0.0.1, ephemeral port, DEFAULT_FIXTURE
+- ``cx``: that emulator, reset (seed state, no tokens or pending failures, empty log, no faults or redirects, clock
+  back to now)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pytest
 
 from air_emulator import AirEmulator
 from airbyte_emulator import AirbyteEmulator
+from cloudcix_emulator import CloudcixEmulator
 from cyclecloud_emulator import CycleCloudEmulator
 
 
@@ -73,3 +77,16 @@ def airbyte_server():
 def ab(airbyte_server):
     airbyte_server.reset()
     return airbyte_server
+
+
+@pytest.fixture(scope="session")
+def cloudcix_server():
+    emulator = CloudcixEmulator(host="127.0.0.1", port=0).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def cx(cloudcix_server):
+    cloudcix_server.reset()
+    return cloudcix_server

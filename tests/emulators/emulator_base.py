@@ -42,8 +42,9 @@ from urllib.parse import parse_qs, urlsplit
 
 ADMIN_PREFIX = "/_emulator/"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# body keys whose values never reach the request log (a login body carries the API token)
-SECRET_KEYS = frozenset({"password", "token", "secret", "private_key"})
+# body keys whose values never reach the request log (a login body carries the API token; CloudCIX's
+# login carries the Member's api_key)
+SECRET_KEYS = frozenset({"password", "token", "secret", "private_key", "api_key"})
 REDACTED = "********"
 REDIRECT_STATUSES = frozenset({301, 302, 307, 308})
 
@@ -435,6 +436,10 @@ def _make_handler(emulator):
                     chunks.append(self.rfile.read(size))
                     self.rfile.readline()
             length = int(self.headers.get("Content-Length") or 0)
+            if length and hasattr(socket, "TCP_QUICKACK"):
+                # acknowledge the headers now: a client that sends its body in a second small write (urllib3
+                # through an HTTP proxy) otherwise waits for our delayed ACK, ~40 ms a request (Linux)
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             return self.rfile.read(length) if length else b""
 
         def _dispatch(self):
@@ -471,9 +476,10 @@ def _make_handler(emulator):
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":   # a HEAD answer has the headers of the GET answer, no body
+                self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
 
     return Handler
 
