@@ -80,6 +80,10 @@ class RestAdapter(object):
         """True for an object that cannot be deleted and counts as absent when empty."""
         return False
 
+    def check_write(self, resource, current, payload):
+        """Raise ModuleError for a write the platform would refuse, found by reading (check
+        mode runs it too, so a dry run predicts the failure). ``current`` is None on create."""
+
     def act(self, resource, obj, action):
         raise NotImplementedError("%s has no action %s" % (resource.name, action))
 

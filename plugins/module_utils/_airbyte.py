@@ -296,7 +296,6 @@ class AirbyteAdapter(RestAdapter):
         payload = self.wire(payload)
         if resource.name == "connection":
             payload.pop("workspaceId", None)  # the destination's workspace, not a create field
-            self.check_streams(payload, payload)
         if IN_WORKSPACE_PATH in resource.path:
             workspace_id = payload.pop("workspaceId")
             created = self.client.request("POST", self.collection(resource, workspace_id), json_body=payload,
@@ -304,12 +303,15 @@ class AirbyteAdapter(RestAdapter):
             return dict(created, workspaceId=workspace_id)
         return self.client.request("POST", resource.path, json_body=payload, expect=(200,))
 
-    def update(self, resource, current, payload):
-        if current.get("status") == "locked":
+    def check_write(self, resource, current, payload):
+        if current is not None and current.get("status") == "locked":
             raise ModuleError("the %s %r is locked by Airbyte (%s) and cannot be changed"
                               % (resource.name, current.get("name"), current.get("statusReason") or "no reason given"))
         if resource.name == "connection":
-            self.check_streams(self.wire(payload), current)
+            wired = self.wire(payload)
+            self.check_streams(wired, current or wired)
+
+    def update(self, resource, current, payload):
         if resource.name in WHOLE_BODY:
             payload = dict(dict((k, current.get(k)) for k in WHOLE_BODY[resource.name]), **payload)
         if IN_WORKSPACE_PATH in resource.path:  # definitions are replaced with PUT
@@ -326,8 +328,10 @@ class AirbyteAdapter(RestAdapter):
         streams = (payload.get("configurations") or {}).get("streams") if isinstance(payload.get("configurations"), dict) else None
         if not streams:
             return
-        params = {"sourceId": ends.get("sourceId")}
-        if ends.get("destinationId"):
+        if not isinstance(ends.get("sourceId"), str):
+            return  # a source an earlier task of this check run creates: nothing to read yet
+        params = {"sourceId": ends["sourceId"]}
+        if ends.get("destinationId") and isinstance(ends["destinationId"], str):
             params["destinationId"] = ends["destinationId"]
         known = self.client.request("GET", "streams", params=params, expect=(200,)) or []
         by_name = {}

@@ -480,6 +480,7 @@ class Ensure(object):
             wire, shown = self.change(field, None, value) or (value, value)
             payload[field.wire_name] = wire
             predicted[field.read_key or field.wire_name] = shown
+        self.adapter.check_write(self.resource, None, payload)
         obj = predicted if self.check_mode else self.write(self.adapter.create, self.resource, payload)
         self.obj = obj
         result = {"changed": True, self.resource.name: self.adapter.result_view(self.resource, obj)}
@@ -515,6 +516,7 @@ class Ensure(object):
                     payload[field.wire_name] = desired[name]
         obj = current
         if payload:
+            self.adapter.check_write(self.resource, current, payload)
             obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, current, payload)
         self.obj = obj
         result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}

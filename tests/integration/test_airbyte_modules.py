@@ -295,9 +295,12 @@ def test_connection_bad_input_fails_before_any_write(lab, options, message):
     suffix = uuid.uuid4().hex[:6]
     pipeline_ends(lab, suffix)
     base = dict(workspace="Default Workspace", name="bad-" + suffix, source="faker-" + suffix, destination="json-" + suffix)
-    run = lab.play(lab.task("airbyte_connection", **dict(base, **options)))
-    assert message in failed(run)["msg"]
-    assert run.writes == []
+    # a dry run predicts the failure, except for a missing source: an earlier task of the
+    # same dry run may create it (a warning then)
+    for check in (False,) if "source" in options else (True, False):
+        run = lab.play(lab.task("airbyte_connection", **dict(base, **options)), check=check)
+        assert message in failed(run)["msg"]
+        assert run.writes == []
 
 
 # -- jobs ------------------------------------------------------------------------------------
