@@ -17,7 +17,9 @@ give a warning and a predicted change instead of a failure.
 from __future__ import absolute_import, division, print_function
 
 import copy
+import datetime
 import json
+import re
 import time
 
 from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, ApiError
@@ -56,7 +58,28 @@ def same_value(current, desired):
             return False
     if isinstance(current, (dict, list)) or isinstance(desired, (dict, list)):
         return _canonical(current) == _canonical(desired)
+    moments = _moment(current), _moment(desired)
+    if None not in moments:
+        return moments[0] == moments[1]
     return str(current) == str(desired)
+
+
+TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _moment(value):
+    """An ISO 8601 timestamp as naive UTC (seconds and fractions padded), else None:
+    "2024-01-02T10:11:12Z" and "2024-01-02T10:11:12.000000" are one moment (naive = UTC)."""
+    match = TIMESTAMP.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    day, hour, minute, second, fraction, zone = match.groups()
+    offset = 0
+    if zone and zone != "Z":
+        offset = (-1 if zone[0] == "+" else 1) * (int(zone[1:3]) * 60 + int(zone[-2:]))
+    return datetime.datetime.strptime(day, "%Y-%m-%d") + datetime.timedelta(
+        hours=int(hour), minutes=int(minute) + offset, seconds=int(second or 0),
+        microseconds=int((fraction or "0").ljust(6, "0")))
 
 
 def _canonical(value):
@@ -441,6 +464,8 @@ class Ensure(object):
 
     def _identity_match(self, name, obj, query):
         field = self.resource.fields[name]
+        if field.lookup:
+            return True  # the adapter found it with these filters
         have = self.adapter.read(field, obj)
         if field.kind == "ref":
             return self.matches(field, have, query)
@@ -475,7 +500,7 @@ class Ensure(object):
         payload, predicted = {}, {"id": None}
         for name, value in desired.items():
             field = fields[name]
-            if value == field.empty and name in self.clear:
+            if field.lookup or value == field.empty and name in self.clear:
                 continue
             wire, shown = self.change(field, None, value) or (value, value)
             payload[field.wire_name] = wire
@@ -497,7 +522,7 @@ class Ensure(object):
             field = fields[name]
             if field.merge and isinstance(value, dict):
                 merge_keys[name] = value if field.merge == "deep" else sorted(value)
-            if field.secret or field.create_only:
+            if field.secret or field.create_only or field.lookup:
                 continue  # write-only: never a change by itself (see update_secrets)
             delta = self.change(field, current, value)
             if delta is not None:
@@ -521,7 +546,7 @@ class Ensure(object):
         self.obj = obj
         result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
-            managed = [n for n in fields if n in desired]
+            managed = [n for n in fields if n in desired and not fields[n].lookup]
             result["diff"] = {"before": self.snapshot(current, managed, merge_keys, keep_empty=True),
                               "after": self.snapshot(obj, managed, merge_keys, keep_empty=True)}
         return self.finish(result)

@@ -16,13 +16,14 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     ApiError,
     scrub,
 )
-from ansible_collections.statecraft.infra.plugins.module_utils import _air, _airbyte, _cyclecloud, _nautobot
+from ansible_collections.statecraft.infra.plugins.module_utils import _air, _airbyte, _cloudcix, _cyclecloud, _nautobot
 
 PLATFORMS = {
     "nautobot": (_nautobot.connection_argspec, _nautobot.NautobotAdapter),
     "air": (_air.connection_argspec, _air.AirAdapter),
     "cyclecloud": (_cyclecloud.connection_argspec, _cyclecloud.CycleCloudAdapter),
     "airbyte": (_airbyte.connection_argspec, _airbyte.AirbyteAdapter),
+    "cloudcix": (_cloudcix.connection_argspec, _cloudcix.CloudcixAdapter),
 }
 
 

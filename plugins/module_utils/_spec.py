@@ -28,6 +28,8 @@ class Field(object):
     ValueError for a desired value the platform would refuse (reported before any request);
     ``compare(current, desired) -> bool`` replaces plain equality where "the same" needs
     the platform's meaning (a topology whose unset node attributes took defaults).
+    ``lookup=True``: the option only finds the object (search filters the adapter applies);
+    it is never compared or written.
     """
 
     kind = "value"
@@ -35,7 +37,7 @@ class Field(object):
     def __init__(self, type="str", required=False, choices=None, elements=None, merge=False,
                  secret=False, empty=None, clearable=True, create_default=None,
                  required_on_create=False, wire=None, aliases=None, canonical=None, read_key=None,
-                 replace=False, create_only=False, check=None, compare=None):
+                 replace=False, create_only=False, check=None, compare=None, lookup=False):
         self.type = type
         self.required = required
         self.choices = choices
@@ -54,6 +56,7 @@ class Field(object):
         self.create_only = create_only
         self.check = check
         self.compare = compare
+        self.lookup = lookup
         self.name = None  # set by Resource
 
     def argspec(self):
@@ -198,7 +201,7 @@ class Resource(object):
         self.identity = tuple(identity)
         # other complete sets of options that find the object when ``identity`` is not given
         self.identities = [self.identity] + [tuple(i) for i in identities or []]
-        self.required_identity = tuple(required_identity or identity[:1])
+        self.required_identity = tuple(identity[:1] if required_identity is None else required_identity)
         self.fields = fields
         self.platform = platform
         self.display = display or self.identity[0]

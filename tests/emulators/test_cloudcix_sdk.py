@@ -777,7 +777,7 @@ def test_faults(C, token, proxied):
     assert answer.json() == {"detail": "Request was throttled. Expected available in 3 seconds."}
     cx.faults.add(path="project", method="POST", status=503, count=2)
     assert [C.project.create(token=token, data={"name": "x", "region_id": 100}).status_code
-            for _ in range(3)] == [503, 503, 201]
+            for attempt in range(3)] == [503, 503, 201]
     cx.faults.add(path="project", drop=True)
     with pytest.raises(requests.ConnectionError):
         C.project.list(token=token)

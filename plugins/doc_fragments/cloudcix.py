@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every CloudCIX module (group/statecraft.infra.cloudcix)
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - Base URL of the CloudCIX API. Each application is served on its own host, in front
+        of this one as a sub-domain (V(https://compute.api.cloudcix.com/)), as CloudCIX's
+        own SDK does.
+      - A URL with the placeholder V({application}) puts the application there instead, for
+        example V(http://127.0.0.1:8580/{application}/).
+      - If not set, the environment variable E(CLOUDCIX_API_URL) (or E(CLOUDCIX_API_V2_URL))
+        is used, and then V(https://api.cloudcix.com/).
+    type: str
+  api_username:
+    description:
+      - E-mail address of the CloudCIX user. With O(api_password) and O(api_key) it is traded
+        for a token at the first request (Membership C(auth/login/)), and again when
+        CloudCIX says the token expired.
+      - Give these three or O(api_token), not both; checked before any request.
+      - If not set, the environment variable E(CLOUDCIX_API_USERNAME) is used.
+    type: str
+  api_password:
+    description:
+      - The user's password.
+      - If not set, the environment variable E(CLOUDCIX_API_PASSWORD) is used.
+    type: str
+  api_key:
+    description:
+      - The API key of the user's Member (shown in CloudCIX under My Membership).
+      - If not set, the environment variable E(CLOUDCIX_API_KEY) is used.
+    type: str
+  api_token:
+    description:
+      - A token obtained beforehand, sent as is in C(X-Auth-Token).
+      - If not set, the environment variable E(CLOUDCIX_API_TOKEN) is used.
+    type: str
+  region_id:
+    description:
+      - The region new projects are built in (used by modules that create a project).
+      - If not set, the environment variable E(CLOUDCIX_REGION_ID) is used.
+    type: int
+  timeout:
+    description:
+      - Seconds to wait for CloudCIX to answer one request.
+      - If not set, the environment variable E(CLOUDCIX_TIMEOUT) is used, and then V(60).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(CLOUDCIX_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(CLOUDCIX_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - Writes (POST) are retried only when the connection was never established.
+      - If not set, the environment variable E(CLOUDCIX_RETRIES) is used, and then V(3).
+    type: int
+requirements:
+  - requests (on the host that runs the module)
+notes:
+  - "Set the connection once per play with C(module_defaults) and the group
+    C(group/statecraft.infra.cloudcix)."
+  - Credentials and tokens are sent only to the application hosts of O(api_url), never to
+    another host on a redirect.
+"""
