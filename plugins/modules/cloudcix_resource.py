@@ -34,8 +34,8 @@ options:
     required: true
   path:
     description:
-      - Values of the placeholders in O(service), for example C({group_id: 3}). A missing or
-        unknown placeholder fails before any request.
+      - "Values of the placeholders in O(service), for example C({group_id: 3}). A missing or
+        unknown placeholder fails before any request."
     type: dict
     default: {}
   pk:
@@ -44,9 +44,9 @@ options:
     type: raw
   search:
     description:
-      - Filters that find the object, as CloudCIX's C(search[...]) list filters, for example
+      - "Filters that find the object, as CloudCIX's C(search[...]) list filters, for example
         C({name: web}) or C({email__iexact: ada@example.com}); a list value goes as
-        comma-separated items (for C(__in)).
+        comma-separated items (for C(__in))."
       - More than one match fails the task and lists the matches. A filter CloudCIX does not
         know fails the task (CloudCIX would skip it and match more).
       - The search values are not written; put the fields to set in O(data).
@@ -64,8 +64,8 @@ options:
     default: patch
   delete_state:
     description:
-      - For services that delete by a state value rather than by HTTP DELETE (Compute:
-        V(delete)), O(state=absent) sends this state with PATCH.
+      - For services that delete by a state value rather than by HTTP DELETE (V(delete) in
+        Compute), O(state=absent) sends this state with PATCH.
       - Objects whose C(state) is V(delete), V(delete_queue), V(deleting) or V(deleted), and
         closed projects, count as absent.
     type: str

@@ -46,7 +46,7 @@ options:
     default: false
   search:
     description:
-      - C(search[...]) filters, for example C({name__icontains: web, state__in: [running, stopped]}).
+      - "C(search[...]) filters, for example C({name__icontains: web, state__in: [running, stopped]})."
     type: dict
   exclude:
     description:
