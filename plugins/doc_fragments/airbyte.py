@@ -86,7 +86,8 @@ notes:
     with the matches listed, so that none is changed by mistake.
 """
 
-    CONNECTOR = r"""
+    # An object found by its name within a workspace
+    IN_WORKSPACE = r"""
 options:
   workspace:
     description:
@@ -98,6 +99,35 @@ options:
       - Name within the workspace.
     type: str
     required: true
+"""
+
+    # A custom connector (docker image) of a workspace
+    DEFINITION = r"""
+options:
+  docker_repository:
+    description:
+      - The image's repository, for example V(example/source-inventory). Required to create.
+    type: str
+  docker_image_tag:
+    description:
+      - The image's tag, for example V(1.2.0). Required to create; changing it upgrades the
+        connector of everything that uses it.
+    type: str
+  documentation_url:
+    description:
+      - Where the connector is documented. Set when the definition is created only (Airbyte
+        cannot change it).
+    type: str
+  recreate:
+    description:
+      - Allow deleting and recreating the definition when O(docker_repository) differs.
+        What uses the old definition stops working.
+    type: bool
+    default: false
+"""
+
+    CONNECTOR = r"""
+options:
   connector:
     description:
       - The connector, by its definition id or by its name (for example V(postgres) or

@@ -18,19 +18,10 @@ description:
   - The manifest is compared as a whole; a different manifest makes Airbyte store a new
     version of the definition.
   - Once it exists, M(statecraft.infra.airbyte_source) takes it by name as its connector.
+    Airbyte cannot rename it.
 author:
   - statecraft.infra team (@statecraft)
 options:
-  workspace:
-    description:
-      - The workspace, by name or id.
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the connector. Airbyte cannot rename it.
-    type: str
-    required: true
   manifest:
     description:
       - The low-code CDK manifest (as built in the Connector Builder, for example read with
@@ -38,6 +29,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - statecraft.infra.airbyte
+  - statecraft.infra.airbyte.IN_WORKSPACE
   - statecraft.infra.resource
 """
 

@@ -19,6 +19,7 @@ author:
   - statecraft.infra team (@statecraft)
 extends_documentation_fragment:
   - statecraft.infra.airbyte
+  - statecraft.infra.airbyte.IN_WORKSPACE
   - statecraft.infra.airbyte.CONNECTOR
   - statecraft.infra.resource
 """

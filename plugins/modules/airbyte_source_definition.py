@@ -20,39 +20,10 @@ description:
   - Once it exists, M(statecraft.infra.airbyte_source) takes it by name or id as its connector.
 author:
   - statecraft.infra team (@statecraft)
-options:
-  workspace:
-    description:
-      - The workspace, by name or id.
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the connector.
-    type: str
-    required: true
-  docker_repository:
-    description:
-      - The image's repository, for example V(example/source-inventory). Required to create.
-    type: str
-  docker_image_tag:
-    description:
-      - The image's tag, for example V(1.2.0). Required to create; changing it upgrades the
-        connector of every source that uses it.
-    type: str
-  documentation_url:
-    description:
-      - Where the connector is documented. Set when the definition is created only (Airbyte
-        cannot change it).
-    type: str
-  recreate:
-    description:
-      - Allow deleting and recreating the definition when O(docker_repository) differs.
-        The sources that use the old definition stop working.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - statecraft.infra.airbyte
+  - statecraft.infra.airbyte.IN_WORKSPACE
+  - statecraft.infra.airbyte.DEFINITION
   - statecraft.infra.resource
 """
 

@@ -14,26 +14,18 @@ short_description: Manage a tag of an Airbyte workspace
 version_added: 0.1.0
 description:
   - Creates, recolours or deletes the tag O(name) of O(workspace); connections take tags by
-    name (M(statecraft.infra.airbyte_connection)).
+    name (M(statecraft.infra.airbyte_connection)). A tag's name is unique in its workspace
+    and at most 30 characters long.
 author:
   - statecraft.infra team (@statecraft)
 options:
-  workspace:
-    description:
-      - The workspace, by name or id.
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the tag (unique in the workspace, at most 30 characters).
-    type: str
-    required: true
   color:
     description:
       - Colour as six hexadecimal digits, for example V(FF5733). Required to create.
     type: str
 extends_documentation_fragment:
   - statecraft.infra.airbyte
+  - statecraft.infra.airbyte.IN_WORKSPACE
   - statecraft.infra.resource
 """
 
