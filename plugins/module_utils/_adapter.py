@@ -64,10 +64,11 @@ class RestAdapter(object):
         self.client = client
 
     # -- reads -----------------------------------------------------------------------------
-    def get_or_none(self, path, params=None):
-        """One object by its detail path; None when the server says 404."""
+    def get_or_none(self, path, params=None, client=None):
+        """One object by its detail path; None when the server says 404. ``client``: another
+        of the adapter's clients (a platform with one host per application)."""
         try:
-            return self.client.request("GET", path, params=params)
+            return (client or self.client).request("GET", path, params=params)
         except ApiError as exc:
             if exc.status == 404:
                 return None

@@ -18,6 +18,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import R
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic, Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, deep_merge
 from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, NO_JSON, HttpClient, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import mask_secrets as shared_mask_secrets
 
 CLOUD_URL = "https://api.airbyte.com/v1"
 SECRET_MASK = "**********"  # how Airbyte shows a stored secret (ten asterisks)
@@ -28,8 +29,6 @@ IN_WORKSPACE_PATH = "{workspaceId}"  # collections under their workspace (custom
 # bodies the API wants whole, though only part of them changes (a tag's PATCH, a definition's PUT)
 WHOLE_BODY = {"tag": ("name", "color"), "source_definition": ("name", "dockerImageTag"),
               "destination_definition": ("name", "dockerImageTag"), "declarative_source": ("manifest",)}
-# keys whose values a --diff never shows, wherever they sit in a configuration
-SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
 
 
 def connection_argspec():
@@ -104,13 +103,7 @@ def problem_error(response):
 
 
 def mask_secrets(value):
-    """A configuration as output shows it: values under secret-looking keys masked."""
-    if isinstance(value, dict):
-        return dict((k, MASK if SECRET_NAME.search(k) and isinstance(v, (str, int, float)) and v != SECRET_MASK
-                     else mask_secrets(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [mask_secrets(v) for v in value]
-    return value
+    return shared_mask_secrets(value, keep=(SECRET_MASK,))
 
 
 class AirbyteAdapter(RestAdapter):
@@ -432,6 +425,30 @@ def connector_resource(kind):
         ),
         replace_guard="recreate",
     )
+
+
+HEX_COLOR = re.compile(r"^[0-9A-Fa-f]{6}$")
+
+
+def check_tag_name(value):
+    if len(value) > 30:
+        raise ValueError("%r is longer than 30 characters" % value)
+
+
+def check_tag_color(value):
+    if not HEX_COLOR.match(value):
+        raise ValueError("%r is not six hexadecimal digits (such as FF5733)" % value)
+
+
+def tag_resource():
+    """A workspace tag: its colour compared without case (Airbyte keeps what it was sent)."""
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
+
+    return workspace_resource("tag", "tags", dict(
+        name=Field(required=True, check=check_tag_name),
+        color=Field(canonical=lambda v: str(v).upper(), check=check_tag_color, clearable=False,
+                    required_on_create=True),
+    ))
 
 
 def definition_resource(kind):

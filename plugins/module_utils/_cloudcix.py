@@ -17,13 +17,9 @@ import re
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, env_fallback_for
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body, mask_secrets
 
-try:
-    from urllib.parse import quote, urlsplit, urlunsplit
-except ImportError:  # Python 2
-    from urllib import quote
-    from urlparse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 DEFAULT_URL = "https://api.cloudcix.com/"
 PAGE_SIZE = 100  # the API's maximum
@@ -158,28 +154,20 @@ class CloudcixAdapter(RestAdapter):
         """Every object of a collection, page by page (0-based; a page past the end is
         empty). ``warn(warnings)`` gets what CloudCIX says it skipped (a misspelt filter
         is ignored, not refused, so a lookup would match everything)."""
-        found, page = [], 0
-        while True:
-            query = dict(filters or {})
-            query.update(page=page, limit=PAGE_SIZE)
-            body = self.call(application, "GET", path, params=query, expect=(200,)) or {}
-            meta = body.get("_metadata") or {}
-            if page == 0 and meta.get("warnings") and warn is not None:
-                warn(meta["warnings"])
-            content = body.get("content") or []
-            found.extend(content)
-            total = meta.get("total_records", meta.get("totalRecords"))
-            if not content or total is None or len(found) >= int(total):
-                return found
-            page += 1
+        notices = []
+
+        def noticed(body):
+            notices.extend(w for w in metadata(body).get("warnings") or [] if w not in notices)
+
+        found = list(self.client_for(application).iter_pages(
+            path, filters, page_size=PAGE_SIZE, results_key="content", first_page=0, on_page=noticed,
+            total=lambda body: metadata(body).get("total_records", metadata(body).get("totalRecords"))))
+        if notices and warn is not None:
+            warn(notices)
+        return found
 
     def read_one(self, application, path):
-        try:
-            body = self.call(application, "GET", path, expect=(200,))
-        except ApiError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        body = self.get_or_none(path, client=self.client_for(application))
         return (body or {}).get("content")
 
     def get(self, resource, object_id):
@@ -249,11 +237,6 @@ class CloudcixAdapter(RestAdapter):
             return {"id": int(value)}  # CloudCIX ids are numbers; a name of digits goes as {name: ..}
         return {field.key: value}
 
-    def ref_payload(self, field, query, obj):
-        if obj is not None:
-            return obj["id"]
-        return query.get("id")
-
     def read(self, field, obj):
         if obj is None:
             return None
@@ -319,6 +302,9 @@ class CloudcixAdapter(RestAdapter):
         return differ  # PATCH only what differs
 
     # -- output ------------------------------------------------------------------------------
+    def shown(self, field, value):
+        return mask_secrets(value) if field.name == "data" else value  # a --diff never shows a password
+
     def result_view(self, resource, obj):
         if isinstance(obj, dict) and "_data" in obj:  # a prediction (check mode): no id yet on create
             view = dict((k, v) for k, v in obj.items() if k != "_data" and not (k == "id" and v is None))
@@ -347,16 +333,21 @@ def service_path(service, placeholders):
     return path + "/"
 
 
-def search_filters(search):
-    """``search`` as CloudCIX's query: {"name": "web"} -> search[name]=web; a key may carry
-    an operator (name__icontains); lists go as "a,b" (for __in and __range)."""
+def metadata(body):
+    return body.get("_metadata") or {} if isinstance(body, dict) else {}
+
+
+def search_filters(search, kind="search"):
+    """Filters as CloudCIX's query: {"name": "web"} -> search[name]=web (``kind`` exclude:
+    exclude[...]); a key may carry an operator (name__icontains); lists go as "a,b" (for
+    __in and __range)."""
     filters = {}
     for key, value in search.items():
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)
         elif isinstance(value, bool):
             value = "true" if value else "false"
-        filters["search[%s]" % key] = value
+        filters["%s[%s]" % (kind, key)] = value
     return filters
 
 
@@ -418,8 +409,7 @@ def info(adapter, params):
         found = adapter.read_one(application, item)
         return {"exists": found is not None, "objects": [found] if found is not None else []}
     filters = search_filters(params.get("search") or {})
-    for key, value in (params.get("exclude") or {}).items():
-        filters["exclude[%s]" % key] = ",".join(str(v) for v in value) if isinstance(value, list) else value
+    filters.update(search_filters(params.get("exclude") or {}, "exclude"))
     if params.get("order"):
         filters["order"] = params["order"]
     warnings = []

@@ -392,7 +392,7 @@ class Ensure(object):
         if field.merge == "deep" and isinstance(value, dict) and keys is not None:
             return self.adapter.shown(field, deep_subset(value, keys))
         if field.merge and isinstance(value, dict) and keys is not None:
-            return dict((k, value.get(k)) for k in keys)
+            return self.adapter.shown(field, dict((k, value.get(k)) for k in keys))
         return self.adapter.shown(field, value)
 
     def snapshot(self, obj, names, merge_keys=None, keep_empty=False):

@@ -14,6 +14,7 @@ import datetime
 import email.utils
 import json
 import random
+import re
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -75,6 +76,21 @@ def scrub(text, secrets):
                 text = text[:-size] + MASK
                 break
     return text
+
+
+# keys whose values output never shows, wherever they sit in a settings dict
+SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
+
+
+def mask_secrets(value, keep=()):
+    """A dict as output shows it: values under secret-looking keys masked (a platform's own
+    mask, in ``keep``, stays as it is)."""
+    if isinstance(value, dict):
+        return dict((k, MASK if SECRET_NAME.search(k) and isinstance(v, (str, int, float)) and v not in keep
+                     else mask_secrets(v, keep)) for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_secrets(v, keep) for v in value]
+    return value
 
 
 NO_JSON = object()
@@ -353,18 +369,23 @@ class HttpClient(object):
             offset += limit
 
     def iter_pages(self, path, params=None, page_size=100, results_key="results",
-                   total_key="total", page_param="page", size_param="limit", first_page=1):
-        """Page/limit pages with a total count."""
+                   total_key="total", page_param="page", size_param="limit", first_page=1, on_page=None,
+                   total=None):
+        """Page/limit pages until a page is empty or short, or the total (``body[total_key]``,
+        or ``total(body)`` where it sits deeper: CloudCIX's metadata) have come. ``on_page(body)``
+        sees each page's body (notices a platform puts beside the items)."""
         page = first_page
         seen = 0
         while True:
             query = dict(params or {})
             query.update({page_param: page, size_param: page_size})
-            body = self.request("GET", path, params=query)
+            body = self.request("GET", path, params=query, expect=(200,)) or {}
+            if on_page is not None:
+                on_page(body)
             items = body.get(results_key) or []
             yield from items
             seen += len(items)
-            total = body.get(total_key)
-            if not items or (total is not None and seen >= int(total)) or len(items) < page_size:
+            count = total(body) if total is not None else body.get(total_key)
+            if not items or (count is not None and seen >= int(count)) or len(items) < page_size:
                 return
             page += 1

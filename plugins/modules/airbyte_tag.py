@@ -45,27 +45,10 @@ tag:
   sample: {tagId: 7c1f0a55-3e2d-4a8b-9f10-2b3c4d5e6f70, name: finance, color: 2E86C1, workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10}
 """
 
-import re
-
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import workspace_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import tag_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
 
-
-def check_name(value):
-    if len(value) > 30:
-        raise ValueError("%r is longer than 30 characters" % value)
-
-
-def check_color(value):
-    if not re.match(r"^[0-9A-Fa-f]{6}$", value):
-        raise ValueError("%r is not six hexadecimal digits (such as FF5733)" % value)
-
-
-RESOURCE = workspace_resource("tag", "tags", dict(
-    name=Field(required=True, check=check_name),
-    color=Field(canonical=lambda v: str(v).upper(), check=check_color, clearable=False, required_on_create=True),
-))
+RESOURCE = tag_resource()
 
 
 def main():

@@ -18,6 +18,9 @@ description:
   - The object is found by O(pk), or by O(search) filters that must match exactly one.
   - Only the keys of O(data) are compared (numbers and numeric strings, and timestamps with
     or without a time zone, compare by value) and only those that differ are sent.
+  - C(--diff) masks values under secret-looking keys (password, token, key, ...). The
+    returned object is what CloudCIX answers, including anything it shows only once (a
+    generated SSH private key); give such a task C(no_log).
 author:
   - statecraft.infra team (@statecraft)
 options:

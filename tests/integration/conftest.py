@@ -190,6 +190,28 @@ class PlaybookRun(object):
     def output(self):
         return self.stdout + self.stderr
 
+    def ok(self, name="t"):
+        """The result of task ``name``, which must not have failed."""
+        result = self.task(name)
+        assert result["_status"] != "failed", self.output
+        return result
+
+    def failed(self, name="t"):
+        """The result of task ``name``, which must have failed."""
+        result = self.task(name)
+        assert result["_status"] == "failed", result
+        return result
+
+    def write_calls(self):
+        """(method, path) of each write the run sent (EmulatedLab plays)."""
+        return [(r["method"], r["path"]) for r in self.writes]
+
+    def assert_hidden(self, *secrets):
+        """None of ``secrets`` appears in the output or in any task result."""
+        everything = self.output + json.dumps(self.tasks)
+        for secret in secrets:
+            assert secret not in everything
+
 
 @pytest.fixture(scope="session")
 def ansible_env():

@@ -10,7 +10,6 @@ Airbyte's OpenAPI document. Evidence comes from the emulator's request log.
 from __future__ import absolute_import, division, print_function
 
 import copy
-import json
 import uuid
 
 import pytest
@@ -42,34 +41,12 @@ def lab(airbyte, emulated_lab):
     assert airbyte.validation_errors == []
 
 
-def ok(run, task="t"):
-    result = run.task(task)
-    assert result["_status"] != "failed", run.output
-    return result
-
-
-def failed(run, task="t"):
-    result = run.task(task)
-    assert result["_status"] == "failed", result
-    return result
-
-
-def writes(run):
-    return [(r["method"], r["path"]) for r in run.writes]
-
-
 def source_task(lab, name, **options):
     options.setdefault("workspace", "Default Workspace")
     options.setdefault("connector", "postgres")
     options.setdefault("configuration", {"host": "db.example.com", "port": 5432, "database": "shop", "username": "airbyte"})
     options.setdefault("secrets", {"password": DB_PASSWORD})
     return lab.task("airbyte_source", name=name, **options)
-
-
-def secrets_absent(run, *secrets):
-    everything = run.output + json.dumps(run.tasks)
-    for secret in secrets:
-        assert secret not in everything
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -79,29 +56,29 @@ def test_source_contract(lab):
     task = source_task(lab, name)
 
     run = lab.play(task, check=True, diff=True)
-    result = ok(run)
+    result = run.ok()
     assert result["changed"] and run.writes == []
     assert result["diff"]["after"]["configuration"]["host"] == "db.example.com"
     assert result["diff"]["after"]["secrets"] == "********"
 
     run = lab.play(task, diff=True, verbosity=3)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("POST", API + "/sources")]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("POST", API + "/sources")]
     source = result["source"]
     assert source["definitionId"] == emu.definition_id("source", "postgres")
     assert emu.raw_secret("source", source["sourceId"], "password") == DB_PASSWORD
     assert emu.issued_tokens  # the play logged in with client credentials: the minted token stays hidden too
-    secrets_absent(run, DB_PASSWORD, emu.client_secret, *emu.issued_tokens)
+    run.assert_hidden(DB_PASSWORD, emu.client_secret, *emu.issued_tokens)
 
     for check in (True, False):
         run = lab.play(task, check=check, diff=True)
-        result = ok(run)
+        result = run.ok()
         assert not result["changed"] and run.writes == []
 
     # an update sends only the keys that differ; the stored secret stays
     run = lab.play(source_task(lab, name, configuration={"port": 5433, "host": "db.example.com"}), diff=True)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("PATCH", API + "/sources/" + source["sourceId"])]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("PATCH", API + "/sources/" + source["sourceId"])]
     assert run.writes[0]["body"] == {"configuration": {"port": 5433}}
     assert result["diff"]["before"]["configuration"] == {"port": 5432, "host": "db.example.com"}
     assert result["diff"]["after"]["configuration"] == {"port": 5433, "host": "db.example.com"}
@@ -109,20 +86,20 @@ def test_source_contract(lab):
 
     # a new secret alone is no change (Airbyte cannot show it); with always it goes along
     run = lab.play(source_task(lab, name, configuration={"port": 5433}, secrets={"password": "other"}))
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
     run = lab.play(source_task(lab, name, configuration={"port": 5434}, secrets={"password": "other-" + DB_PASSWORD},
                                update_secrets="always"))
-    assert ok(run)["changed"]
+    assert run.ok()["changed"]
     assert emu.raw_secret("source", source["sourceId"], "password") == "other-" + DB_PASSWORD
-    secrets_absent(run, "other-" + DB_PASSWORD)
+    run.assert_hidden("other-" + DB_PASSWORD)
 
     absent = lab.task("airbyte_source", workspace="Default Workspace", name=name, state="absent")
     run = lab.play(absent, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/sources/" + source["sourceId"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", API + "/sources/" + source["sourceId"])]
     run = lab.play(absent)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 def test_source_connector_by_definition_id_and_change_guard(lab):
@@ -130,12 +107,12 @@ def test_source_connector_by_definition_id_and_change_guard(lab):
     name = "faker-" + uuid.uuid4().hex[:6]
     task = lab.task("airbyte_source", workspace="Default Workspace", name=name,
                     definition_id=emu.definition_id("source", "faker"), configuration={"count": 100})
-    assert ok(lab.play(task))["changed"]
-    assert not ok(lab.play(task))["changed"]
+    assert lab.play(task).ok()["changed"]
+    assert not lab.play(task).ok()["changed"]
     other = source_task(lab, name)
     run = lab.play(other)
-    assert "connector: the source exists with another connector" in failed(run)["msg"]
-    assert "set recreate=true" in failed(run)["msg"] and run.writes == []
+    assert "connector: the source exists with another connector" in run.failed()["msg"]
+    assert "set recreate=true" in run.failed()["msg"] and run.writes == []
 
 
 @pytest.mark.parametrize("options,message", [
@@ -148,14 +125,14 @@ def test_source_bad_input_fails_before_any_write(lab, options, message):
         run = lab.play(source_task(lab, "x", bearer_token="also-a-token"))
     else:
         run = lab.play(source_task(lab, "x-" + uuid.uuid4().hex[:6], **options))
-    assert message in failed(run)["msg"]
+    assert message in run.failed()["msg"]
     assert run.writes == []
 
 
 def test_duplicate_names_fail_with_the_matches(lab):
     name = "twin-" + uuid.uuid4().hex[:6]
     task = source_task(lab, name)
-    first = ok(lab.play(task))["source"]
+    first = lab.play(task).ok()["source"]
     # a second source of the same name, made outside the module (Airbyte allows it)
     answer = requests.post(lab.emulator.url + API + "/sources", timeout=10,
                            headers={"Authorization": "Bearer " + lab.emulator.issue_token()},
@@ -163,7 +140,7 @@ def test_duplicate_names_fail_with_the_matches(lab):
                                  "configuration": {"host": "h", "port": 1, "database": "d", "username": "u", "password": "p"}})
     assert answer.status_code == 200, answer.text
     run = lab.play(task)
-    message = failed(run)["msg"]
+    message = run.failed()["msg"]
     assert "2 source objects match" in message and first["sourceId"] in message and run.writes == []
 
 
@@ -175,14 +152,14 @@ def test_destination_contract(lab):
                                    "format": {"format_type": "JSONL"}},
                     secrets={"access_key_id": "AKIA" + DB_PASSWORD, "secret_access_key": "s3-" + DB_PASSWORD})
     run = lab.play(task, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task, verbosity=3)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("POST", API + "/destinations")]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("POST", API + "/destinations")]
     assert result["destination"]["configuration"]["secret_access_key"] == "**********"
-    secrets_absent(run, "s3-" + DB_PASSWORD, "AKIA" + DB_PASSWORD)
+    run.assert_hidden("s3-" + DB_PASSWORD, "AKIA" + DB_PASSWORD)
     run = lab.play(task)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 # -- workspaces ------------------------------------------------------------------------------
@@ -190,29 +167,29 @@ def test_workspace_contract(lab):
     name = "team-" + uuid.uuid4().hex[:6]
     task = lab.task("airbyte_workspace", name=name)
     run = lab.play(task, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task)
-    workspace = ok(run)["workspace"]
-    assert writes(run) == [("POST", API + "/workspaces")]
+    workspace = run.ok()["workspace"]
+    assert run.write_calls() == [("POST", API + "/workspaces")]
     run = lab.play(task)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     notify = lab.task("airbyte_workspace", name=name,
                       notifications={"failure": {"webhook": {"enabled": True, "url": "https://hooks.example.com/x"}}})
     run = lab.play(notify, diff=True)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("PATCH", API + "/workspaces/" + workspace["workspaceId"])]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("PATCH", API + "/workspaces/" + workspace["workspaceId"])]
     assert run.writes[0]["body"] == {"notifications": {"failure": {"webhook": {"enabled": True, "url": "https://hooks.example.com/x"}}}}
-    assert not ok(lab.play(notify))["changed"]
+    assert not lab.play(notify).ok()["changed"]
 
     renamed = name + "-renamed"
     run = lab.play(lab.task("airbyte_workspace", id=workspace["workspaceId"], name=renamed))
-    assert ok(run)["changed"] and run.writes[0]["body"] == {"name": renamed}
+    assert run.ok()["changed"] and run.writes[0]["body"] == {"name": renamed}
 
     absent = lab.task("airbyte_workspace", name=renamed, state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/workspaces/" + workspace["workspaceId"])]
-    assert not ok(lab.play(absent))["changed"]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", API + "/workspaces/" + workspace["workspaceId"])]
+    assert not lab.play(absent).ok()["changed"]
 
 
 def test_basic_and_bearer_auth(lab):
@@ -220,14 +197,14 @@ def test_basic_and_bearer_auth(lab):
     task = lab.task("airbyte_workspace", name="Default Workspace", server_url=emu.url + "/v1",
                     username=emu.username, password=emu.password)
     run = lab.play(task, connection=False, verbosity=3)
-    assert not ok(run)["changed"]
+    assert not run.ok()["changed"]
     assert {r["authorization"] for r in run.requests} == {"Basic"}
-    secrets_absent(run, emu.password)
+    run.assert_hidden(emu.password)
     token = emu.issue_token()
     run = lab.play(lab.task("airbyte_workspace", name="Default Workspace", server_url=emu.url + "/v1", bearer_token=token),
                    connection=False, verbosity=3)
-    assert not ok(run)["changed"]
-    secrets_absent(run, token)
+    assert not run.ok()["changed"]
+    run.assert_hidden(token)
 
 
 # -- connections -----------------------------------------------------------------------------
@@ -239,7 +216,7 @@ def pipeline_ends(lab, suffix):
                  configuration={"destination_path": "/local/" + suffix}, _task="destination"),
     ])
     run = lab.play(tasks)
-    return ok(run, "source")["source"], ok(run, "destination")["destination"]
+    return run.ok("source")["source"], run.ok("destination")["destination"]
 
 
 def test_connection_contract(lab):
@@ -253,10 +230,10 @@ def test_connection_contract(lab):
     task = lab.task("airbyte_connection", **options)
 
     run = lab.play(task, check=True, diff=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task, diff=True)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("POST", API + "/connections")]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("POST", API + "/connections")]
     body = run.writes[0]["body"]
     assert (body["sourceId"], body["destinationId"]) == (source["sourceId"], destination["destinationId"])
     assert body["schedule"] == {"scheduleType": "cron", "cronExpression": "0 0 2 * * ?"}
@@ -265,23 +242,23 @@ def test_connection_contract(lab):
 
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
     # the same streams in another order and the schedule with Airbyte's suffix: quiet too
     quiet = dict(options, schedule="0 0 2 * * ? UTC", streams=list(reversed(options["streams"])))
     run = lab.play(lab.task("airbyte_connection", **quiet))
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     run = lab.play(lab.task("airbyte_connection", **dict(options, schedule="0 30 4 * * ?")), diff=True)
-    result = ok(run)
-    assert writes(run) == [("PATCH", API + "/connections/" + connection["connectionId"])]
+    result = run.ok()
+    assert run.write_calls() == [("PATCH", API + "/connections/" + connection["connectionId"])]
     assert run.writes[0]["body"] == {"schedule": {"scheduleType": "cron", "cronExpression": "0 30 4 * * ?"}}
     assert (result["diff"]["before"]["schedule"], result["diff"]["after"]["schedule"]) == ("0 0 2 * * ?", "0 30 4 * * ?")
 
     absent = lab.task("airbyte_connection", workspace="Default Workspace", name=name, state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/connections/" + connection["connectionId"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", API + "/connections/" + connection["connectionId"])]
     run = lab.play(absent)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 @pytest.mark.parametrize("options,message", [
@@ -299,7 +276,7 @@ def test_connection_bad_input_fails_before_any_write(lab, options, message):
     # same dry run may create it (a warning then)
     for check in (False,) if "source" in options else (True, False):
         run = lab.play(lab.task("airbyte_connection", **dict(base, **options)), check=check)
-        assert message in failed(run)["msg"]
+        assert message in run.failed()["msg"]
         assert run.writes == []
 
 
@@ -307,46 +284,46 @@ def test_connection_bad_input_fails_before_any_write(lab, options, message):
 def test_sync_job_contract(lab):
     suffix = uuid.uuid4().hex[:6]
     pipeline_ends(lab, suffix)
-    connection = ok(lab.play(lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix,
-                                      source="faker-" + suffix, destination="json-" + suffix)))["connection"]
+    connection = lab.play(lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix,
+                                   source="faker-" + suffix, destination="json-" + suffix)).ok()["connection"]
     # a frozen emulator clock must not hold a test for an hour
     sync = lab.task("airbyte_job", workspace="Default Workspace", connection="pipe-" + suffix, wait_sleep=0.2, wait_timeout=60)
 
     run = lab.play(sync, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(sync)
-    result = ok(run)
-    assert result["changed"] and writes(run) == [("POST", API + "/jobs")]
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("POST", API + "/jobs")]
     assert result["job"]["status"] == "succeeded" and result["job"]["rowsSynced"] >= 0
 
     # a job in progress is reported (and waited for), never started twice
     lab.emulator.clock.speed = 0  # time stands still until the waiting task has looked
-    started = ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
+    started = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)).ok()
     assert started["changed"] and started["job"]["status"] in ("pending", "running")
     done = lab.advance_when(API + "/jobs/", 600)
     run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait_sleep=0.2, wait_timeout=60))
     done.join()
-    result = ok(run)
+    result = run.ok()
     assert not result["changed"] and run.writes == [] and result["job"]["jobId"] == started["job"]["jobId"]
     assert result["job"]["status"] == "succeeded"
 
     # cancel: only when one is in progress
-    ok(lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)))
+    lab.play(lab.task("airbyte_job", connection=connection["connectionId"], wait=False)).ok()
     step = lab.advance_when(API + "/jobs/", 5)
     run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled", wait_sleep=0.2,
                             wait_timeout=60))
     step.join()
-    result = ok(run)
-    assert result["changed"] and writes(run)[0][0] == "DELETE" and result["job"]["status"] == "cancelled"
+    result = run.ok()
+    assert result["changed"] and run.write_calls()[0][0] == "DELETE" and result["job"]["status"] == "cancelled"
     run = lab.play(lab.task("airbyte_job", connection=connection["connectionId"], state="cancelled"))
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     # a failed sync fails the task with its status
     lab.emulator.fail_next_job(connection_id=connection["connectionId"], message="source crashed")
     step = lab.advance_when(API + "/jobs/", 600)
     run = lab.play(sync)
     step.join()
-    result = failed(run)
+    result = run.failed()
     assert "ended failed" in result["msg"] and result["changed"] and result["job"]["status"] == "failed"
 
 
@@ -355,24 +332,24 @@ def test_tag_contract_and_connection_tags(lab):
     suffix = uuid.uuid4().hex[:6]
     task = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, color="2e86c1")
     run = lab.play(task)
-    tag = ok(run)["tag"]
-    assert writes(run) == [("POST", API + "/tags")]
-    assert not ok(lab.play(task))["changed"]  # colour compared without case
+    tag = run.ok()["tag"]
+    assert run.write_calls() == [("POST", API + "/tags")]
+    assert not lab.play(task).ok()["changed"]  # colour compared without case
     run = lab.play(task.replace("2e86c1", "FF5733"))
-    assert ok(run)["changed"] and run.writes[0]["body"] == {"name": "fin-" + suffix, "color": "FF5733"}
+    assert run.ok()["changed"] and run.writes[0]["body"] == {"name": "fin-" + suffix, "color": "FF5733"}
     run = lab.play(lab.task("airbyte_tag", workspace="Default Workspace", name="x" * 31, color="123456"))
-    assert "name: " in failed(run)["msg"] and "longer than 30" in failed(run)["msg"] and run.writes == []
+    assert "name: " in run.failed()["msg"] and "longer than 30" in run.failed()["msg"] and run.writes == []
 
     pipeline_ends(lab, suffix)
     pipe = lab.task("airbyte_connection", workspace="Default Workspace", name="pipe-" + suffix, source="faker-" + suffix,
                     destination="json-" + suffix, tags=["fin-" + suffix])
     run = lab.play(pipe)
-    assert [t["tagId"] for t in ok(run)["connection"]["tags"]] == [tag["tagId"]]
-    assert not ok(lab.play(pipe))["changed"]
+    assert [t["tagId"] for t in run.ok()["connection"]["tags"]] == [tag["tagId"]]
+    assert not lab.play(pipe).ok()["changed"]
 
     absent = lab.task("airbyte_tag", workspace="Default Workspace", name="fin-" + suffix, state="absent")
-    assert ok(lab.play(absent))["changed"]
-    assert not ok(lab.play(absent))["changed"]
+    assert lab.play(absent).ok()["changed"]
+    assert not lab.play(absent).ok()["changed"]
 
 
 # -- permissions -----------------------------------------------------------------------------
@@ -383,35 +360,35 @@ def test_permission_contract(lab):
     task = lab.task("airbyte_permission", user="Reader@Example.com", workspace="Default Workspace",
                     permission_type="workspace_editor")
     run = lab.play(task, check=True, diff=True)
-    result = ok(run)
+    result = run.ok()
     assert result["changed"] and run.writes == []
     assert (result["diff"]["before"]["permission_type"], result["diff"]["after"]["permission_type"]) == (
         "workspace_reader", "workspace_editor")
     run = lab.play(task)
-    assert ok(run)["changed"] and writes(run) == [("PATCH", API + "/permissions/" + seeded[0]["permissionId"])]
+    assert run.ok()["changed"] and run.write_calls() == [("PATCH", API + "/permissions/" + seeded[0]["permissionId"])]
     assert run.writes[0]["body"] == {"permissionType": "workspace_editor"}  # only the type changes
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
 
     org = lab.task("airbyte_permission", user=emu.reader_user_id, organization="Default Organization",
                    permission_type="organization_reader")
     run = lab.play(org, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(org)
-    permission = ok(run)["permission"]
-    assert writes(run) == [("POST", API + "/permissions")]
+    permission = run.ok()["permission"]
+    assert run.write_calls() == [("POST", API + "/permissions")]
     assert run.writes[0]["body"] == {"userId": emu.reader_user_id, "organizationId": emu.organization_id,
                                      "permissionType": "organization_reader"}
     assert permission["organizationId"] == emu.organization_id
     run = lab.play(org)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     absent = lab.task("airbyte_permission", user=emu.reader_user_id, organization="Default Organization", state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", API + "/permissions/" + permission["permissionId"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", API + "/permissions/" + permission["permissionId"])]
     run = lab.play(absent)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 @pytest.mark.parametrize("options,message", [
@@ -424,7 +401,7 @@ def test_permission_contract(lab):
 ])
 def test_permission_bad_input_fails_before_any_write(lab, options, message):
     run = lab.play(lab.task("airbyte_permission", **options))
-    assert message in failed(run)["msg"]
+    assert message in run.failed()["msg"]
     assert run.writes == []
 
 
@@ -436,49 +413,49 @@ def test_custom_definition_contract(lab):
     task = lab.task("airbyte_source_definition", workspace="Default Workspace", name="inventory-" + suffix,
                     docker_repository="example/source-inventory", docker_image_tag="1.0.0")
     run = lab.play(task, check=True, diff=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task)
-    definition = ok(run)["source_definition"]
-    assert writes(run) == [("POST", collection)]
+    definition = run.ok()["source_definition"]
+    assert run.write_calls() == [("POST", collection)]
     assert run.writes[0]["body"] == {"name": "inventory-" + suffix, "dockerRepository": "example/source-inventory",
                                      "dockerImageTag": "1.0.0"}
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
 
     upgrade = task.replace("1.0.0", "1.1.0")
     run = lab.play(upgrade, diff=True)
-    result = ok(run)
-    assert writes(run) == [("PUT", collection + "/" + definition["id"])]
+    result = run.ok()
+    assert run.write_calls() == [("PUT", collection + "/" + definition["id"])]
     assert run.writes[0]["body"] == {"name": "inventory-" + suffix, "dockerImageTag": "1.1.0"}  # PUT wants both
     assert result["diff"]["after"]["docker_image_tag"] == "1.1.0"
 
     run = lab.play(upgrade.replace("example/source-inventory", "example/other"))
-    assert "docker_repository" in failed(run)["msg"] and "recreate=true" in failed(run)["msg"] and run.writes == []
+    assert "docker_repository" in run.failed()["msg"] and "recreate=true" in run.failed()["msg"] and run.writes == []
 
     # sources take it by name like any connector
     source = lab.task("airbyte_source", workspace="Default Workspace", name="inv-" + suffix,
                       connector="inventory-" + suffix, configuration={"region": "eu"})
     run = lab.play(source)
-    assert ok(run)["source"]["definitionId"] == definition["id"]
-    assert ok(lab.play(lab.task("airbyte_source", workspace="Default Workspace", name="inv-" + suffix,
-                                state="absent")))["changed"]
+    assert run.ok()["source"]["definitionId"] == definition["id"]
+    assert lab.play(lab.task("airbyte_source", workspace="Default Workspace", name="inv-" + suffix,
+                             state="absent")).ok()["changed"]
 
     absent = lab.task("airbyte_source_definition", workspace="Default Workspace", name="inventory-" + suffix,
                       state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", collection + "/" + definition["id"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", collection + "/" + definition["id"])]
     run = lab.play(absent)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     destination = lab.task("airbyte_destination_definition", workspace="Default Workspace", name="warehouse-" + suffix,
                            docker_repository="example/destination-warehouse", docker_image_tag="2.0.0",
                            documentation_url="https://docs.example.com/warehouse")
     run = lab.play(destination)
-    assert ok(run)["changed"] and writes(run) == [
+    assert run.ok()["changed"] and run.write_calls() == [
         ("POST", API + "/workspaces/%s/definitions/destinations" % emu.workspace_id)]
     run = lab.play(destination)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 MANIFEST = {
@@ -501,31 +478,31 @@ def test_declarative_source_contract(lab):
     task = lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
                     manifest=MANIFEST)
     run = lab.play(task, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task)
-    definition = ok(run)["declarative_source"]
-    assert writes(run) == [("POST", collection)] and definition["version"] == 1
+    definition = run.ok()["declarative_source"]
+    assert run.write_calls() == [("POST", collection)] and definition["version"] == 1
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
 
     changed = copy.deepcopy(MANIFEST)
     changed["streams"][0]["retriever"]["requester"]["path"] = "/v2/incidents"
     run = lab.play(lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
                             manifest=changed))
-    result = ok(run)
-    assert writes(run) == [("PUT", collection + "/" + definition["id"])]
+    result = run.ok()
+    assert run.write_calls() == [("PUT", collection + "/" + definition["id"])]
     assert run.writes[0]["body"] == {"manifest": changed} and result["declarative_source"]["version"] == 2
 
     source = lab.task("airbyte_source", workspace="Default Workspace", name="status-src-" + suffix,
                       connector="status-" + suffix, configuration={})
-    assert ok(lab.play(source))["source"]["definitionId"] == definition["id"]
+    assert lab.play(source).ok()["source"]["definitionId"] == definition["id"]
 
     absent = lab.task("airbyte_declarative_source", workspace="Default Workspace", name="status-" + suffix,
                       state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", collection + "/" + definition["id"])]
-    assert not ok(lab.play(absent))["changed"]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", collection + "/" + definition["id"])]
+    assert not lab.play(absent).ok()["changed"]
 
 
 # -- OAuth overrides -------------------------------------------------------------------------
@@ -535,29 +512,29 @@ def test_oauth_override_is_write_only(lab):
     config = {"client_id": "our-app", "client_secret": secret, "developer_token": "dev-" + secret}
     task = lab.task("airbyte_oauth_override", workspace="Default Workspace", name="google-ads", configuration=config)
     run = lab.play(task, check=True, diff=True)
-    result = ok(run)
+    result = run.ok()
     assert result["changed"] and run.writes == []
     assert result["diff"]["after"]["configuration"] == {"client_id": "********", "client_secret": "********",
                                                         "developer_token": "********"}
     for attempt in range(2):  # nothing reads it back: every run sends it, and says so
         run = lab.play(task, verbosity=3)
-        assert ok(run)["changed"] and writes(run) == [("PUT", API + "/workspaces/%s/oauthCredentials" % emu.workspace_id)]
-        secrets_absent(run, secret, emu.client_secret, *emu.issued_tokens)
+        assert run.ok()["changed"] and run.write_calls() == [("PUT", API + "/workspaces/%s/oauthCredentials" % emu.workspace_id)]
+        run.assert_hidden(secret, emu.client_secret, *emu.issued_tokens)
     assert emu.oauth_override("workspace", emu.workspace_id, "source", "google-ads") == config
 
     org = lab.task("airbyte_oauth_override", organization="Default Organization", actor_type="destination",
                    name="google-sheets", configuration={"client_id": "x", "client_secret": secret})
     run = lab.play(org)
-    assert ok(run)["oauth_override"] == {"organization_id": emu.organization_id, "actor_type": "destination",
-                                         "name": "google-sheets"}
+    assert run.ok()["oauth_override"] == {"organization_id": emu.organization_id, "actor_type": "destination",
+                                          "name": "google-sheets"}
     assert emu.oauth_override("organization", emu.organization_id, "destination", "google-sheets")["client_id"] == "x"
 
     run = lab.play(lab.task("airbyte_oauth_override", workspace="Default Workspace", name="google-ads", state="absent"))
-    assert writes(run) == [("DELETE", API + "/workspaces/%s/oauthCredentials/source/google-ads" % emu.workspace_id)]
+    assert run.write_calls() == [("DELETE", API + "/workspaces/%s/oauthCredentials/source/google-ads" % emu.workspace_id)]
     assert emu.oauth_override("workspace", emu.workspace_id, "source", "google-ads") is None
 
     run = lab.play(lab.task("airbyte_oauth_override", workspace="No Such Workspace", name="google-ads", configuration=config))
-    assert "workspace: no workspace matches" in failed(run)["msg"] and run.writes == []
+    assert "workspace: no workspace matches" in run.failed()["msg"] and run.writes == []
 
 
 # -- info ------------------------------------------------------------------------------------
@@ -577,9 +554,9 @@ def test_info_reads_every_page(lab):
         lab.task("airbyte_info", resource="workspaces", name="Default Workspace", _task="workspaces"),
     ])
     run = lab.play(tasks, check=True)
-    assert len([s for s in ok(run, "sources")["sources"] if s["name"].startswith("bulk-" + suffix)]) == count
-    assert ok(run, "health")["health"]["healthy"] and ok(run, "organizations")["organizations"]
-    assert [w["workspaceId"] for w in ok(run, "workspaces")["workspaces"]] == [lab.emulator.workspace_id]
+    assert len([s for s in run.ok("sources")["sources"] if s["name"].startswith("bulk-" + suffix)]) == count
+    assert run.ok("health")["health"]["healthy"] and run.ok("organizations")["organizations"]
+    assert [w["workspaceId"] for w in run.ok("workspaces")["workspaces"]] == [lab.emulator.workspace_id]
     assert run.writes == []
     pages = [r for r in run.requests if r["path"] == API + "/sources"]
     assert [p["query"].get("offset") for p in pages] == ["0", "100"]
@@ -610,8 +587,8 @@ def test_pipeline_role(lab):
     fact = run.task("t")["airbyte_pipeline"]
     connection = lab.emulator.get("connection", fact["connection_id"])
     assert connection["schedule"]["scheduleType"] == "cron" and fact["job"]["status"] == "succeeded"
-    assert [w[0] for w in writes(run)] == ["POST", "POST", "POST", "POST"]  # source, destination, connection, job
-    secrets_absent(run, DB_PASSWORD)
+    assert [w[0] for w in run.write_calls()] == ["POST", "POST", "POST", "POST"]  # source, destination, connection, job
+    run.assert_hidden(DB_PASSWORD)
     run = lab.play(role.replace("airbyte_pipeline_sync: true", "airbyte_pipeline_sync: false"))
     assert run.rc == 0, run.output
     assert run.writes == []

@@ -34,26 +34,8 @@ def lab(cloudcix, emulated_lab):
                         not_writes=["/membership/auth/login/"])
 
 
-def ok(run, task="t"):
-    result = run.task(task)
-    assert result["_status"] != "failed", run.output
-    return result
-
-
-def failed(run, task="t"):
-    result = run.task(task)
-    assert result["_status"] == "failed", result
-    return result
-
-
-def writes(run):
-    return [(r["method"], r["path"]) for r in run.writes]
-
-
-def secrets_absent(run, emulator):
-    everything = run.output + json.dumps(run.tasks)
-    for secret in [emulator.password, emulator.api_key] + list(emulator.issued_tokens):
-        assert secret not in everything
+def secrets_of(emulator):
+    return [emulator.password, emulator.api_key] + list(emulator.issued_tokens)
 
 
 # -- the generic module ----------------------------------------------------------------------
@@ -63,28 +45,28 @@ def test_generic_contract(lab):
     task = lab.task("cloudcix_resource", application="contact", service="contact", search={"email__iexact": email},
                     data={"first_name": "Grace", "email": email})
     run = lab.play(task, check=True, diff=True)
-    result = ok(run)
+    result = run.ok()
     assert result["changed"] and run.writes == []
     assert result["diff"]["after"]["data"] == {"first_name": "Grace", "email": email}
 
     run = lab.play(task, verbosity=3)
-    contact = ok(run)["resource"]
-    assert writes(run) == [("POST", "/contact/contact/")]
+    contact = run.ok()["resource"]
+    assert run.write_calls() == [("POST", "/contact/contact/")]
     assert run.writes[0]["body"] == {"first_name": "Grace", "email": email}
     assert emu.get("contact", "contact", contact["id"])["email"] == email
-    secrets_absent(run, emu)
+    run.assert_hidden(*secrets_of(emu))
     assert emu.issued_tokens
 
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
 
     # the search finds it in another case; only the key that differs is sent
     run = lab.play(lab.task("cloudcix_resource", application="contact", service="contact",
                             search={"email__iexact": email.upper()}, data={"first_name": "Grace", "last_name": "Hopper"}),
                    diff=True)
-    result = ok(run)
-    assert writes(run) == [("PATCH", "/contact/contact/%s/" % contact["id"])]
+    result = run.ok()
+    assert run.write_calls() == [("PATCH", "/contact/contact/%s/" % contact["id"])]
     assert run.writes[0]["body"] == {"last_name": "Hopper"}
     assert result["diff"]["after"]["data"]["last_name"] == "Hopper"
 
@@ -92,41 +74,41 @@ def test_generic_contract(lab):
     by_pk = lab.task("cloudcix_resource", application="contact", service="contact", pk=contact["id"],
                      data={"id": str(contact["id"]), "last_name": "Hopper"})
     run = lab.play(by_pk)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     # a nested service with a placeholder: put the contact in group 1 (POST {contact_id}), take it out
     group = dict(application="contact", service="group/{group_id}/contact", path={"group_id": 1})
     run = lab.play(lab.task("cloudcix_resource", search={"id": contact["id"]}, data={"contact_id": contact["id"]}, **group))
-    assert ok(run)["changed"] and writes(run) == [("POST", "/contact/group/1/contact/")]
+    assert run.ok()["changed"] and run.write_calls() == [("POST", "/contact/group/1/contact/")]
     out = lab.task("cloudcix_resource", pk=contact["id"], state="absent", **group)
     run = lab.play(out)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", "/contact/group/1/contact/%s/" % contact["id"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", "/contact/group/1/contact/%s/" % contact["id"])]
     run = lab.play(out)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     absent = lab.task("cloudcix_resource", application="contact", service="contact", pk=contact["id"], state="absent")
     run = lab.play(absent, check=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", "/contact/contact/%s/" % contact["id"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", "/contact/contact/%s/" % contact["id"])]
     run = lab.play(absent)
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
 
 def test_generic_delete_not_allowed_and_by_state(lab):
     run = lab.play(lab.task("cloudcix_resource", application="contact", service="group", pk=1, state="absent"))
-    message = failed(run)["msg"]
+    message = run.failed()["msg"]
     assert "state: CloudCIX does not delete group/ objects with DELETE (405" in message and "delete_state" in message
 
     # a Compute object deleted by asking for its delete state; once queued it counts as absent
-    project = ok(lab.play(lab.task("cloudcix_project", name="gen-" + uuid.uuid4().hex[:6])))["project"]
+    project = lab.play(lab.task("cloudcix_project", name="gen-" + uuid.uuid4().hex[:6])).ok()["project"]
     key = lab.task("cloudcix_resource", application="compute", service="network/ip_groups",
                    search={"name": "office"}, data={"name": "office", "cidrs": ["192.0.2.0/24"], "version": 4})
-    group = ok(lab.play(key))["resource"]
+    group = lab.play(key).ok()["resource"]
     absent = lab.task("cloudcix_resource", application="compute", service="network/ip_groups", pk=group["id"],
                       state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", "/compute/network/ip_groups/%s/" % group["id"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", "/compute/network/ip_groups/%s/" % group["id"])]
     assert project["region_id"] == lab.emulator.region_id
 
 
@@ -149,10 +131,10 @@ def test_generic_delete_not_allowed_and_by_state(lab):
 def test_generic_bad_input_fails_before_any_write(lab, options, message):
     lab.emulator.get("contact", "contact", 1)
     if "__startswith" in json.dumps(options):  # two contacts so that the search is ambiguous
-        ok(lab.play(lab.task("cloudcix_resource", application="contact", service="contact", search={"email": "b@example.com"},
-                             data={"first_name": "B", "email": "b@example.com"})))
+        lab.play(lab.task("cloudcix_resource", application="contact", service="contact", search={"email": "b@example.com"},
+                          data={"first_name": "B", "email": "b@example.com"})).ok()
     run = lab.play(lab.task("cloudcix_resource", **options))
-    assert message in failed(run)["msg"]
+    assert message in run.failed()["msg"]
     assert run.writes == []
 
 
@@ -180,15 +162,15 @@ def test_info_every_page_filters_and_warnings(lab):
         lab.task("cloudcix_resource_info", application="contact", service="contact", pk=99999, _task="missing"),
     ])
     run = lab.play(tasks)
-    found = ok(run, "all")["objects"]
+    found = run.ok("all")["objects"]
     assert len(found) == 105 and found[0]["first_name"] == "bulk104"
     pages = [(r["query"].get("page"), r["status"]) for r in run.requests if r["path"] == "/contact/contact/"][:3]
     assert pages == [("0", 401), ("0", 200), ("1", 200)]
     assert len([r for r in run.requests if r["path"] == "/membership/auth/login/"]) >= 2
-    secrets_absent(run, emu)
-    assert "frist_name" in ok(run, "misspelt")["metadata_warnings"][0]
+    run.assert_hidden(*secrets_of(emu))
+    assert "frist_name" in run.ok("misspelt")["metadata_warnings"][0]
     assert "frist_name" in run.output  # shown as a warning
-    assert ok(run, "head")["exists"] and not ok(run, "missing")["exists"]
+    assert run.ok("head")["exists"] and not run.ok("missing")["exists"]
     assert any(r["method"] == "HEAD" for r in run.requests)
     assert run.writes == []
 
@@ -198,28 +180,28 @@ def test_project_contract(lab):
     name = "web-" + uuid.uuid4().hex[:6]
     task = lab.task("cloudcix_project", name=name, note="first")
     run = lab.play(task, check=True, diff=True)
-    assert ok(run)["changed"] and run.writes == []
+    assert run.ok()["changed"] and run.writes == []
     run = lab.play(task)
-    project = ok(run)["project"]
-    assert writes(run) == [("POST", "/compute/project/")]
+    project = run.ok()["project"]
+    assert run.write_calls() == [("POST", "/compute/project/")]
     assert run.writes[0]["body"] == {"name": name, "note": "first", "region_id": lab.emulator.region_id}
     for check in (True, False):
         run = lab.play(task, check=check)
-        assert not ok(run)["changed"] and run.writes == []
+        assert not run.ok()["changed"] and run.writes == []
     run = lab.play(task.replace("first", "second"), diff=True)
-    result = ok(run)
-    assert writes(run) == [("PATCH", "/compute/project/%s/" % project["id"])]
+    result = run.ok()
+    assert run.write_calls() == [("PATCH", "/compute/project/%s/" % project["id"])]
     assert run.writes[0]["body"] == {"note": "second"}
     assert (result["diff"]["before"]["note"], result["diff"]["after"]["note"]) == ("first", "second")
 
     absent = lab.task("cloudcix_project", name=name, state="absent")
     run = lab.play(absent)
-    assert ok(run)["changed"] and writes(run) == [("DELETE", "/compute/project/%s/" % project["id"])]
+    assert run.ok()["changed"] and run.write_calls() == [("DELETE", "/compute/project/%s/" % project["id"])]
     assert lab.emulator.get("compute", "project", project["id"])["closed"]
     run = lab.play(absent)  # closed: absent already
-    assert not ok(run)["changed"] and run.writes == []
+    assert not run.ok()["changed"] and run.writes == []
 
     run = lab.play(lab.task("cloudcix_project", name="x-" + name, region_id=None), connection=False, env={
         "CLOUDCIX_API_URL": lab.emulator.api_url, "CLOUDCIX_API_USERNAME": lab.emulator.email,
         "CLOUDCIX_API_PASSWORD": lab.emulator.password, "CLOUDCIX_API_KEY": lab.emulator.api_key})
-    assert "region_id: needed to create the project" in failed(run)["msg"] and run.writes == []
+    assert "region_id: needed to create the project" in run.failed()["msg"] and run.writes == []
