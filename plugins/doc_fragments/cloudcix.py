@@ -80,3 +80,60 @@ notes:
   - Credentials and tokens are sent only to the application hosts of O(api_url), never to
     another host on a redirect.
 """
+
+    # What the typed Compute modules share: the project, deletion by state, the robot's waits
+    COMPUTE = r"""
+options:
+  project:
+    description:
+      - The project the object belongs to, by name or by id. Part of the object's natural key.
+    type: raw
+    required: true
+  grace_period:
+    description:
+      - Hours CloudCIX keeps the object restorable after it is deleted (CloudCIX's default
+        is 168).
+    type: int
+  state:
+    description:
+      - V(present) creates the object or updates the fields the task sets; a change of
+        configuration is sent together with the state C(update_running) (or
+        C(update_stopped) for a stopped instance), as CloudCIX requires.
+      - V(absent) asks CloudCIX to delete it (the state C(delete)); it is then queued for
+        deletion and restorable for O(grace_period) hours. An object already deleted or
+        queued for deletion counts as absent and is left alone.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge:
+    description:
+      - With O(state=absent), delete the object at once (HTTP DELETE, grace period 0)
+        instead of queueing it; it cannot be restored.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait for CloudCIX's robot. Before a change, until the object is no longer busy
+        (C(pending), C(building), C(update_running), ...), since CloudCIX refuses changes
+        while it is; after a change, until the robot has carried it out (C(running)), or for
+        V(absent) until the object is queued for deletion.
+      - An object that becomes C(unresourced) fails the task.
+      - With V(false), a change to a busy object fails instead of waiting. Check mode never
+        waits.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait before failing with the state the object is still in.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 2
+notes:
+  - "Objects are found by O(project) and name among those not deleted or queued for
+    deletion, so a task after an O(state=absent) creates a new object rather than
+    restoring the queued one."
+"""

@@ -16,8 +16,13 @@ import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, env_fallback_for
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader, TokenExchange
-from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, same_value
 from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body, mask_secrets
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import (
+    Field, Goal, KeyedSet, Lifecycle, Ref, RefSet, Resource)
+
+import ipaddress
+import os
 
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -25,6 +30,10 @@ DEFAULT_URL = "https://api.cloudcix.com/"
 PAGE_SIZE = 100  # the API's maximum
 # states of an object on its way out: "absent" leaves them alone (cloudcix.md 5.3.2)
 GONE_STATES = ("delete", "delete_queue", "deleting", "deleted")
+# the robot's work in progress: CloudCIX refuses any change until it is over
+BUSY_STATES = ("pending", "building", "stop", "restart", "update_running", "update_stopped")
+# collections whose objects belong to a project: one named in a task is looked up in the task's project
+PROJECT_OWNED = ("compute/instances",)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -120,6 +129,7 @@ class CloudcixAdapter(RestAdapter):
         self.clients = {}
         super(CloudcixAdapter, self).__init__(self.client_for("membership"))
         self._resolved = {}
+        self._known = {}  # (path, id) -> object, of those resolved: a diff names them
 
     def client_for(self, application):
         """One client per application host, all sharing one login."""
@@ -195,8 +205,9 @@ class CloudcixAdapter(RestAdapter):
                 if self.params.get("state") != "absent":
                     raise ModuleError("pk: %s%s has no object %s (a pk cannot be chosen for a new object; give search "
                                       "instead)" % (application, "/" + path, identity["pk"]))
-            return [found] if found is not None else []
+            return [found] if found is not None and not self.is_gone(found) else []
         filters = search_filters(identity.get("search") or {})
+        filters.update(search_filters(getattr(resource, "fixed", {})))
         for name, value in identity.items():
             if name in ("pk", "search"):
                 continue
@@ -227,7 +238,13 @@ class CloudcixAdapter(RestAdapter):
             else:
                 plain = dict((k, v) for k, v in query.items() if not isinstance(v, dict))
                 found = self.list("compute", path, dict(("search[%s]" % k, v) for k, v in plain.items()))
-            self._resolved[key] = [o for o in found if not self.is_gone(o)]
+            found = [o for o in found if not self.is_gone(o)]
+            if field.path in PROJECT_OWNED and self.params.get("project") is not None:
+                projects = set(p["id"] for p in self.resolve(PROJECT, self.ref_query(PROJECT, self.params["project"],
+                                                                                     self.params)))
+                found = [o for o in found if o.get("project_id") in projects]
+            self._resolved[key] = found
+            self._known.update(((field.path, o["id"]), o) for o in found)
         return self._resolved[key]
 
     def ref_query(self, field, value, params):
@@ -244,7 +261,9 @@ class CloudcixAdapter(RestAdapter):
             # the generic module's data are the object's own fields (a prediction holds the
             # new values under "_data")
             return self.result_view(None, obj)
-        value = obj.get(field.read_key or field.wire_name)
+        value = obj
+        for part in (field.read_key or field.wire_name).split("."):  # metadata.mount_path
+            value = value.get(part) if isinstance(value, dict) else None
         if field.kind == "ref" and value is not None and not isinstance(value, dict):
             return {"id": value}
         return value
@@ -255,10 +274,30 @@ class CloudcixAdapter(RestAdapter):
         return bool(obj.get("closed")) or obj.get("state") in GONE_STATES
 
     # -- writes ------------------------------------------------------------------------------
-    def body(self, payload):
+    def body(self, payload, resource=None, current=None):
+        """The request body: the generic module's data as they are, dotted wire names
+        (metadata.mount_path) nested, the fixed type of a typed resource on create and the
+        update state its configuration changes need (cloudcix.md 5.3.2)."""
         payload = dict(payload)
-        data = payload.pop("_data", None) or {}
-        return dict(data, **payload)
+        body = dict(payload.pop("_data", None) or {})
+        for key, value in payload.items():
+            outer, _dot, inner = key.partition(".")
+            if inner:
+                body.setdefault(outer, {})[inner] = value
+            else:
+                body[key] = value
+        if isinstance(resource, ComputeResource):
+            if current is None:
+                body.update(resource.fixed)
+            else:
+                attached = body.get("metadata", {}).pop("attach_instance_ids", None)
+                if attached is not None:  # the set wanted, as CloudCIX's attach and detach verbs
+                    before = set(o["id"] for o in current.get("contra_instances") or [])
+                    body["metadata"]["attach_instance_ids"] = sorted(set(attached) - before)
+                    body["metadata"]["detach_instance_ids"] = sorted(before - set(attached))
+                if set(body) & set(resource.config):
+                    body["state"] = "update_stopped" if current.get("state") == "stopped" else "update_running"
+        return body
 
     def check_write(self, resource, current, payload):
         if resource.name == "project" and current is None and self.params.get("region_id") is None:
@@ -269,13 +308,13 @@ class CloudcixAdapter(RestAdapter):
         application, path = self.target(resource)
         if resource.name == "project":
             payload = dict(payload, region_id=self.params["region_id"])  # a connection option
-        body = self.call(application, "POST", path, json_body=self.body(payload), expect=(201, 200))
+        body = self.call(application, "POST", path, json_body=self.body(payload, resource), expect=(201, 200))
         return (body or {}).get("content")
 
     def update(self, resource, current, payload):
         application, path = self.target(resource)
         method = "PATCH"
-        body = self.body(payload)
+        body = self.body(payload, resource, current)
         if resource.path is None and self.params.get("update_method") == "put":
             method = "PUT"  # PUT wants every field the task manages, not only the changed ones
             body = dict(self.params.get("data") or {}, **dict((k, v) for k, v in body.items()))
@@ -286,6 +325,8 @@ class CloudcixAdapter(RestAdapter):
         application, path = self.target(resource)
         item = "%s%s/" % (path, current["id"])
         delete_state = self.params.get("delete_state") if resource.path is None else None
+        if resource.lifecycle is not None and not self.params.get("purge"):
+            delete_state = "delete"  # queued for deletion, restorable for grace_period hours
         if delete_state:
             self.call(application, "PATCH", item, json_body={"state": delete_state}, expect=(200, 202))
             return
@@ -298,17 +339,32 @@ class CloudcixAdapter(RestAdapter):
                                      if resource.path is None else ""))
             raise
 
+    def act(self, resource, obj, action):
+        """Ask the robot for a state (stop, restart)."""
+        application, path = self.target(resource)
+        answer = self.call(application, "PATCH", "%s%s/" % (path, obj["id"]), json_body={"state": action},
+                           expect=(200, 202))
+        return (answer or {}).get("content") or self.get(resource, obj["id"])
+
     def merge_payload(self, field, merged, differ):
         return differ  # PATCH only what differs
 
     # -- output ------------------------------------------------------------------------------
+    def display(self, field, obj):
+        if self.is_stub(obj) and (field.path, obj["id"]) in self._known:
+            obj = self._known[(field.path, obj["id"])]  # {"id": 12} is the project "web"
+        return super(CloudcixAdapter, self).display(field, obj)
+
     def shown(self, field, value):
         return mask_secrets(value) if field.name == "data" else value  # a --diff never shows a password
 
     def result_view(self, resource, obj):
-        if isinstance(obj, dict) and "_data" in obj:  # a prediction (check mode): no id yet on create
+        if isinstance(obj, dict) and ("_data" in obj or obj.get("id") is None):  # a prediction (check mode)
             view = dict((k, v) for k, v in obj.items() if k != "_data" and not (k == "id" and v is None))
-            view.update(obj["_data"])
+            view.update(obj.get("_data") or {})
+            for key, value in view.items():
+                if key.endswith("_id") and isinstance(value, dict):
+                    view[key] = value.get("id")  # the related object found: shown as CloudCIX shows it
             return view
         return obj
 
@@ -354,8 +410,6 @@ def search_filters(search, kind="search"):
 # -- what the modules declare ---------------------------------------------------------------------
 def generic_resource():
     """Any service of any application: the task names it (application, service, path)."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
-
     return Resource(
         name="resource", path=None, platform="cloudcix",
         identity=("pk",), identities=[("search",)], required_identity=(),
@@ -386,12 +440,181 @@ def check_generic_target(params):
 
 
 def project_resource():
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
-
     return Resource(
         name="project", path="project", platform="cloudcix", identity=("name",),
         fields=dict(name=Field(required=True), note=Field(empty="")),
     )
+
+
+# -- the typed Compute modules ----------------------------------------------------------------------
+class ComputeResource(Resource):
+    """A gen-2 Compute object. ``fixed``: wire values it is created with and found by (a
+    network router is the project's router, not a static route); ``config``: the wire
+    fields CloudCIX changes only together with the state update_running/update_stopped."""
+
+    def __init__(self, name, path, fields, fixed=None, config=(), **kwargs):
+        kwargs.setdefault("platform", "cloudcix")
+        super(ComputeResource, self).__init__(name, path, fields=fields, **kwargs)
+        self.fixed = fixed or {}
+        self.config = tuple(config)
+
+
+PROJECT = Ref("project", wire="project_id", required=True, clearable=False)
+PROJECT.name = "project"
+INSTANCE_GOALS = {  # cloudcix.md 5.3.2: the user's transitions of an instance
+    "running": Goal("restart", done=["running"], pending=["pending", "building", "restart", "update_running"],
+                    sources=["stopped"]),
+    "stopped": Goal("stop", done=["stopped"], pending=["stop", "update_stopped"], sources=["running"]),
+}
+
+
+def robot_lifecycle(goals=None):
+    """The string states the robot drives: changes wait for it, unresourced is a failure,
+    and an object queued for deletion counts as deleted."""
+    return Lifecycle(key="state", initial="pending", goals=goals or {}, transient=BUSY_STATES,
+                     failed=["unresourced"], gone=GONE_STATES[1:], settle=True)
+
+
+def project_fields(**fields):
+    """The project an object belongs to, its name and grace period, and ``fields``."""
+    out = dict(project=Ref("project", wire="project_id", required=True, clearable=False),
+               name=Field(clearable=False), grace_period=Field(type="int", clearable=False))
+    out.update(fields)
+    return out
+
+
+PURGE = {"purge": {"type": "bool", "default": False}}
+RECREATE = "recreate"
+
+
+def given_match(current, desired):
+    """True when ``current`` holds what ``desired`` gives: dicts on the keys given, lists
+    item by item in order and of the same length (firewall rules, interfaces), plain values
+    by value (a port 22 is "22")."""
+    if isinstance(desired, dict):
+        return isinstance(current, dict) and all(given_match(current.get(k), v) for k, v in desired.items())
+    if isinstance(desired, list):
+        return (isinstance(current, list) and len(current) == len(desired)
+                and all(given_match(c, d) for c, d in zip(current, desired)))
+    return same_value(current, desired)
+
+
+def cidr_set(cidrs):
+    """CIDRs as CloudCIX stores them (10.0.0.5/24 is 10.0.0.0/24), in no particular order."""
+    try:
+        return sorted(str(ipaddress.ip_network(str(c), strict=False)) for c in cidrs)
+    except ValueError as exc:
+        raise ValueError(str(exc))
+
+
+def public_key_text(key):
+    """An OpenSSH public key without its comment (CloudCIX may keep or drop it)."""
+    return " ".join(str(key).split()[:2])
+
+
+def network_router_resource():
+    return ComputeResource(
+        name="network_router", path="network/routers", identity=("project",), fixed={"type": "router"},
+        config=("networks",), lifecycle=robot_lifecycle(), extra_options=PURGE,
+        fields=project_fields(networks=KeyedSet(key="ipv4")),
+    )
+
+
+def firewall_resource():
+    return ComputeResource(
+        name="firewall", path="network/firewalls", identity=("project", "type"), config=("rules",),
+        lifecycle=robot_lifecycle(), extra_options=PURGE,
+        fields=project_fields(type=Field(choices=["project", "geo"], default="project", clearable=False),
+                              rules=Field(type="list", elements="dict", compare=given_match, empty=[])),
+    )
+
+
+def ip_group_resource():
+    return Resource(
+        name="ip_group", path="network/ip_groups", platform="cloudcix", identity=("name",),
+        fields=dict(name=Field(required=True), cidrs=Field(type="list", elements="str", canonical=cidr_set,
+                                                           required_on_create=True, clearable=False),
+                    version=Field(type="int", choices=[4, 6], clearable=False), description=Field(empty="")),
+    )
+
+
+def ssh_key_resource():
+    return Resource(
+        name="ssh_key", path="compute/ssh_keys", platform="cloudcix", identity=("name",), replace_guard=RECREATE,
+        fields=dict(name=Field(required=True), public_key=Field(canonical=public_key_text, replace=True,
+                                                                 clearable=False)),
+        extra_options={"private_key_path": {"type": "path"}},
+    )
+
+
+def instance_resource():
+    return ComputeResource(
+        name="instance", path="compute/instances", identity=("project", "name"), required_identity=("project", "name"),
+        config=("specs", "interfaces", "metadata"), lifecycle=robot_lifecycle(INSTANCE_GOALS),
+        extra_options=PURGE, replace_guard=RECREATE,
+        fields=project_fields(
+            name=Field(required=True),
+            type=Field(choices=["lxd", "hyperv"], create_default="lxd", replace=True, clearable=False),
+            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, clearable=False),
+            interfaces=Field(type="list", elements="dict", compare=given_match, clearable=False),
+            metadata=Field(type="dict", merge=True, create_default={}, clearable=False),
+        ),
+    )
+
+
+def volume_resource():
+    return ComputeResource(
+        name="volume", path="storage/volumes", identity=("project", "name"), required_identity=("project", "name"),
+        config=("specs", "metadata"), lifecycle=robot_lifecycle(), extra_options=PURGE, replace_guard=RECREATE,
+        fields=project_fields(
+            name=Field(required=True),
+            type=Field(choices=["cephfs", "cephrbd", "hyperv"], create_default="cephfs", replace=True,
+                       clearable=False),
+            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, clearable=False),
+            mount_path=Field(wire="metadata.mount_path", clearable=False),
+            instances=RefSet("compute/instances", wire="metadata.attach_instance_ids", read_key="contra_instances"),
+            instance=Ref("compute/instances", wire="instance_id", read_key="instance", create_only=True),
+        ),
+    )
+
+
+def instance_copy_resource(name, path, **fields):
+    """A snapshot or backup: of one instance, found by name in the project (and by the
+    instance when given)."""
+    return ComputeResource(
+        name=name, path=path, identity=("project", "name", "instance"), required_identity=("project", "name"),
+        lifecycle=robot_lifecycle(), extra_options=PURGE,
+        fields=project_fields(
+            name=Field(required=True),
+            instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
+                         clearable=False),
+            **fields),
+    )
+
+
+def snapshot_resource():
+    return instance_copy_resource("snapshot", "compute/snapshots")
+
+
+def backup_resource():
+    return instance_copy_resource("backup", "compute/backups",
+                                  repository=Field(type="int", choices=[1, 2], create_only=True, clearable=False))
+
+
+def keep_private_key(params, result, check_mode):
+    """A key pair CloudCIX generated is shown once: return it as ``private_key``, or, with
+    private_key_path, write it there (mode 0600) and leave it out of the result."""
+    key = (result.get("ssh_key") or {}).pop("private_key", None)
+    path = params.get("private_key_path")
+    if key and path:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key if key.endswith("\n") else key + "\n")
+        os.chmod(path, 0o600)
+        result["private_key_path"] = path
+        key = None
+    result["private_key"] = key or ""
+    return result
 
 
 # -- what the info module reads -------------------------------------------------------------------

@@ -420,8 +420,39 @@ class Ensure(object):
             result = self.update(current, desired, want_diff)
         lifecycle = self.resource.lifecycle
         if lifecycle is not None and self.state in lifecycle.goals:
-            result = self.reach(lifecycle, lifecycle.goals[self.state], result, want_diff)
+            result = self.reach(lifecycle, lifecycle.goals[self.state], result, want_diff, current)
+        elif lifecycle is not None and lifecycle.settle and result["changed"] and self.waits():
+            self.obj = self.settled(self.obj, lifecycle)  # the robot finishes what the write started
+            result[self.resource.name] = self.adapter.result_view(self.resource, self.obj)
         return result
+
+    def deleted(self, obj):
+        lifecycle = self.resource.lifecycle
+        return obj is None or (lifecycle is not None and obj.get(lifecycle.key) in lifecycle.gone)
+
+    def waits(self):
+        return bool(self.params.get("wait")) and not self.check_mode
+
+    def settled(self, obj, lifecycle):
+        """``obj`` once its status is no longer transient (a failed status is an error)."""
+        if obj.get(lifecycle.key) not in lifecycle.transient:
+            return obj
+        return self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) not in lifecycle.transient,
+                               "it to be no longer %s" % obj.get(lifecycle.key), lifecycle)
+
+    def busy(self, obj):
+        """True when the platform would refuse a write to ``obj`` now: its status is
+        transient and the lifecycle says writes wait (wait=false makes that an error)."""
+        lifecycle = self.resource.lifecycle
+        if lifecycle is None or not lifecycle.settle or obj.get(lifecycle.key) not in lifecycle.transient:
+            return False
+        if self.check_mode:
+            return False  # predicted as if it had settled
+        if not self.params.get("wait"):
+            raise ModuleError("state=%s: the %s is %s and %s takes no change until that is over; set wait=true "
+                              "to let it finish first" % (self.state, self.resource.name,
+                                                         obj.get(lifecycle.key), self.adapter.platform_name))
+        return True
 
     def find(self, desired):
         if self.params.get("id") and self.resource.by_id:
@@ -477,9 +508,11 @@ class Ensure(object):
         result = {"changed": current is not None, self.resource.name: {}}
         if current is not None:
             if not self.check_mode:
+                if self.busy(current):
+                    current = self.settled(current, self.resource.lifecycle)
                 self.adapter.delete(self.resource, current)
                 if self.resource.waits and self.params.get("wait"):
-                    self.wait_until(current, lambda obj: obj is None, "deleted")
+                    self.wait_until(current, self.deleted, "it to be deleted")
             if want_diff:
                 result["diff"] = {"before": self.snapshot(current, self.resource.fields), "after": {}}
         elif want_diff:
@@ -539,6 +572,9 @@ class Ensure(object):
             for name, field in fields.items():
                 if field.secret and name in desired:
                     payload[field.wire_name] = desired[name]
+        if payload and self.busy(current):
+            # settle, then decide again on the object as it is then
+            return self.update(self.settled(current, self.resource.lifecycle), desired, want_diff)
         obj = current
         if payload:
             self.adapter.check_write(self.resource, current, payload)
@@ -563,21 +599,23 @@ class Ensure(object):
         return result
 
     # -- lifecycle states and waiting ------------------------------------------------------
-    def reach(self, lifecycle, goal, result, want_diff):
-        """Drive the object to ``goal`` with its platform action, waiting when asked."""
+    def reach(self, lifecycle, goal, result, want_diff, current=None):
+        """Drive the object to ``goal`` with its platform action, waiting when asked.
+        ``current``: the object as it was found (None when this run created it)."""
         obj = self.obj
         if obj.get(lifecycle.key) is None and self.check_mode:
             obj = dict(obj)  # a predicted new object starts where new objects start
             obj[lifecycle.key] = lifecycle.initial
-        status_before = obj.get(lifecycle.key)
-        existed = bool(result.get("diff", {}).get("before"))
-        wait = self.params.get("wait") and not self.check_mode
+        status_before = (current or obj).get(lifecycle.key)
+        existed = current is not None
+        wait = self.waits()
         acted = False
-        for _attempt in range(2):
+        for _attempt in range(3):
             status = obj.get(lifecycle.key)
             if status in goal.done or status in goal.pending:
                 break
-            if status in goal.sources and not acted:
+            if (status in goal.sources and not acted) or (status in lifecycle.transient and self.check_mode):
+                # in check mode a transient status is predicted to settle into a source
                 acted = True
                 if self.check_mode:
                     obj = dict(obj)
@@ -587,8 +625,7 @@ class Ensure(object):
                 continue
             if status in lifecycle.transient and wait:
                 # settle first (a store still running), then decide once more
-                obj = self.wait_until(obj, lambda o, was=status: o is not None and o.get(lifecycle.key) != was,
-                                      "it to be no longer %s" % status, lifecycle)
+                obj = self.settled(obj, lifecycle)
                 continue
             if status in lifecycle.transient:
                 raise ModuleError("state=%s: the %s is %s; set wait=true to let it finish first"

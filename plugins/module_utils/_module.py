@@ -50,11 +50,14 @@ def _run(platform, options, work, **module_kwargs):
     module.exit_json(**result)
 
 
-def run_module(resource):
-    """Run one resource module: validate, ensure, exit. Everything else lives below."""
+def run_module(resource, finish=None):
+    """Run one resource module: validate, ensure, exit. Everything else lives below.
+    ``finish(params, result, check_mode)`` may reshape the result (a generated key kept in
+    a file instead of the output)."""
     def work(module, adapter):
-        return ensure(resource, module.params, adapter, check_mode=module.check_mode,
-                      want_diff=module._diff)
+        result = ensure(resource, module.params, adapter, check_mode=module.check_mode,
+                        want_diff=module._diff)
+        return finish(module.params, result, module.check_mode) if finish else result
     _run(resource.platform, resource.argument_spec(), work,
          mutually_exclusive=resource.mutually_exclusive)
 

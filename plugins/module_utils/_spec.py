@@ -29,7 +29,8 @@ class Field(object):
     ``compare(current, desired) -> bool`` replaces plain equality where "the same" needs
     the platform's meaning (a topology whose unset node attributes took defaults).
     ``lookup=True``: the option only finds the object (search filters the adapter applies);
-    it is never compared or written.
+    it is never compared or written. ``default``: the option's default (a part of the
+    natural key that has one, such as a firewall's type).
     """
 
     kind = "value"
@@ -37,7 +38,7 @@ class Field(object):
     def __init__(self, type="str", required=False, choices=None, elements=None, merge=False,
                  secret=False, empty=None, clearable=True, create_default=None,
                  required_on_create=False, wire=None, aliases=None, canonical=None, read_key=None,
-                 replace=False, create_only=False, check=None, compare=None, lookup=False):
+                 replace=False, create_only=False, check=None, compare=None, lookup=False, default=None):
         self.type = type
         self.required = required
         self.choices = choices
@@ -57,6 +58,7 @@ class Field(object):
         self.check = check
         self.compare = compare
         self.lookup = lookup
+        self.default = default
         self.name = None  # set by Resource
 
     def argspec(self):
@@ -71,6 +73,8 @@ class Field(object):
             spec["no_log"] = True
         if self.aliases:
             spec["aliases"] = list(self.aliases)
+        if self.default is not None:
+            spec["default"] = self.default
         return {self.name: spec}
 
     @property
@@ -134,20 +138,23 @@ class ValueSet(Field):
 class KeyedSet(Field):
     """A list of dicts told apart by ``key`` (organization members by username). Each
     given entry is compared on the keys it gives; ``purge_<name>`` makes the list exact
-    (entries not listed are removed), else entries only get added or changed."""
+    (entries not listed are removed), else entries only get added or changed. The list
+    written is the complete one, entries as the server has them plus the changes."""
 
     kind = "keyedset"
 
-    def __init__(self, key, **kwargs):
+    def __init__(self, key, purgeable=True, **kwargs):
         kwargs.setdefault("type", "list")
         kwargs.setdefault("elements", "dict")
         kwargs.setdefault("empty", [])
         super(KeyedSet, self).__init__(**kwargs)
         self.key = key
+        self.purgeable = purgeable  # False: the platform merges by key, so nothing can be taken out
 
     def argspec(self):
         spec = super(KeyedSet, self).argspec()
-        spec["purge_" + self.name] = {"type": "bool", "default": False}
+        if self.purgeable:
+            spec["purge_" + self.name] = {"type": "bool", "default": False}
         return spec
 
 
@@ -167,15 +174,23 @@ class Goal(object):
 
 class Lifecycle(object):
     """The named states of an object beyond present/absent, read from ``key`` (a status
-    field of the object; ``initial`` is the status of a new one). ``transient`` statuses settle by themselves; ``failed`` ones end
-    any wait with an error."""
+    field of the object; ``initial`` is the status of a new one). ``transient`` statuses
+    settle by themselves; ``failed`` ones end any wait with an error.
 
-    def __init__(self, key, goals, initial, transient=(), failed=()):
+    ``settle=True``: the platform refuses changes while the status is transient (a robot
+    at work), so updates and deletes wait for it to settle first, and a write with
+    ``state=present`` waits for the work it started. ``gone``: statuses in which a deleted
+    object counts as deleted (queued for deletion), so waiting for a delete ends there.
+    """
+
+    def __init__(self, key, goals, initial, transient=(), failed=(), settle=False, gone=()):
         self.key = key
         self.initial = initial
         self.goals = goals
         self.transient = frozenset(transient)
         self.failed = frozenset(failed)
+        self.settle = settle
+        self.gone = frozenset(gone)
 
 
 class Resource(object):
