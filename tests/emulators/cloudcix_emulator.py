@@ -332,6 +332,10 @@ class CloudcixEmulator(EmulatorServer):
                 raise ValueError("unknown user %r" % email)
             return self._mint(user, self.token_lifetime if lifetime is None else lifetime)
 
+    def secrets(self):
+        """What a client must never show: the main user's password, the API key and every token issued."""
+        return [self.password, self.api_key] + list(self.issued_tokens)
+
     def get(self, application, service, pk):
         """The stored object as the API shows it, or None."""
         with self.lock:

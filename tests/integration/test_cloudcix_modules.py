@@ -14,28 +14,9 @@ import uuid
 import pytest
 
 
-@pytest.fixture(scope="module")
-def cloudcix():
-    from cloudcix_emulator import CloudcixEmulator
-
-    emulator = CloudcixEmulator(speed=60.0).start()
-    yield emulator
-    emulator.stop()
-
-
 @pytest.fixture
-def lab(cloudcix, emulated_lab):
-    cloudcix.clock.speed = 60.0
-    cloudcix.reset()
-    return emulated_lab(cloudcix, "cloudcix",
-                        {"api_url": cloudcix.api_url, "api_username": cloudcix.email,
-                         "api_password": cloudcix.password, "api_key": cloudcix.api_key,
-                         "region_id": cloudcix.region_id},
-                        not_writes=["/membership/auth/login/"])
-
-
-def secrets_of(emulator):
-    return [emulator.password, emulator.api_key] + list(emulator.issued_tokens)
+def lab(cloudcix_lab):
+    return cloudcix_lab
 
 
 # -- the generic module ----------------------------------------------------------------------
@@ -54,7 +35,7 @@ def test_generic_contract(lab):
     assert run.write_calls() == [("POST", "/contact/contact/")]
     assert run.writes[0]["body"] == {"first_name": "Grace", "email": email}
     assert emu.get("contact", "contact", contact["id"])["email"] == email
-    run.assert_hidden(*secrets_of(emu))
+    run.assert_hidden(*emu.secrets())
     assert emu.issued_tokens
 
     for check in (True, False):
@@ -167,7 +148,7 @@ def test_info_every_page_filters_and_warnings(lab):
     pages = [(r["query"].get("page"), r["status"]) for r in run.requests if r["path"] == "/contact/contact/"][:3]
     assert pages == [("0", 401), ("0", 200), ("1", 200)]
     assert len([r for r in run.requests if r["path"] == "/membership/auth/login/"]) >= 2
-    run.assert_hidden(*secrets_of(emu))
+    run.assert_hidden(*emu.secrets())
     assert "frist_name" in run.ok("misspelt")["metadata_warnings"][0]
     assert "frist_name" in run.output  # shown as a warning
     assert run.ok("head")["exists"] and not run.ok("missing")["exists"]
