@@ -87,14 +87,4 @@ options:
       - Check mode never waits.
     type: bool
     default: true
-  wait_timeout:
-    description:
-      - Seconds to wait before failing with the state the object is still in.
-    type: int
-    default: 600
-  wait_sleep:
-    description:
-      - Seconds between two reads while waiting.
-    type: float
-    default: 2
 """

@@ -122,16 +122,6 @@ options:
         waits.
     type: bool
     default: true
-  wait_timeout:
-    description:
-      - Seconds to wait before failing with the state the object is still in.
-    type: int
-    default: 600
-  wait_sleep:
-    description:
-      - Seconds between two reads while waiting.
-    type: float
-    default: 2
 notes:
   - "Objects are found by O(project) and name among those not deleted or queued for
     deletion, so a task after an O(state=absent) creates a new object rather than

@@ -41,3 +41,18 @@ attributes:
     support: full
     description: Shows the managed fields before and after; on create and delete, all of the object's fields.
 """
+
+    # How long a module that waits for the platform waits (each platform says what for)
+    WAIT_LIMITS = r"""
+options:
+  wait_timeout:
+    description:
+      - Seconds to wait before failing with the state the object is still in.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 2
+"""

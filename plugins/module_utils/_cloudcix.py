@@ -541,8 +541,8 @@ def ip_group_resource():
 def ssh_key_resource():
     return Resource(
         name="ssh_key", path="compute/ssh_keys", platform="cloudcix", identity=("name",), replace_guard=RECREATE,
-        fields=dict(name=Field(required=True), public_key=Field(canonical=public_key_text, replace=True,
-                                                                 clearable=False)),
+        fields=dict(name=Field(required=True),
+                    public_key=Field(canonical=public_key_text, replace=True, clearable=False)),
         extra_options={"private_key_path": {"type": "path"}},
     )
 

@@ -450,8 +450,8 @@ class Ensure(object):
             return False  # predicted as if it had settled
         if not self.params.get("wait"):
             raise ModuleError("state=%s: the %s is %s and %s takes no change until that is over; set wait=true "
-                              "to let it finish first" % (self.state, self.resource.name,
-                                                         obj.get(lifecycle.key), self.adapter.platform_name))
+                              "to let it finish first" % (self.state, self.resource.name, obj.get(lifecycle.key),
+                                                          self.adapter.platform_name))
         return True
 
     def find(self, desired):

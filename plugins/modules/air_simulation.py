@@ -99,6 +99,7 @@ options:
 extends_documentation_fragment:
   - statecraft.infra.air
   - statecraft.infra.air.wait
+  - statecraft.infra.resource.wait_limits
   - statecraft.infra.resource
 notes:
   - The topology options are used only to create the simulation; Air does not let nodes

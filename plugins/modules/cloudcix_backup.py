@@ -38,6 +38,7 @@ options:
 extends_documentation_fragment:
   - statecraft.infra.cloudcix
   - statecraft.infra.cloudcix.compute
+  - statecraft.infra.resource.wait_limits
   - statecraft.infra.resource
 """
 

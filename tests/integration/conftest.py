@@ -373,4 +373,3 @@ def cloudcix_lab(cloudcix, emulated_lab):
                          "api_password": cloudcix.password, "api_key": cloudcix.api_key,
                          "region_id": cloudcix.region_id},
                         not_writes=["/membership/auth/login/"])
-
