@@ -34,9 +34,9 @@ options:
         power state.
       - V(running) as V(present), and starts a stopped instance (the state C(restart)).
       - V(stopped) as V(present), and stops a running one (the state C(stop)).
-      - V(absent) asks CloudCIX to delete it (the state C(delete)): it is queued for
+      - "V(absent) asks CloudCIX to delete it (the state C(delete)): it is queued for
         deletion and restorable for O(grace_period) hours; with O(purge=true) it is deleted
-        at once. An instance already deleted or queued counts as absent.
+        at once. An instance already deleted or queued counts as absent."
     type: str
     choices: [present, running, stopped, absent]
     default: present
