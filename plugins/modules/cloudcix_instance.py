@@ -49,10 +49,10 @@ options:
     choices: [lxd, hyperv]
   specs:
     description:
-      - What the instance is made of, each C({sku_name, quantity}): RAM (V(RAM_001), GB),
+      - "What the instance is made of, each C({sku_name, quantity}): RAM (V(RAM_001), GB),
         vCPUs (V(vCPU_001) for LXD, V(vCPU_002) for Hyper-V), disk (V(SSD_001), GB) and
         the image (V(UBUNTU2404) and others, see C(compute/images) through
-        M(statecraft.infra.cloudcix_resource_info)). Needed to create the instance.
+        M(statecraft.infra.cloudcix_resource_info)). Needed to create the instance."
       - Compared by O(specs[].sku_name) on the quantities given; a resize sends the
         complete list. CloudCIX cannot shrink a disk or change the image.
     type: list
