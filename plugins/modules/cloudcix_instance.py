@@ -53,7 +53,7 @@ options:
         vCPUs (V(vCPU_001) for LXD, V(vCPU_002) for Hyper-V), disk (V(SSD_001), GB) and
         the image (V(UBUNTU2404) and others, see C(compute/images) through
         M(statecraft.infra.cloudcix_resource_info)). Needed to create the instance."
-      - Compared by O(specs[].sku_name) on the quantities given; a resize sends the
+      - Compared by C(sku_name) on the quantities given; a resize sends the
         complete list. CloudCIX cannot shrink a disk or change the image.
     type: list
     elements: dict

@@ -29,7 +29,7 @@ options:
   networks:
     description:
       - The router's networks, each C({name, ipv4}) with the gateway address and prefix
-        (V(10.0.1.1/24)); compared as a set by O(networks[].ipv4).
+        (V(10.0.1.1/24)); compared as a set by C(ipv4).
       - A new network is added, a network's name may change; CloudCIX generates each
         network's IPv6 range and VLAN. The complete list is sent with the state
         C(update_running).
