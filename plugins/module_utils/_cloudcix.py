@@ -356,7 +356,8 @@ class CloudcixAdapter(RestAdapter):
         return super(CloudcixAdapter, self).display(field, obj)
 
     def shown(self, field, value):
-        return mask_secrets(value) if field.name == "data" else value  # a --diff never shows a password
+        # a --diff never shows a password (or a VPN's pre-shared key)
+        return mask_secrets(value) if field.name in ("data", "metadata") else value
 
     def result_view(self, resource, obj):
         if isinstance(obj, dict) and ("_data" in obj or obj.get("id") is None):  # a prediction (check mode)
@@ -574,6 +575,32 @@ def volume_resource():
             mount_path=Field(wire="metadata.mount_path", clearable=False),
             instances=RefSet("compute/instances", wire="metadata.attach_instance_ids", read_key="contra_instances"),
             instance=Ref("compute/instances", wire="instance_id", read_key="instance", create_only=True),
+        ),
+    )
+
+
+def vpn_resource():
+    return ComputeResource(
+        name="vpn", path="network/vpns", identity=("project", "name"), required_identity=("project", "name"),
+        config=("metadata",), lifecycle=robot_lifecycle(), extra_options=PURGE,
+        fields=project_fields(
+            name=Field(required=True),
+            type=Field(choices=["site-to-site"], create_default="site-to-site", create_only=True),
+            # sent whole: CloudCIX replaces a VPN's metadata (its IKE/IPsec settings)
+            metadata=Field(type="dict", compare=given_match, required_on_create=True, clearable=False),
+        ),
+    )
+
+
+def gpu_resource():
+    return ComputeResource(
+        name="gpu", path="compute/gpus", identity=("project", "name", "instance"),
+        required_identity=("project", "name"), lifecycle=robot_lifecycle(), extra_options=PURGE,
+        fields=project_fields(
+            name=Field(required=True),
+            instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
+                         clearable=False),
+            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, create_only=True),
         ),
     )
 

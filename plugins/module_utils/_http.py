@@ -79,7 +79,8 @@ def scrub(text, secrets):
 
 
 # keys whose values output never shows, wherever they sit in a settings dict
-SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|credentials_json)", re.I)
+SECRET_NAME = re.compile(r"(password|secret|token|api_?key|private_?key|access_?key|shared_?key|psk|credentials_json)",
+                         re.I)
 
 
 def mask_secrets(value, keep=()):
