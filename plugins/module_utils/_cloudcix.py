@@ -261,8 +261,9 @@ class CloudcixAdapter(RestAdapter):
             # the generic module's data are the object's own fields (a prediction holds the
             # new values under "_data")
             return self.result_view(None, obj)
+        key = field.read_key or field.wire_name
         value = obj
-        for part in (field.read_key or field.wire_name).split("."):  # metadata.mount_path
+        for part in [key] if key in obj else key.split("."):  # metadata.mount_path (a prediction holds it flat)
             value = value.get(part) if isinstance(value, dict) else None
         if field.kind == "ref" and value is not None and not isinstance(value, dict):
             return {"id": value}
@@ -363,9 +364,13 @@ class CloudcixAdapter(RestAdapter):
         if isinstance(obj, dict) and ("_data" in obj or obj.get("id") is None):  # a prediction (check mode)
             view = dict((k, v) for k, v in obj.items() if k != "_data" and not (k == "id" and v is None))
             view.update(obj.get("_data") or {})
-            for key, value in view.items():
+            for key, value in list(view.items()):
                 if key.endswith("_id") and isinstance(value, dict):
                     view[key] = value.get("id")  # the related object found: shown as CloudCIX shows it
+                outer, _dot, inner = key.partition(".")
+                if inner:  # metadata.mount_path, as CloudCIX nests it
+                    view.setdefault(outer, {})
+                    view[outer] = dict(view[outer] or {}, **{inner: view.pop(key)})
             return view
         return obj
 

@@ -437,7 +437,8 @@ class Ensure(object):
         """``obj`` once its status is no longer transient (a failed status is an error)."""
         if obj.get(lifecycle.key) not in lifecycle.transient:
             return obj
-        return self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) not in lifecycle.transient,
+        settles = lifecycle.transient | lifecycle.failed  # a failed status ends the wait with an error
+        return self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) not in settles,
                                "it to be no longer %s" % obj.get(lifecycle.key), lifecycle)
 
     def busy(self, obj):

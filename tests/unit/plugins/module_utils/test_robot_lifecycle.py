@@ -143,3 +143,12 @@ def test_volume_attachments_become_attach_and_detach():
                           volume_resource(), current)
     assert body == {"metadata": {"attach_instance_ids": [5], "detach_instance_ids": [3], "mount_path": "/srv"},
                     "state": "update_running"}
+
+
+def test_unresourced_after_a_create_fails_with_state_present():
+    ROBOT["building"] = "unresourced"
+    try:
+        with pytest.raises(ModuleError, match="became unresourced"):
+            run(vm("building"), grace_period=24)
+    finally:
+        ROBOT["building"] = "running"
