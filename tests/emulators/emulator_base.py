@@ -164,6 +164,14 @@ class Clock:
             self._offset += float(seconds)
         return self.now()
 
+    def set_speed(self, speed):
+        """Run at ``speed`` from now on (0 holds the time still); "now" stays where it is, where
+        assigning ``speed`` alone would rescale the time already passed."""
+        now = self.now()
+        with self._lock:
+            self._wall, self._mono, self._offset = now, time.monotonic(), 0.0
+            self.speed = float(speed)
+
 
 class _Rules:
     """Rules matched by method (None = any) and a path regex (re.search), each used ``count`` times

@@ -311,6 +311,22 @@ class EmulatedLab(object):
         thread.start()
         return thread
 
+    def run_clock_when_read(self, path, speed):
+        """Set the emulated clock to ``speed`` once the next play has read ``path`` with a GET
+        (a held object was seen busy and is being waited for); join() the thread after."""
+        mark = len(self.emulator.log)
+
+        def step():
+            for _attempt in range(1200):
+                if any(r["method"] == "GET" and r["path"] == path for r in self.emulator.log[mark:]):
+                    break
+                time.sleep(0.05)
+            self.emulator.clock.set_speed(speed)
+
+        thread = threading.Thread(target=step, daemon=True)
+        thread.start()
+        return thread
+
     def file(self, name, text):
         files = self.tmp_path / "files"
         files.mkdir(exist_ok=True)

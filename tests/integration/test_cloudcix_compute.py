@@ -9,14 +9,12 @@ comes from the emulator's request log, what CloudCIX holds from the emulator's s
 
 from __future__ import absolute_import, division, print_function
 
-import threading
-import time
 import uuid
 
 import pytest
 
 FAST = {"wait_sleep": 0.2}
-ROBOT_SPEED = 600.0  # a build (35 emulated seconds) in 0.06 s; set through resume(), which keeps "now"
+ROBOT_SPEED = 600.0  # a build (35 emulated seconds) in 0.06 s; set with clock.set_speed(), which keeps "now"
 SPECS = [{"sku_name": "RAM_001", "quantity": 2}, {"sku_name": "vCPU_001", "quantity": 1},
          {"sku_name": "SSD_001", "quantity": 20}, {"sku_name": "UBUNTU2404", "quantity": 1}]
 NAT = [{"gateway": True, "ipv4_addresses": [{"nat": True}]}]  # fewer keys than CloudCIX returns
@@ -53,7 +51,7 @@ def new_project(lab, *instances):
     """A project with its network router, and the running LXD ``instances``, made by one play.
     Returns (project name, project id, {name: instance}). The robot works at ROBOT_SPEED from
     here on."""
-    resume(lab.emulator.clock)
+    lab.emulator.clock.set_speed(ROBOT_SPEED)
     name = "cx-" + uuid.uuid4().hex[:8]
     tasks = [lab.task("cloudcix_project", name=name, _task="project"),
              task(lab, "cloudcix_network_router", project=name, _task="router")]
@@ -62,37 +60,6 @@ def new_project(lab, *instances):
     made = dict((vm, run.ok(vm)["instance"]) for vm in instances)
     assert all(vm["state"] == "running" for vm in made.values())
     return name, run.ok("project")["project"]["id"], made
-
-
-def freeze(clock):
-    """Hold the robot: emulated time stops where it is (a speed change alone would move it)."""
-    now = clock.now()
-    clock.speed = 0.0
-    clock.advance((now - clock.now()).total_seconds())
-
-
-def resume(clock, speed=ROBOT_SPEED):
-    """Let the robot go on (at ``speed``) from the emulated time it is at now."""
-    now = clock.now()
-    clock.speed = speed
-    clock.advance((now - clock.now()).total_seconds())
-
-
-def resume_when_read(lab, path):
-    """Resume the held clock once the next task has read ``path`` (so it was seen busy and
-    waiting); join() the thread after the run."""
-    mark = len(lab.emulator.log)
-
-    def step():
-        for _attempt in range(400):
-            if any(r["method"] == "GET" and r["path"] == path for r in lab.emulator.log[mark:]):
-                break
-            time.sleep(0.05)
-        resume(lab.emulator.clock)
-
-    thread = threading.Thread(target=step, daemon=True)
-    thread.start()
-    return thread
 
 
 # -- instance --------------------------------------------------------------------------------
@@ -372,7 +339,7 @@ def test_busy_bad_input_unresourced(lab):
 
     # the robot held while the instance is pending: wait=false refuses the change, writing nothing
     change = dict(project=project, name="slow", metadata={"dns": "9.9.9.9"})
-    freeze(emu.clock)
+    emu.clock.set_speed(0)
     try:
         run = lab.play("\n".join([
             task(lab, "cloudcix_instance", project=project, name="slow", specs=SPECS, wait=False, _task="create"),
@@ -386,7 +353,7 @@ def test_busy_bad_input_unresourced(lab):
 
         # with wait, the task waits for the robot (released once the task polls), then writes
         item = "%s%s/" % (INSTANCES, slow["id"])
-        thread = resume_when_read(lab, item)
+        thread = lab.run_clock_when_read(item, ROBOT_SPEED)
         run = lab.play(task(lab, "cloudcix_instance", wait_timeout=60, **change))
         thread.join()
         assert run.ok()["changed"] and run.ok()["instance"]["state"] == "running"
@@ -396,7 +363,7 @@ def test_busy_bad_input_unresourced(lab):
         assert ("GET", item) in seen[:seen.index(("PATCH", item))]  # it polled the busy instance first
         assert emu.get("compute", "compute/instances", slow["id"])["metadata"]["dns"] == "9.9.9.9"
     finally:
-        resume(emu.clock)
+        emu.clock.set_speed(ROBOT_SPEED)
 
     # bad input fails before any write, naming the option
     unknown = "nosuch-" + uuid.uuid4().hex[:6]

@@ -10,8 +10,6 @@ each run sent comes from the emulator's request log, what CloudCIX holds from it
 from __future__ import absolute_import, division, print_function
 
 import os
-import threading
-import time
 import uuid
 
 import pytest
@@ -62,38 +60,6 @@ def renamed(text, name):
 
 def play(lab, *tasks, **kwargs):
     return lab.play("\n".join(tasks), **kwargs)
-
-
-def freeze(clock):
-    """Hold the robot: emulated time stops where it is (a speed change alone would move it,
-    since Clock.now() scales all the real time since the last reset)."""
-    now = clock.now()
-    clock.speed = 0.0
-    clock.advance((now - clock.now()).total_seconds())
-
-
-def resume(clock, speed=60.0):
-    """Let the robot go on from the emulated time it was held at."""
-    now = clock.now()
-    clock.speed = speed
-    clock.advance((now - clock.now()).total_seconds())
-
-
-def resume_when_read(lab, path):
-    """Resume the held clock once the next play has read ``path`` with a GET (the object was
-    seen busy and is being waited for); join() the thread after the run."""
-    mark = len(lab.emulator.log)
-
-    def step():
-        for _attempt in range(400):
-            if any(r["method"] == "GET" and r["path"] == path for r in lab.emulator.log[mark:]):
-                break
-            time.sleep(0.05)
-        resume(lab.emulator.clock)
-
-    thread = threading.Thread(target=step, daemon=True)
-    thread.start()
-    return thread
 
 
 def polled_between(run, path, first, second):
@@ -199,7 +165,7 @@ def test_router_and_firewall_contract(lab):
 def test_router_and_firewall_wait_for_the_robot(lab):
     emu = lab.emulator
     project = "net-" + uuid.uuid4().hex[:8]
-    freeze(emu.clock)  # what is built now stays pending until resumed
+    emu.clock.set_speed(0)  # what is built now stays pending until resumed
     run = play(lab, lab.task("cloudcix_project", name=project, _task="project"),
                task(lab, "cloudcix_network_router", project=project, networks=[FRONTEND], wait=False, _task="router"),
                task(lab, "cloudcix_firewall", project=project, rules=[SSH], wait=False, _task="firewall"))
@@ -221,13 +187,13 @@ def test_router_and_firewall_wait_for_the_robot(lab):
     assert emu.get("compute", "network/routers", router_id)["state"] == "pending"
 
     # with wait (the default) the same tasks wait for the build, then write
-    thread = resume_when_read(lab, router_path)
+    thread = lab.run_clock_when_read(router_path, 60.0)
     try:
         run = play(lab, *[task(lab, module, project=project, wait_timeout=60, _task=name, **options)
                           for name, module, options in changes])
     finally:
         thread.join(30)
-        resume(emu.clock)
+        emu.clock.set_speed(60.0)
     assert run.ok("router")["changed"] and run.ok("firewall")["changed"]
     assert run.write_calls() == [("PATCH", router_path), ("PATCH", firewall_path)]
     assert run.writes[0]["body"]["state"] == "update_running" and run.writes[1]["body"]["state"] == "update_running"

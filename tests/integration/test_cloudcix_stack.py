@@ -11,8 +11,6 @@ from the emulator's objects and its request log.
 from __future__ import absolute_import, division, print_function
 
 import json
-import threading
-import time
 import uuid
 
 import pytest
@@ -188,26 +186,10 @@ def seed(emu, name):
     return project, router, firewall, geo, instance
 
 
-def resume_clock_when_read(emu, path, speed=60.0):
-    """Let the emulated clock run again once ``path`` has been read (a task is waiting on it)."""
-    mark = len(emu.log)
-
-    def step():
-        for _attempt in range(1200):
-            if any(r["method"] == "GET" and r["path"] == path for r in emu.log[mark:]):
-                break
-            time.sleep(0.05)
-        emu.clock.speed = speed
-
-    thread = threading.Thread(target=step, daemon=True)
-    thread.start()
-    return thread
-
-
 def test_stack_purge_waits_for_work_in_progress_and_deletes_at_once(lab):
     emu = lab.emulator
     name = "purge-" + uuid.uuid4().hex[:6]
-    emu.clock.speed = 0.0
+    emu.clock.set_speed(0)
     project, router, firewall, geo, instance = seed(emu, name)
     assert emu.get("compute", "compute/instances", instance["id"])["state"] == "pending"  # CloudCIX refuses a delete now
 
@@ -219,7 +201,7 @@ def test_stack_purge_waits_for_work_in_progress_and_deletes_at_once(lab):
             "Network router of %s is deleted" % name, "Project %s is deleted" % name} <= set(changed_tasks(run)), run.output
 
     instance_path = "/compute/compute/instances/%s/" % instance["id"]
-    thread = resume_clock_when_read(emu, instance_path)
+    thread = lab.run_clock_when_read(instance_path, 60.0)
     run = lab.play(absent, env=FAST)
     thread.join()
     assert run.rc == 0, run.output
