@@ -41,6 +41,10 @@ extends_documentation_fragment:
   - statecraft.infra.cloudcix.compute
   - statecraft.infra.resource.wait_limits
   - statecraft.infra.resource
+notes:
+  - "Keys that look like secrets (a pre-shared key) are masked in C(--diff), but the task's
+    arguments and the returned RV(vpn) hold them as they are: set C(no_log: true) on the
+    task."
 """
 
 EXAMPLES = r"""
