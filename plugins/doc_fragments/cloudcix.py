@@ -127,3 +127,25 @@ notes:
     deletion, so a task after an O(state=absent) creates a new object rather than
     restoring the queued one."
 """
+
+    # Where the generic modules (cloudcix_resource, cloudcix_resource_info) work
+    SERVICE = r"""
+options:
+  application:
+    description:
+      - The application, for example V(membership), V(contact) or V(compute).
+    type: str
+    required: true
+  service:
+    description:
+      - The service's path within the application, with its placeholders, for example
+        V(contact), V(group/{group_id}/contact) or V(compute/instances).
+    type: str
+    required: true
+  path:
+    description:
+      - "Values of the placeholders in O(service), for example C({group_id: 3}). A missing or
+        unknown placeholder fails before any request."
+    type: dict
+    default: {}
+"""

@@ -414,6 +414,12 @@ def search_filters(search, kind="search"):
 
 
 # -- what the modules declare ---------------------------------------------------------------------
+def service_options():
+    """Where the generic modules work: an application, a service path, its placeholders."""
+    return dict(application=dict(type="str", required=True), service=dict(type="str", required=True),
+                path=dict(type="dict", default={}))
+
+
 def generic_resource():
     """Any service of any application: the task names it (application, service, path)."""
     return Resource(
@@ -425,9 +431,7 @@ def generic_resource():
             data=Field(type="dict", merge=True, wire="_data", clearable=False),
         ),
         extra_options=dict(
-            application=dict(type="str", required=True),
-            service=dict(type="str", required=True),
-            path=dict(type="dict", default={}),
+            service_options(),
             update_method=dict(type="str", default="patch", choices=["patch", "put"]),
             delete_state=dict(type="str"),
         ),

@@ -24,23 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  application:
-    description:
-      - The application, for example V(membership), V(contact) or V(compute).
-    type: str
-    required: true
-  service:
-    description:
-      - The service's path within the application, with its placeholders, for example
-        V(contact), V(group/{group_id}/contact) or V(compute/instances).
-    type: str
-    required: true
-  path:
-    description:
-      - "Values of the placeholders in O(service), for example C({group_id: 3}). A missing or
-        unknown placeholder fails before any request."
-    type: dict
-    default: {}
   pk:
     description:
       - The object's id. With O(state=present) it must exist (an id cannot be chosen).
@@ -87,6 +70,7 @@ options:
     default: []
 extends_documentation_fragment:
   - statecraft.infra.cloudcix
+  - statecraft.infra.cloudcix.service
 attributes:
   check_mode:
     support: full

@@ -20,21 +20,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  application:
-    description:
-      - The application, for example V(membership), V(contact) or V(compute).
-    type: str
-    required: true
-  service:
-    description:
-      - The service's path within the application, with its placeholders.
-    type: str
-    required: true
-  path:
-    description:
-      - Values of the placeholders in O(service).
-    type: dict
-    default: {}
   pk:
     description:
       - Read this object only.
@@ -58,6 +43,7 @@ options:
     type: str
 extends_documentation_fragment:
   - statecraft.infra.cloudcix
+  - statecraft.infra.cloudcix.service
   - statecraft.infra.info
 """
 
@@ -88,13 +74,11 @@ metadata_warnings:
   elements: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import info
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import info, service_options
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(
-    application=dict(type="str", required=True),
-    service=dict(type="str", required=True),
-    path=dict(type="dict", default={}),
+    service_options(),
     pk=dict(type="raw"),
     exists_only=dict(type="bool", default=False),
     search=dict(type="dict"),
