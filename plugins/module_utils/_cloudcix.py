@@ -205,7 +205,15 @@ class CloudcixAdapter(RestAdapter):
                 if self.params.get("state") != "absent":
                     raise ModuleError("pk: %s%s has no object %s (a pk cannot be chosen for a new object; give search "
                                       "instead)" % (application, "/" + path, identity["pk"]))
-            return [found] if found is not None and not self.is_gone(found) else []
+            if found is not None and self.is_gone(found) and (self.params.get("data") or {}).get("state"):
+                return [found]  # a state asked for by pk: restore (restart) a queued object
+            if found is not None and self.is_gone(found):
+                if self.params.get("state") != "absent":  # creating anew would not bring this one back
+                    raise ModuleError("pk: %s%s %s is deleted or queued for deletion (%s); restore it with "
+                                      "data: {state: restart}, or give search (not pk) to create a new one"
+                                      % (application, "/" + path, identity["pk"], self.describe(found)))
+                return []
+            return [found] if found is not None else []
         filters = search_filters(identity.get("search") or {})
         filters.update(search_filters(getattr(resource, "fixed", {})))
         for name, value in identity.items():

@@ -16,6 +16,9 @@ description:
   - Creates, updates or deletes one object of any service of any CloudCIX application
     (Membership, Contact, Financial, Compute, ...), the way CloudCIX's own SDK reaches them.
   - The object is found by O(pk), or by O(search) filters that must match exactly one.
+  - Objects deleted or queued for deletion (and closed projects) count as absent. Given by
+    O(pk), such an object fails O(state=present) rather than being created anew, unless
+    O(data) asks for a state (V(restart) restores a queued Compute object).
   - Only the keys of O(data) are compared (numbers and numeric strings, and timestamps with
     or without a time zone, compare by value) and only those that differ are sent.
   - C(--diff) masks values under secret-looking keys (password, token, key, ...). The

@@ -186,3 +186,28 @@ def test_project_contract(lab):
         "CLOUDCIX_API_URL": lab.emulator.api_url, "CLOUDCIX_API_USERNAME": lab.emulator.email,
         "CLOUDCIX_API_PASSWORD": lab.emulator.password, "CLOUDCIX_API_KEY": lab.emulator.api_key})
     assert "region_id: needed to create the project" in run.failed()["msg"] and run.writes == []
+
+
+def test_generic_pk_of_a_queued_object(lab):
+    """A queued instance by pk: absent is no change, present would not bring it back (fails
+    before any write), and asking for its restart state restores it."""
+    emu = lab.emulator
+    name = "q-" + uuid.uuid4().hex[:6]
+    specs = [{"sku_name": "RAM_001", "quantity": 1}, {"sku_name": "vCPU_001", "quantity": 1},
+             {"sku_name": "SSD_001", "quantity": 10}, {"sku_name": "UBUNTU2404", "quantity": 1}]
+    run = lab.play(lab.task("cloudcix_project", name=name, _task="project")
+                   + lab.task("cloudcix_network_router", project=name, wait_sleep=0.2, _task="router")
+                   + lab.task("cloudcix_instance", project=name, name="vm", specs=specs, wait_sleep=0.2, _task="vm")
+                   + lab.task("cloudcix_instance", project=name, name="vm", state="absent", wait_sleep=0.2,
+                              _task="queue"))
+    pk = run.ok("vm")["instance"]["id"]
+    assert emu.get("compute", "compute/instances", pk)["state"] == "delete_queue"
+    by_pk = dict(application="compute", service="compute/instances", pk=pk)
+
+    run = lab.play(lab.task("cloudcix_resource", state="absent", **by_pk))
+    assert not run.ok()["changed"] and run.writes == []
+    run = lab.play(lab.task("cloudcix_resource", data={"name": "vm"}, **by_pk))
+    assert "is deleted or queued for deletion" in run.failed()["msg"] and run.writes == []
+    run = lab.play(lab.task("cloudcix_resource", data={"state": "restart"}, **by_pk))
+    assert run.ok()["changed"] and [w["body"] for w in run.writes] == [{"state": "restart"}]
+    assert emu.get("compute", "compute/instances", pk)["state"] in ("restart", "running")

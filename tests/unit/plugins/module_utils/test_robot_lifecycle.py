@@ -152,3 +152,25 @@ def test_unresourced_after_a_create_fails_with_state_present():
             run(vm("building"), grace_period=24)
     finally:
         ROBOT["building"] = "running"
+
+
+def with_options(params, **options):
+    merged = dict(params)
+    merged.update(options)
+    return merged
+
+
+def test_a_pk_of_a_queued_object_is_absent_and_not_recreated():
+    from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import generic_resource
+
+    params = dict(application="compute", service="compute/instances", path={}, pk=5, state="absent")
+    queued = adapter(**params)
+    queued.get = lambda resource, pk: vm("delete_queue", id=pk)
+    assert queued.find(generic_resource(), {"pk": 5}) == []
+    present = adapter(**with_options(params, state="present"))
+    present.get = queued.get
+    with pytest.raises(ModuleError, match="pk: compute/compute/instances/ 5 is deleted or queued"):
+        present.find(generic_resource(), {"pk": 5})
+    restore = adapter(**with_options(params, state="present", data={"state": "restart"}))
+    restore.get = queued.get
+    assert [o["state"] for o in restore.find(generic_resource(), {"pk": 5})] == ["delete_queue"]
