@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, check_url, error_body
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -23,6 +23,30 @@ def env_fallback_for(*names):
     from ansible.module_utils.basic import env_fallback
 
     return (env_fallback, list(names))
+
+
+def check_connection(params, url_option, path_problem=None):
+    """The connection options every platform shares, checked before any request: the URL
+    (scheme, host, the platform's path shape), ``retries`` and ``timeout``. Raises
+    ValueError naming the option."""
+    if params.get(url_option) is not None:
+        check_url(url_option, params[url_option], path_problem)
+    if params.get("retries") is not None and params["retries"] < 0:
+        raise ValueError("retries: %s is negative; give 0 (no retry) or more" % params["retries"])
+    if params.get("timeout") is not None and not params["timeout"] > 0:
+        raise ValueError("timeout: %s is not a number of seconds above 0" % params["timeout"])
+
+
+def path_below(marker, what):
+    """A path check for a URL that must stop at ``marker`` (``/api``): names what the
+    module adds itself."""
+    def problem(parts):
+        tail = ("/" + parts.path.strip("/") + "/").split(marker + "/", 1)
+        if len(tail) == 2 and tail[1].strip("/"):
+            return "the URL goes past %s (%s/%s); give it up to %s, the module adds %s" % (
+                marker, marker, tail[1].strip("/"), marker, what)
+        return None
+    return problem
 
 
 def drf_error(response):
@@ -59,6 +83,12 @@ class RestAdapter(object):
 
     platform_name = "the server"
     masks = ()  # how the platform shows a stored secret on read (compared as "unknown")
+    url_option = "url"  # the connection option that holds the base URL
+    url_path_problem = None  # urlsplit parts -> what is wrong with the path here (or None)
+
+    @classmethod
+    def check_connection(cls, params):
+        check_connection(params, cls.url_option, cls.url_path_problem)
 
     def __init__(self, client):
         self.client = client

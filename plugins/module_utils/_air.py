@@ -26,6 +26,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     RestAdapter,
     drf_error,
     env_fallback_for,
+    path_below,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
     from_api as topology_from_api,
@@ -169,6 +170,8 @@ def ssh_fingerprint(value):
 
 class AirAdapter(RestAdapter):
     platform_name = "Air"
+    url_option = "api_url"
+    url_path_problem = staticmethod(path_below("/api", "the version (v1/...)"))
 
     @classmethod
     def from_params(cls, params):
@@ -184,6 +187,7 @@ class AirAdapter(RestAdapter):
             headers={"Content-Type": "application/json"},
             error_parser=drf_error,
             trusted_hosts=AIR_HOSTS,
+            url_option="api_url",
         )
         return cls(client, version)
 

@@ -106,9 +106,19 @@ def mask_secrets(value):
     return shared_mask_secrets(value, keep=(SECRET_MASK,))
 
 
+def versioned_path(parts):
+    """Airbyte's public API URL ends with its version."""
+    if not parts.path.rstrip("/").endswith("/v1"):
+        return ("Airbyte's public API URL ends with its version, /v1 (for example "
+                "http://airbyte.example.com:8000/api/public/v1 or https://api.airbyte.com/v1)")
+    return None
+
+
 class AirbyteAdapter(RestAdapter):
     platform_name = "Airbyte"
     masks = (SECRET_MASK,)
+    url_option = "server_url"
+    url_path_problem = staticmethod(versioned_path)
 
     # the key of an object's own id, most specific first: a job names its connection, a
     # connection its source and destination, everything its workspace; users and definitions
@@ -128,6 +138,7 @@ class AirbyteAdapter(RestAdapter):
             retries=3 if params.get("retries") is None else params["retries"],
             headers={"Content-Type": "application/json"},
             error_parser=problem_error,
+            url_option="server_url",
         )
         return cls(client)
 

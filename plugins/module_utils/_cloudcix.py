@@ -113,8 +113,20 @@ def _error_text(error):
     return str(error)
 
 
+def application_path(parts):
+    """Without the {application} placeholder the URL is a host: the application becomes its
+    sub-domain, and a path would be kept after it."""
+    if "{application}" not in parts.geturl() and parts.path.strip("/"):
+        return ("a path (%s) needs the {application} placeholder (for example "
+                "http://127.0.0.1:8580/{application}/); without it the URL is a host whose "
+                "sub-domains are the applications" % parts.path)
+    return None
+
+
 class CloudcixAdapter(RestAdapter):
     platform_name = "CloudCIX"
+    url_option = "api_url"
+    url_path_problem = staticmethod(application_path)
 
     @classmethod
     def from_params(cls, params):
@@ -145,6 +157,7 @@ class CloudcixAdapter(RestAdapter):
                 retries=3 if params.get("retries") is None else params["retries"],
                 headers={"Content-Type": "application/json"},
                 error_parser=cloudcix_error,
+                url_option="api_url",
             )
         return self.clients[application]
 
@@ -457,10 +470,38 @@ def check_generic_target(params):
         raise ValueError("give pk or search to find the object")
 
 
+def max_length(limit):
+    """A Field check: CloudCIX's length limit for a name (cloudcix.md)."""
+    def check(value):
+        if len(str(value).strip()) > limit:
+            raise ValueError("%d characters; CloudCIX takes at most %d" % (len(str(value).strip()), limit))
+    return check
+
+
+IP_GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def check_ip_group_name(value):
+    """A letter, then letters, digits, _ and -; at most 50 (cloudcix.md 5.3.6)."""
+    max_length(50)(value)
+    if not IP_GROUP_NAME.match(value):
+        raise ValueError("%r: an IP group's name starts with a letter and holds only letters, digits, _ and -"
+                         % value)
+
+
+def check_ip_group(params):
+    """Every CIDR of the group's IP version (CloudCIX's default: 4)."""
+    version = params.get("version")
+    for cidr in params.get("cidrs") or []:
+        network = ipaddress.ip_network(str(cidr), strict=False)
+        if version is not None and network.version != version:
+            raise ValueError("cidrs: %s is an IPv%d network but version is %d" % (cidr, network.version, version))
+
+
 def project_resource():
     return Resource(
         name="project", path="project", platform="cloudcix", identity=("name",),
-        fields=dict(name=Field(required=True), note=Field(empty="")),
+        fields=dict(name=Field(required=True, check=max_length(100)), note=Field(empty="")),
     )
 
 
@@ -549,8 +590,8 @@ def firewall_resource():
 
 def ip_group_resource():
     return Resource(
-        name="ip_group", path="network/ip_groups", platform="cloudcix", identity=("name",),
-        fields=dict(name=Field(required=True), cidrs=Field(type="list", elements="str", canonical=cidr_set,
+        name="ip_group", path="network/ip_groups", platform="cloudcix", identity=("name",), check=check_ip_group,
+        fields=dict(name=Field(required=True, check=check_ip_group_name), cidrs=Field(type="list", elements="str", canonical=cidr_set,
                                                            required_on_create=True, clearable=False),
                     version=Field(type="int", choices=[4, 6], clearable=False), description=Field(empty="")),
     )

@@ -18,7 +18,7 @@ import hmac
 import os
 import struct
 
-from ansible_collections.statecraft.infra.plugins.module_utils._adapter import env_fallback_for
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import check_connection, env_fallback_for
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body
@@ -126,6 +126,16 @@ def connection_from_params(params):
     return connection
 
 
+def server_root(parts):
+    """CycleCloud's URL is the server's root (or a prefix): the REST paths hang off it."""
+    segments = parts.path.strip("/").split("/")
+    for known in ("clusters", "cloud", "nodes", "api"):
+        if known in segments:
+            return ("give the server's root URL (for example https://cyclecloud.example.com); "
+                    "the module adds the REST paths (%s/...) itself" % known)
+    return None
+
+
 def cyclecloud_error(response):
     """CycleCloud's error body is ``{"Exception": .., "Message": .., "Detail": ..}`` or text."""
     body, text = error_body(response)
@@ -144,6 +154,10 @@ class CycleCloudAdapter(object):
     platform_name = "CycleCloud"
 
     @classmethod
+    def check_connection(cls, params):
+        check_connection(params, "url", server_root)
+
+    @classmethod
     def from_params(cls, params):
         connection = connection_from_params(params)
         client = HttpClient(
@@ -155,6 +169,7 @@ class CycleCloudAdapter(object):
             retries=3 if params.get("retries") is None else params["retries"],
             headers={"Content-Type": "application/json"},
             error_parser=cyclecloud_error,
+            url_option="url",
         )
         return cls(client)
 

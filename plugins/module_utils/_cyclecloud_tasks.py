@@ -263,8 +263,15 @@ def node_state(adapter, params, check_mode, want_diff):
             short = [(s["nameFormat"], r.get("message")) for s, r in zip(sets, answer.get("sets") or [])
                      if not r.get("added")]
             if short:
-                raise ModuleError("CycleCloud did not create %s" % "; ".join(
-                    "%s (%s)" % (n, m or "no reason given") for n, m in short), dict(result, changed=True))
+                # a node another run created meanwhile is there as wanted; others are errors
+                there = set(n.get("Name") for n in adapter.nodes(cluster))
+                result["created"] = [s["nameFormat"] for s, r in zip(sets, answer.get("sets") or [])
+                                     if r.get("added")]
+                result["changed"] = bool(acting or result["created"])
+                short = [(n, m) for n, m in short if n not in there]
+                if short:
+                    raise ModuleError("CycleCloud did not create %s" % "; ".join(
+                        "%s (%s)" % (n, m or "no reason given") for n, m in short), dict(result))
         if acting:
             answer = adapter.node_action(cluster, action, [n.get("NodeId") for n in acting], request_id())
             errors = [n for n in answer.get("nodes") or [] if n.get("status") == "Error"]

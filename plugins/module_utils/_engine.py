@@ -35,6 +35,17 @@ class ModuleError(Exception):
         self.result = result or {}
 
 
+class LostRace(Exception):
+    """A create refused because the object exists now: another run made it since the read."""
+
+    def __init__(self, current):
+        super(LostRace, self).__init__("lost a create race")
+        self.current = current
+
+
+# how platforms word "that exists already" in a 400 (a 409 needs no words)
+EXISTS = re.compile(r"already exist|already has|already in use|already taken|unique|duplicate", re.I)
+
 UNKNOWN = None  # a comparison that needs a lookup to decide
 
 
@@ -145,6 +156,11 @@ class Ensure(object):
 
     # -- input -----------------------------------------------------------------------------
     def validate(self):
+        for names in self.resource.identities:
+            for name in names:
+                value = self.params.get(name)
+                if isinstance(value, str) and not value.strip():
+                    raise ModuleError("%s: an empty value cannot identify a %s" % (name, self.resource.name))
         missing = [n for n in self.resource.required_identity if self.params.get(n) is None]
         if missing and not self.params.get("id"):
             raise ModuleError("missing required option(s) to identify the %s: %s"
@@ -415,7 +431,12 @@ class Ensure(object):
         if self.state == "absent":
             return self.absent(current, want_diff)
         if current is None:
-            result = self.create(desired, want_diff)
+            try:
+                result = self.create(desired, want_diff)
+            except LostRace as race:
+                # another run created it between our read and our write: converge on it
+                current = race.current
+                result = self.update(current, desired, want_diff)
         else:
             result = self.update(current, desired, want_diff)
         lifecycle = self.resource.lifecycle
@@ -540,7 +561,7 @@ class Ensure(object):
             payload[field.wire_name] = wire
             predicted[field.read_key or field.wire_name] = shown
         self.adapter.check_write(self.resource, None, payload)
-        obj = predicted if self.check_mode else self.write(self.adapter.create, self.resource, payload)
+        obj = predicted if self.check_mode else self.created(desired, payload)
         self.obj = obj
         result = {"changed": True, self.resource.name: self.adapter.result_view(self.resource, obj)}
         if want_diff:
@@ -670,12 +691,45 @@ class Ensure(object):
         try:
             return method(*args)
         except ApiError as exc:
-            if exc.fields:
-                # name the options the server rejected, in the user's words
-                details = "; ".join("%s: %s" % (k, v) for k, v in sorted(exc.fields.items()))
-                raise ModuleError("%s rejected the %s: %s" % (self.adapter.platform_name,
-                                                              self.resource.name, details))
-            raise
+            raise self.rejected(exc)
+
+    def rejected(self, exc):
+        """The error to raise for a refused write: the options the server named, in the
+        user's words, when it names them."""
+        if exc.fields:
+            details = "; ".join("%s: %s" % (k, v) for k, v in sorted(exc.fields.items()))
+            return ModuleError("%s rejected the %s: %s" % (self.adapter.platform_name,
+                                                           self.resource.name, details))
+        return exc
+
+    def created(self, desired, payload):
+        """POST the new object. A create that got no answer, or that lost a race with
+        another run, is settled by reading again: the task reports what the server has."""
+        try:
+            return self.adapter.create(self.resource, payload)
+        except ApiError as exc:
+            if exc.uncertain:
+                found = self.find_again(desired, exc)
+                if found is None:
+                    raise ModuleError("%s; the write may not have happened: reading again found no %s, so "
+                                      "nothing was created (run the task again to create it)"
+                                      % (exc, self.resource.name))
+                self.warnings.append("%s; reading again found the %s, so the create took effect"
+                                     % (exc, self.resource.name))
+                return found
+            if exc.status == 409 or (exc.status == 400 and EXISTS.search(
+                    "%s %s" % (exc.message, " ".join(str(v) for v in exc.fields.values())))):
+                found = self.find_again(desired, exc)
+                if found is not None:
+                    raise LostRace(found)
+            raise self.rejected(exc)
+
+    def find_again(self, desired, write_error):
+        try:
+            return self.find(desired)
+        except ApiError as exc:
+            raise ModuleError("%s; the write may have happened or not: reading again to find out failed "
+                              "too (%s); run the task again to converge" % (write_error, exc))
 
     def finish(self, result):
         if self.warnings:

@@ -48,13 +48,15 @@ class ApiError(Exception):
     ``fields`` carries a platform's per-field error details when it has them.
     """
 
-    def __init__(self, method, path, status, message, body=None, fields=None):
+    def __init__(self, method, path, status, message, body=None, fields=None, uncertain=False):
         self.method = method
         self.path = path
         self.status = status
         self.message = message
         self.body = body
         self.fields = fields or {}
+        # a write that was sent and then lost (timeout, reset): the server may have done it
+        self.uncertain = uncertain
         super(ApiError, self).__init__(str(self))
 
     def __str__(self):
@@ -92,6 +94,22 @@ def mask_secrets(value, keep=()):
     if isinstance(value, list):
         return [mask_secrets(v, keep) for v in value]
     return value
+
+
+def secret_values(value, under_secret=False):
+    """Every string (4+ characters) held under a secret-looking key at any depth of
+    ``value``: a pre-shared key inside a VPN's metadata, a password in a connector's
+    configuration."""
+    found = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += secret_values(inner, under_secret or bool(SECRET_NAME.search(str(key))))
+    elif isinstance(value, list):
+        for inner in value:
+            found += secret_values(inner, under_secret)
+    elif under_secret and isinstance(value, str) and len(value) >= 4 and value != MASK:
+        found.append(value)
+    return found
 
 
 NO_JSON = object()
@@ -175,6 +193,40 @@ def _no_netrc(request):
     return request
 
 
+def check_url(option, value, path_hint=None):
+    """Raise ValueError naming ``option`` unless ``value`` is an http(s) URL with a host;
+    ``path_hint(parts)`` (the ``urlsplit`` parts) may return what is wrong with its path for
+    the platform."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValueError("%s: an empty URL" % option)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        if "://" in text:
+            raise ValueError("%s: %r uses %s://; only http:// and https:// URLs are supported"
+                             % (option, text, parts.scheme))
+        raise ValueError("%s: %r has no scheme; give the full URL, for example https://%s"
+                         % (option, text, text.lstrip("/")))
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # a port that is not a number
+        raise ValueError("%s: %r is not a valid URL: %s" % (option, text, exc))
+    if not host:
+        raise ValueError("%s: %r names no host" % (option, text))
+    del port
+    if parts.query or parts.fragment:
+        raise ValueError("%s: %r: a base URL takes no query or fragment" % (option, text))
+    problem = path_hint(parts) if path_hint is not None else None
+    if problem:
+        raise ValueError("%s: %r: %s" % (option, text, problem))
+    return text
+
+
+def netloc(origin):
+    """``host:port`` of an ``_origin`` tuple, as messages show it."""
+    return "%s:%s" % (origin[1], origin[2])
+
+
 class HttpClient(object):
     """One session per target. ``request`` returns decoded JSON (or None for no body).
 
@@ -182,12 +234,13 @@ class HttpClient(object):
     ``ca_path``, ``retries`` (how many times a retryable failure is retried). ``auth`` is a
     strategy from ``_auth``. ``error_parser(response) -> (message, fields)`` turns a
     platform's error body into text. ``trusted_hosts`` are extra host names (beyond the
-    configured one) that may receive credentials on a redirect.
+    configured one) that may receive credentials on a redirect. ``url_option`` names the
+    option the base URL came from, for messages that suggest it may be wrong.
     """
 
     def __init__(self, base_url, auth=None, timeout=30, validate_certs=True, ca_path=None,
                  retries=3, headers=None, error_parser=None, trusted_hosts=(), backoff=0.5,
-                 sleep=time.sleep, session=None):
+                 sleep=time.sleep, session=None, url_option="url"):
         if requests is None:
             raise REQUESTS_IMPORT_ERROR
         self.base_url = base_url.rstrip("/") + "/"
@@ -207,6 +260,8 @@ class HttpClient(object):
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         self._home = self._origin(self.base_url)
+        self.url_option = url_option
+        self.answered = 0  # HTTP answers received: a 404 on the first one may mean a wrong URL
 
     # -- secrets ---------------------------------------------------------------------------
     def secrets(self):
@@ -250,17 +305,18 @@ class HttpClient(object):
 
     # -- requests --------------------------------------------------------------------------
     def request(self, method, path, params=None, json_body=None, expect=None, headers=None,
-                use_auth=True, data=None):
+                use_auth=True, data=None, idempotent=None):
         """Send one request (with retries and one auth refresh) and return the decoded body.
 
-        ``use_auth=False`` sends no credentials (a login or token request carries its own).
+        ``use_auth=False`` sends no credentials (a login or token request carries its own);
+        ``idempotent``: see ``send``.
         """
         if isinstance(data, dict):
             # form fields: the session's JSON content type would misname them
             headers = dict(headers or {})
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         response = self.send(method, path, params=params, json_body=json_body, headers=headers,
-                             use_auth=use_auth, data=data)
+                             use_auth=use_auth, data=data, idempotent=idempotent)
         ok = expect or (200, 201, 202, 204)
         if response.status_code not in ok:
             raise self.error(method, response.url, response)
@@ -274,22 +330,41 @@ class HttpClient(object):
 
     def error(self, method, url, response):
         message, fields = self.error_parser(response)
+        if response.status_code == 404 and self.first_answer:
+            message = "%s (%s)" % (message, self.url_hint())
         return ApiError(method, self.path_of(url), response.status_code, self.scrub(message),
                         body=None, fields=self._scrub_value(fields or {}))
 
-    def send(self, method, path, params=None, json_body=None, headers=None, use_auth=True, data=None):
+    @property
+    def first_answer(self):
+        """True while only one HTTP answer has come in this task."""
+        return self.answered <= 1
+
+    def url_hint(self):
+        """What a 404 on a task's first request suggests."""
+        return "the first request to %s was not found: check that %s (%s) is the API's URL" % (
+            netloc(self._home), self.url_option, self.base_url)
+
+    def send(self, method, path, params=None, json_body=None, headers=None, use_auth=True, data=None,
+             idempotent=None):
+        """One request with retries. ``idempotent`` (default: by method) says whether a
+        request that may have reached the server can be sent again: a create never, a
+        platform action sent as PATCH/PUT passes False."""
         method = method.upper()
         url = self.url_for(path)
         auth = self.auth if use_auth else None
+        # a request without credentials that carries a body is a login or token request
+        login = not use_auth and (json_body is not None or data is not None)
+        resendable = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         refreshed = False
         attempt = 0
         while True:
             try:
                 response = self._send_following_redirects(method, url, params, json_body, headers,
-                                                          auth, data)
+                                                          auth, data, login)
             except (RequestsConnectionError, ReadTimeout) as exc:
-                retryable = method in IDEMPOTENT_METHODS or _never_reached_server(exc)
-                if retryable and attempt < self.retries:
+                reached = not _never_reached_server(exc)
+                if (resendable or not reached) and attempt < self.retries:
                     self._sleep(self._delay(attempt, None))
                     attempt += 1
                     continue
@@ -298,7 +373,9 @@ class HttpClient(object):
                     # the root cause is a bare "TimeoutError: timed out": say which timeout
                     message = "%s timeout (%s s): %s" % (
                         "connect" if isinstance(exc, ConnectTimeout) else "read", self.timeout, message)
-                raise ApiError(method, self.path_of(url), None, self.scrub(message))
+                uncertain = reached and method not in ("GET", "HEAD", "OPTIONS")
+                raise ApiError(method, self.path_of(url), None, self.scrub(message), uncertain=uncertain)
+            self.answered += 1
             status = response.status_code
             # only a refusal from a host that got the credentials can mean they expired
             if auth and not refreshed and self.credentials_allowed(response.url) and auth.is_expired(response):
@@ -306,7 +383,9 @@ class HttpClient(object):
                 refreshed = True
                 auth.refresh(self)
                 continue
-            if status in RETRY_STATUSES and method in IDEMPOTENT_METHODS and attempt < self.retries:
+            # 429 means "not processed": any request may be resent after the delay
+            retry = status == 429 or (status in RETRY_STATUSES and resendable)
+            if retry and attempt < self.retries:
                 self._sleep(self._delay(attempt, response.headers.get("Retry-After")))
                 attempt += 1
                 continue
@@ -319,7 +398,7 @@ class HttpClient(object):
         base = self.backoff * (2 ** attempt)
         return base + random.uniform(0, base)
 
-    def _send_following_redirects(self, method, url, params, json_body, headers, auth, data):
+    def _send_following_redirects(self, method, url, params, json_body, headers, auth, data, login=False):
         # requests' own redirect handling keeps custom auth headers (X-Auth-Token) across
         # hosts, so redirects are followed here and credentials attached per hop
         for _hop in range(MAX_REDIRECTS + 1):
@@ -332,11 +411,33 @@ class HttpClient(object):
             )
             if response.status_code not in REDIRECT_STATUSES or "Location" not in response.headers:
                 return response
-            url = urljoin(response.url, response.headers["Location"])
+            status = response.status_code
+            target = urljoin(response.url, response.headers["Location"])
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, json_body, data = "GET", None, None  # what browsers and requests do
+            self._check_redirect(method, url, target, status, login,
+                                 json_body is not None or data is not None)
+            url = target
             params = None  # the Location carries its own query
-            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
-                method, json_body, data = "GET", None, None
         raise ApiError(method, self.path_of(url), None, "more than %d redirects" % MAX_REDIRECTS)
+
+    def _check_redirect(self, method, url, target, status, login, has_body):
+        """Refuse a redirect that would carry secrets to another host: a login or token
+        request goes nowhere but the configured host, and a body (a create can hold a
+        connector's password) only where credentials may go."""
+        home, there = self._home, self._origin(target)
+        if there == home or (there[1] == home[1] and there[0] == "https"):
+            return  # the configured host (an upgrade to https included)
+        if login:
+            why = "a login or token request is sent only to the configured host"
+        elif has_body and not self.credentials_allowed(target):
+            why = "that would send the request body to another host"
+        else:
+            return
+        raise ApiError(method, self.path_of(url), status,
+                       "the server redirected to %s, a host other than %s; not followed: %s "
+                       "(if the API now lives there, set %s to its URL)"
+                       % (netloc(there), netloc(home), why, self.url_option))
 
     # -- pagination ------------------------------------------------------------------------
     def iter_next_links(self, path, params=None, results_key="results", next_key="next"):

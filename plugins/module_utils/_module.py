@@ -15,6 +15,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     REQUESTS_IMPORT_ERROR,
     ApiError,
     scrub,
+    secret_values,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils import _air, _airbyte, _cloudcix, _cyclecloud, _nautobot
 
@@ -37,9 +38,22 @@ def _run(platform, options, work, **module_kwargs):
         module.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exception_only(
             type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)[-1])
     secrets = [module.params[n] for n, s in argument_spec.items() if s.get("no_log") and module.params.get(n)]
+    # secrets nested in dict options (a VPN's pre-shared key, a connector's password) are
+    # masked like no_log options: in the invocation, the result and any message
+    nested = secret_values(dict((n, module.params.get(n)) for n, s in argument_spec.items()
+                                if s.get("type") in ("dict", "list", "raw", "json")))
+    module.no_log_values.update(nested)
+    secrets += nested
     adapter = None
     try:
+        adapter_class.check_connection(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=scrub(str(exc), secrets))
+    try:
         adapter = adapter_class.from_params(module.params)
+        if adapter.client.verify is False:
+            module.warn("validate_certs is false: the server's TLS certificate is not verified, so "
+                        "credentials and data can reach whoever answers at %s" % adapter.client.base_url)
         result = work(module, adapter)
     except (ModuleError, ApiError) as exc:
         if adapter is not None:

@@ -16,6 +16,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     RestAdapter,
     drf_error,
     env_fallback_for,
+    path_below,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
@@ -42,6 +43,7 @@ def connection_argspec():
 
 class NautobotAdapter(RestAdapter):
     platform_name = "Nautobot"
+    url_path_problem = staticmethod(path_below("/api", "the endpoint paths"))
 
     @classmethod
     def from_params(cls, params):
@@ -58,6 +60,7 @@ class NautobotAdapter(RestAdapter):
             retries=3 if params.get("retries") is None else params["retries"],
             headers={"Accept": "application/json; version=%s" % version},
             error_parser=drf_error,
+            url_option="url",
         )
         return cls(client)
 

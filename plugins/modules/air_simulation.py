@@ -171,6 +171,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air import (
     json_text,
     utc_timestamp,
 )
+from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import from_content
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import (
     Field,
@@ -190,7 +191,7 @@ RESOURCE = Resource(
         title=Field(clearable=False),
         organization=Ref("v1/organization", create_only=True),
         topology=Ref("v1/topology", create_only=True),
-        topology_content=Field(type="raw", create_only=True),
+        topology_content=Field(type="raw", create_only=True, check=from_content),  # DOT/JSON read before a POST
         sleep=Field(type="bool"),
         sleep_at=Field(canonical=utc_timestamp, check=future_timestamp, clearable=False),
         expires=Field(type="bool"),

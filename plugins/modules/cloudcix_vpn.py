@@ -42,9 +42,9 @@ extends_documentation_fragment:
   - statecraft.infra.resource.wait_limits
   - statecraft.infra.resource
 notes:
-  - "Keys that look like secrets (a pre-shared key) are masked in C(--diff), but the task's
-    arguments and the returned RV(vpn) hold them as they are: set C(no_log: true) on the
-    task."
+  - "Values under keys that look like secrets (C(ike_pre_shared_key)) are treated as
+    C(no_log) values: masked in C(--diff), in the returned RV(vpn), in the task's
+    C(invocation) and in messages."
 """
 
 EXAMPLES = r"""

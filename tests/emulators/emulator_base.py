@@ -46,7 +46,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # login carries the Member's api_key)
 SECRET_KEYS = frozenset({"password", "token", "secret", "private_key", "api_key"})
 REDACTED = "********"
-REDIRECT_STATUSES = frozenset({301, 302, 307, 308})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 def iso(moment):

@@ -30,6 +30,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     USER_AGENT,
     ApiError,
     HttpClient,
+    check_url,
 )
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # a Nautobot-style 40-hex key
@@ -180,7 +181,7 @@ def test_idempotent_writes_are_retried(http_server, delays, method):
     assert len(seen) == 2 and all(r.json() == {"a": 1} for r in seen)
 
 
-@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("status", [502, 503, 504])
 def test_post_on_retryable_status_is_not_retried(http_server, status):
     http_server.add("POST", "/api/x/", (status, {"detail": "busy"}, {"Retry-After": "1"}),
                     (201, {"id": 1}))
@@ -188,6 +189,32 @@ def test_post_on_retryable_status_is_not_retried(http_server, status):
         client_for(http_server).request("POST", "x/", json_body={"name": "a"})
     assert info.value.status == status
     assert len(http_server.seen("POST")) == 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE"])
+def test_429_is_retried_after_retry_after_on_any_method(http_server, delays, method):
+    """429 means the request was not processed: even a create is sent again after the delay."""
+    http_server.add(method, "/api/x/", (429, {"detail": "slow down"}, {"Retry-After": "2"}),
+                    (201, {"id": 1}))
+    assert client_for(http_server, delays).request(method, "x/", json_body={"name": "a"}) == {"id": 1}
+    seen = http_server.seen(method)
+    assert len(seen) == 2 and all(r.json() == {"name": "a"} for r in seen)
+    assert delays == [2.0]
+
+
+def test_429_forever_stops_after_the_retry_budget(http_server, delays):
+    http_server.add("POST", "/api/x/", *[(429, {"detail": "slow"}, {"Retry-After": "1"})] * 5)
+    with pytest.raises(ApiError) as info:
+        client_for(http_server, delays, retries=2).request("POST", "x/", json_body={})
+    assert info.value.status == 429
+    assert len(http_server.seen("POST")) == 3 and delays == [1.0, 1.0]
+
+
+def test_action_sent_as_patch_is_not_resent_when_marked_not_idempotent(http_server, delays):
+    http_server.add("PATCH", "/api/x/", (503, {"detail": "busy"}), (200, {}))
+    with pytest.raises(ApiError):
+        client_for(http_server, delays).request("PATCH", "x/", json_body={"state": "restart"}, idempotent=False)
+    assert len(http_server.seen("PATCH")) == 1 and delays == []
 
 
 def test_post_connection_refused_is_retried_then_fails_naming_root_cause(
@@ -233,6 +260,7 @@ def test_dropped_connection_post_is_not_retried(http_server, delays, reply):
     assert len(http_server.seen("POST")) == 1  # it reached the server: resending could duplicate
     assert info.value.status is None
     assert "RemoteDisconnected" in info.value.message
+    assert info.value.uncertain  # the engine reads again before it reports
     assert delays == []
 
 
@@ -258,7 +286,15 @@ def test_read_timeout_post_is_not_retried(http_server, delays, reply):
         client_for(http_server, delays, timeout=0.5, retries=3).request("POST", "slow/", json_body={})
     assert len(http_server.seen("POST")) == 1
     assert "read time" in info.value.message.lower()
+    assert info.value.uncertain
     assert delays == []
+
+
+def test_read_timeout_of_a_get_is_not_an_uncertain_write(http_server, delays, reply):
+    http_server.add("GET", "/api/slow/", reply(200, {}, delay=1.5))
+    with pytest.raises(ApiError) as info:
+        client_for(http_server, delays, timeout=0.5, retries=0).request("GET", "slow/")
+    assert not info.value.uncertain
 
 
 # -- redirects ----------------------------------------------------------------------------
@@ -296,6 +332,61 @@ def test_redirect_to_another_host_drops_credentials(http_server, other_server, s
     assert auth_headers(hop) == {}
     assert hop.headers["X-Request-Id"] == "r1"  # only credentials are dropped
     assert hop.headers["User-Agent"] == USER_AGENT
+
+
+@pytest.mark.parametrize("status", [307, 308])
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT"])
+def test_body_is_never_resent_to_another_host(http_server, other_server, status, method):
+    """A 307/308 keeps the body: to another host it would carry a connector's password or a
+    login there. The redirect is refused, naming both hosts; the other host gets nothing."""
+    http_server.add(method, "/api/x/", (status, None, {"Location": other_server.url + "/steal/"}))
+    other_server.add(method, "/steal/", (201, {}))
+    client = client_for(http_server, auth=Bearer(TOKEN), url_option="api_url")
+    with pytest.raises(ApiError) as info:
+        client.request(method, "x/", json_body={"password": "s3cret-value"})
+    assert other_server.seen() == []
+    message = str(info.value)
+    assert http_server.url.split("://")[1] in message and other_server.url.split("://")[1] in message
+    assert "api_url" in message and "s3cret-value" not in message
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("form", [True, False])
+def test_login_request_is_never_redirected_to_another_host(http_server, other_server, status, form):
+    """A login (no credentials of the client, a body of its own) stays on the configured host."""
+    http_server.add("POST", "/api/login/", (status, None, {"Location": other_server.url + "/login/"}))
+    other_server.add("POST", "/login/", (200, {"token": "x"}))
+    other_server.add("GET", "/login/", (200, {"token": "x"}))
+    body = {"data": {"client_secret": "s3cret-value"}} if form else {"json_body": {"password": "s3cret-value"}}
+    with pytest.raises(ApiError) as info:
+        client_for(http_server).request("POST", "login/", use_auth=False, **body)
+    assert other_server.seen() == []
+    assert other_server.url.split("://")[1] in str(info.value)
+
+
+def test_login_redirect_on_the_same_host_is_followed(http_server):
+    http_server.add("POST", "/api/login/", (308, None, {"Location": "/api/v2/login/"}))
+    http_server.add("POST", "/api/v2/login/", (200, {"token": "t"}))
+    assert client_for(http_server).request("POST", "login/", use_auth=False,
+                                           json_body={"password": "p"}) == {"token": "t"}
+
+
+def test_a_get_still_follows_to_another_host_without_credentials(http_server, other_server):
+    http_server.add("GET", "/api/x/", (307, None, {"Location": other_server.url + "/x/"}))
+    other_server.add("GET", "/x/", (200, {"ok": 1}))
+    assert client_for(http_server, auth=Bearer(TOKEN)).request("GET", "x/") == {"ok": 1}
+    assert auth_headers(other_server.seen()[0]) == {}
+
+
+def test_404_on_the_first_request_names_the_url_option_and_host(http_server):
+    http_server.add("GET", "/api/x/", (404, {"detail": "Not found."}), (404, {"detail": "Not found."}))
+    client = client_for(http_server, url_option="server_url")
+    with pytest.raises(ApiError) as info:
+        client.request("GET", "x/")
+    assert "server_url" in info.value.message and http_server.url.split("://")[1] in info.value.message
+    with pytest.raises(ApiError) as later:
+        client.request("GET", "x/")
+    assert "server_url" not in later.value.message  # later 404s are about objects, not the URL
 
 
 def test_redirect_to_same_ip_other_port_drops_credentials(http_server, server_factory):
@@ -353,7 +444,7 @@ def test_redirect_after_post_becomes_get(http_server, status):
 
 
 @pytest.mark.parametrize("status", [307, 308])
-def test_307_308_after_post_resend_the_post(http_server, status):
+def test_307_308_after_post_resend_the_post_on_the_same_host(http_server, status):
     http_server.add("POST", "/api/jobs/", (status, None, {"Location": "/api/v2/jobs/"}))
     http_server.add("POST", "/api/v2/jobs/", (201, {"id": 1}))
     client_for(http_server).request("POST", "jobs/", json_body={"run": True})
@@ -373,11 +464,13 @@ def test_redirect_loop_is_an_error(http_server):
 
 def test_error_names_method_path_without_query_status_and_message(http_server):
     http_server.add("GET", "/api/dcim/devices/", (404, {"detail": "Not found."}))
+    http_server.add("GET", "/api/status/", (200, {}))
+    client = client_for(http_server)
+    client.request("GET", "status/")  # not the first answer: a 404 is about the object
     with pytest.raises(ApiError) as info:
-        client_for(http_server).request("GET", "dcim/devices/",
-                                        params={"name": "sw1", "api_key": "k-in-url"})
+        client.request("GET", "dcim/devices/", params={"name": "sw1", "api_key": "k-in-url"})
     err = info.value
-    assert http_server.seen()[0].query == {"name": "sw1", "api_key": "k-in-url"}
+    assert http_server.seen()[1].query == {"name": "sw1", "api_key": "k-in-url"}
     assert (err.method, err.path, err.status, err.message) == (
         "GET", "/api/dcim/devices/", 404, "Not found.")
     assert str(err) == "GET /api/dcim/devices/ returned HTTP 404: Not found."
@@ -531,3 +624,25 @@ def test_netrc_credentials_are_never_added(http_server, tmp_path, monkeypatch):
     http_server.add("GET", "/api/x/", (200, {}))
     HttpClient(http_server.url + "/api").request("GET", "x/")
     assert "Authorization" not in http_server.seen("GET")[0].headers
+
+
+# -- URL checks ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url,words", [
+    ("nautobot.example.com", "no scheme"),
+    ("ftp://nautobot.example.com", "ftp://"),
+    ("http://", "no host"),
+    ("https://:8080/", "no host"),
+    ("http://host:port/", "not a valid URL"),
+    ("", "empty"),
+    ("https://host/api?x=1", "no query"),
+])
+def test_check_url_names_the_option_and_the_problem(url, words):
+    with pytest.raises(ValueError) as info:
+        check_url("server_url", url)
+    assert str(info.value).startswith("server_url: ") and words in str(info.value)
+
+
+def test_check_url_accepts_http_and_https():
+    assert check_url("url", "https://nautobot.example.com/") == "https://nautobot.example.com/"
+    assert check_url("url", " http://[::1]:8080/prefix ") == "http://[::1]:8080/prefix"
