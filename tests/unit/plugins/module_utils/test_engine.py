@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure, same_value
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
@@ -198,3 +199,73 @@ def test_action_group_lists_every_module():
     modules = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
     for platform in ("nautobot", "air", "cyclecloud", "airbyte"):
         assert sorted(groups[platform]) == [m for m in modules if m.startswith(platform + "_")]
+
+
+# -- writes whose outcome is uncertain, create races, empty identities ----------------------
+
+class FlakyCreate(MemoryPlatform):
+    """A create that fails as ``error`` after ``stored`` says whether the server kept it
+    (a timeout after the server stored it, or another run's object that came first)."""
+
+    def __init__(self, objects, error, stored):
+        super(FlakyCreate, self).__init__(objects)
+        self.error, self.stored = error, stored
+
+    def create(self, resource, payload):
+        self.calls.append(("create", payload))
+        if self.stored is not None:
+            self.objects.setdefault("things", []).append(dict(self.stored))
+        raise self.error
+
+
+def flaky(error, stored):
+    return FlakyCreate({"things": [], "sites": [SITE], "kinds": [KIND_A, KIND_B], "labels": []}, error, stored)
+
+
+TIMEOUT = ApiError("POST", "/api/things/", None, "read timeout (1 s): TimeoutError: timed out", uncertain=True)
+
+
+def test_uncertain_create_that_took_effect_reports_the_object_and_changed():
+    stored = {"id": "t9", "name": "n", "site": None, "kind": KIND_A, "serial": "", "labels": []}
+    mem = flaky(TIMEOUT, stored)
+    result = ensure(THING, params(name="n", kind="A"), mem)
+    assert result["changed"] is True and result["thing"]["id"] == "t9"
+    assert "read timeout" in result["warnings"][0] and "took effect" in result["warnings"][0]
+    assert [c[0] for c in mem.calls] == ["find", "create", "find"]
+
+
+def test_uncertain_create_that_did_not_happen_says_so_and_names_the_request():
+    mem = flaky(TIMEOUT, None)
+    with pytest.raises(ModuleError) as info:
+        ensure(THING, params(name="n", kind="A"), mem)
+    assert "POST /api/things/" in str(info.value) and "may not have happened" in str(info.value)
+    assert info.value.result.get("changed") is not True
+
+
+@pytest.mark.parametrize("error", [
+    ApiError("POST", "/api/things/", 409, "A tag with this name already exists."),
+    ApiError("POST", "/api/things/", 400, "name: An IP group with this name already exists.",
+             fields={"name": "An IP group with this name already exists."}),
+], ids=["409", "400-exists"])
+def test_lost_create_race_converges_on_the_object_the_other_run_made(error):
+    other = {"id": "t7", "name": "n", "site": None, "kind": KIND_A, "serial": "S", "labels": []}
+    mem = flaky(error, other)
+    result = ensure(THING, params(name="n", kind="A", serial="S"), mem)
+    assert result["changed"] is False and result["thing"]["id"] == "t7"
+    mem = flaky(error, other)
+    result = ensure(THING, params(name="n", kind="A", serial="T"), mem)
+    assert result["changed"] is True and mem.writes()[-1] == ("update", {"serial": "T"})
+
+
+def test_conflict_without_an_object_to_converge_on_is_the_platforms_error():
+    mem = flaky(ApiError("POST", "/api/things/", 409, "Connection is locked"), None)
+    with pytest.raises(ApiError, match="locked"):
+        ensure(THING, params(name="n", kind="A"), mem)
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_empty_identifying_value_fails_before_any_request(value):
+    mem = platform()
+    with pytest.raises(ModuleError, match="^name: an empty value"):
+        ensure(THING, params(name=value, kind="A"), mem)
+    assert mem.calls == []
