@@ -69,7 +69,9 @@ options:
     description:
       - How many times a request is retried after a connection error or an HTTP 429, 502,
         503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
-      - Writes (POST) are retried only when the connection was never established.
+      - Writes (POST) are retried only after an HTTP 429 (the request was not processed) or
+        when the connection was never established. A create that got no answer is settled
+        by reading again.
       - If not set, the environment variable E(CLOUDCIX_RETRIES) is used, and then V(3).
     type: int
 requirements:

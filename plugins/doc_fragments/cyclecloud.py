@@ -63,7 +63,8 @@ options:
     description:
       - How many times a request is retried after a connection error or an HTTP 429, 502,
         503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
-      - Actions (POST) are retried only when the connection was never established; each
+      - Actions (POST) are retried only after an HTTP 429 (the request was not processed) or
+        when the connection was never established; each
         carries a one-time C(requestId), so CycleCloud would refuse a second copy anyway.
       - If not set, the environment variable E(CYCLECLOUD_RETRIES) is used, and then V(3).
     type: int

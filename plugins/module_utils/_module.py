@@ -58,7 +58,11 @@ def _run(platform, options, work, **module_kwargs):
     except (ModuleError, ApiError) as exc:
         if adapter is not None:
             secrets += adapter.client.secrets()
-        module.fail_json(msg=scrub(str(exc), secrets), **getattr(exc, "result", {}))
+        message = str(exc)
+        if getattr(exc, "uncertain", False):
+            message += ("; the request was sent before the connection failed, so the server may have "
+                        "carried it out: check before running the task again")
+        module.fail_json(msg=scrub(message, secrets), **getattr(exc, "result", {}))
     for warning in result.pop("warnings", []):
         module.warn(warning)
     module.exit_json(**result)
