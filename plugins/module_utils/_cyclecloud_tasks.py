@@ -17,6 +17,7 @@ import uuid
 
 from ansible_collections.statecraft.infra.plugins.module_utils._classad import compile_filter
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, poll
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 
 READY = "Ready"
 FAILED = ("Failed", "Unavailable")
@@ -157,7 +158,19 @@ def add_nodes(adapter, cluster, array, unit, total, before, result, check_mode):
     result["changed"] = True
     if check_mode:
         return needed, vcpus
-    answer = adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
+    try:
+        answer = adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
+    except ApiError as exc:
+        if not exc.uncertain:
+            raise
+        # the answer was lost: the node array as it is now tells whether the scale happened
+        now = counts(node_array(read_again(adapter, cluster, exc), cluster, name))
+        if now["nodes"] <= before["nodes"]:
+            raise ModuleError("%s; the write may not have happened: reading again found node array %r still "
+                              "at %d node(s)" % (exc, name, before["nodes"]))
+        result.setdefault("warnings", []).append(
+            "%s; reading again found node array %r at %d node(s), so the scale took effect" % (exc, name, now["nodes"]))
+        answer = {"sets": [{"added": now["nodes"] - before["nodes"]}]}
     added = sum(int(s.get("added") or 0) for s in answer.get("sets") or [])
     result["operation_id"] = answer.get("operationId")
     if added < needed:
@@ -240,6 +253,35 @@ def new_node_sets(adapter, status, cluster, params, names):
     return sets
 
 
+def read_again(adapter, cluster, write_error):
+    """The cluster's status after a write whose answer was lost."""
+    try:
+        return adapter.status(cluster, nodes=True)
+    except ApiError as exc:
+        raise ModuleError("%s; the write may have happened or not: reading again to find out failed too (%s)"
+                          % (write_error, exc))
+
+
+def create_nodes(adapter, cluster, sets, result):
+    """POST the new nodes. When the answer is lost, the nodes the cluster has now say what
+    happened: the sets are reported as the server took them, or the task fails saying the
+    write may not have happened."""
+    try:
+        return adapter.create_nodes(cluster, sets, request_id())
+    except ApiError as exc:
+        if not exc.uncertain:
+            raise
+        there = set(n.get("Name") for n in read_again(adapter, cluster, exc).get("nodes") or [])
+        missing = [s["nameFormat"] for s in sets if s["nameFormat"] not in there]
+        if len(missing) == len(sets):
+            raise ModuleError("%s; the write may not have happened: reading again found no node %s"
+                              % (exc, ", ".join(missing)))
+        result.setdefault("warnings", []).append(
+            "%s; reading again found the new node(s), so the create took effect" % exc)
+        return {"sets": [{"added": s["nameFormat"] in there, "message": "not found after the lost answer"}
+                         for s in sets]}
+
+
 def node_state(adapter, params, check_mode, want_diff):
     cluster, state = params["cluster"], params["state"]
     action, target, gone_is_done, settled_statuses = NODE_STATES[state]
@@ -259,7 +301,7 @@ def node_state(adapter, params, check_mode, want_diff):
     before = dict((n.get("Name"), settled_view(n)) for n in chosen)
     if not check_mode:
         if sets:
-            answer = adapter.create_nodes(cluster, sets, request_id())
+            answer = create_nodes(adapter, cluster, sets, result)
             short = [(s["nameFormat"], r.get("message")) for s, r in zip(sets, answer.get("sets") or [])
                      if not r.get("added")]
             if short:

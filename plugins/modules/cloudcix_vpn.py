@@ -57,7 +57,6 @@ EXAMPLES = r"""
       ike_public_ip: 198.51.100.7
       ike_pre_shared_key: "{{ vpn_psk }}"
       child_sas: [{local_ts: 10.0.1.0/24, remote_ts: 192.168.10.0/24}]
-  no_log: true
 """
 
 RETURN = r"""

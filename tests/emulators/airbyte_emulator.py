@@ -440,7 +440,8 @@ def errata(document):
 class AirbyteFaults(Faults):
     """The base's fault injection; an answer without a body gets a problem body (airbyte.md 6.1) [INFERRED shape]."""
 
-    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1):
+    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1,
+            **hooks):
         if body is None and status is not None and 100 <= int(status) <= 599:
             try:
                 phrase = HTTPStatus(int(status)).phrase
@@ -450,7 +451,7 @@ class AirbyteFaults(Faults):
             body = {"type": ERRORS, "title": phrase.lower().replace(" ", "-"), "status": int(status), "detail": detail,
                     "documentationUrl": None}
         return super().add(path=path, method=method, status=status, retry_after=retry_after, body=body, delay=delay,
-                           drop=drop, count=count)
+                           drop=drop, count=count, **hooks)   # after, before: the base's
 
 
 class Route:

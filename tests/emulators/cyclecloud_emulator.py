@@ -362,7 +362,8 @@ def _compare(op, left, right):
 class CycleCloudFaults(Faults):
     """The base's fault injection; an answer without a body gets a CycleCloud error body (cyclecloud.md 5)."""
 
-    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1):
+    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1,
+            **hooks):
         if body is None and status is not None and 100 <= int(status) <= 599:
             try:
                 message = HTTPStatus(int(status)).phrase
@@ -372,7 +373,7 @@ class CycleCloudFaults(Faults):
                 message += "; retry after %s seconds" % retry_after
             body = {"Exception": FAULT, "Message": message, "Detail": LOG_DETAIL % 0}
         return super().add(path=path, method=method, status=status, retry_after=retry_after, body=body, delay=delay,
-                           drop=drop, count=count)
+                           drop=drop, count=count, **hooks)   # after, before: the base's
 
 
 # =================================================================================================

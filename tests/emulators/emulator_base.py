@@ -15,7 +15,9 @@ The base class gives it:
 * an emulated clock (``clock.now()``, ``clock.advance(seconds)``) running at ``speed`` times
   real time;
 * fault injection (``faults.add(...)``): an HTTP status with optional Retry-After and body,
-  a delay, or a dropped connection, for requests matching a method and a path regex;
+  a delay, or a dropped connection, for requests matching a method and a path regex; before
+  the request is served or (``after=True``) after it changed the state; plus an in-process
+  ``before`` hook called with the request first (another client racing it);
 * redirect rules (``add_redirect(...)``): path regex -> 301/302/307 to another base URL;
 * admin endpoints under ``/_emulator/`` (not logged, no auth, no faults) so an out-of-process
   test or a sandbox user can drive all of the above: ``GET``/``DELETE log``, ``GET``/``POST
@@ -212,17 +214,31 @@ class _Rules:
 
 
 class Faults(_Rules):
-    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1):
+    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1,
+            after=False, before=None):
         """Queue a fault. ``delay`` seconds pass first; then the connection is dropped (``drop``),
         or ``status`` is answered (with ``Retry-After: retry_after`` and ``body``: dict/list as
         JSON, str as is; default a DRF-style ``{"detail": ...}``), or the request is served
-        normally (a pure delay)."""
-        if status is None and not drop and not delay:
-            raise ValueError("a fault needs a status, a delay or drop=True")
+        normally (a pure delay).
+
+        ``after=True``: the request is served normally first (its state change happens and it
+        is logged), then the delay passes and the connection is dropped or ``status`` replaces
+        the real answer: "the server stored it, the client never heard".
+
+        ``before``: a callable (in-process only, not through the admin endpoint) called with the
+        ``Request`` before it is served, outside the state lock: it may take ``emulator.lock``,
+        call the emulator's methods or send HTTP to the emulator itself (another client racing
+        this request). Alone it is a fault too (the request is then served normally)."""
+        if before is not None and not callable(before):
+            raise ValueError("before must be a callable (a hook given in-process)")
+        if status is None and not drop and not delay and before is None:
+            raise ValueError("a fault needs a status, a delay, drop=True or a before hook")
+        if after and status is None and not drop and not delay:
+            raise ValueError("after=True needs a delay, drop=True or a status")
         if status is not None and not 100 <= int(status) <= 599:
             raise ValueError("status must be an HTTP status code")
         rule = {"status": None if status is None else int(status), "retry_after": retry_after,
-                "body": body, "delay": float(delay), "drop": bool(drop)}
+                "body": body, "delay": float(delay), "drop": bool(drop), "after": bool(after), "before": before}
         return self._add(rule, path, method, count)
 
 
@@ -375,15 +391,39 @@ class EmulatorServer:
             return Response(400, {"detail": str(err)})
 
     def _serve(self, req):
-        """The API answer for ``req``: None means drop the connection."""
+        """The API answer for ``req`` (None means drop the connection), logged before it is answered."""
         fault = self.faults.take(req.method, req.path)
-        if fault:
+        if fault and fault["before"] is not None:
+            try:
+                fault["before"](req)  # outside the state lock: the hook may take it or call us over HTTP
+            except Exception as err:  # a broken hook is a test bug: say so loudly
+                traceback.print_exc(file=sys.stderr)
+                return self._logged(req, Response(500, {"detail": "Emulator error: the before hook raised %r" % err}))
+        if fault and not fault["after"]:
             if fault["delay"]:
                 time.sleep(fault["delay"])  # outside the state lock: other requests go on
             if fault["drop"]:
-                return None
+                return self._logged(req, None)
             if fault["status"] is not None:
-                return fault_response(fault)
+                return self._logged(req, fault_response(fault))
+        response = self._served(req)
+        if fault and fault["after"]:
+            # the state changed now: log it now, whatever the client gets (or does not get) later
+            if fault["drop"]:
+                response = None
+            elif fault["status"] is not None:
+                response = fault_response(fault)
+            self._logged(req, response)
+            if fault["delay"]:
+                time.sleep(fault["delay"])
+            return response
+        return self._logged(req, response)
+
+    def _logged(self, req, response):
+        self._record(req, response.status if response is not None else None)
+        return response
+
+    def _served(self, req):
         rule = self.redirects.take(req.method, req.path)
         if rule:
             location = rule["location"] + req.path + ("?" + req.query_string if req.query_string else "")
@@ -463,9 +503,8 @@ def _make_handler(emulator):
             if target.path.startswith(ADMIN_PREFIX):
                 self._send(emulator._admin(req))
                 return
+            # logged before answering: a client that got its answer finds its request logged
             response = emulator._serve(req)
-            # recorded before answering: a client that got its answer finds its request logged
-            emulator._record(req, response.status if response else None)
             if response is None:
                 self.close_connection = True
                 try:
@@ -473,7 +512,10 @@ def _make_handler(emulator):
                 except OSError:
                     pass
                 return
-            self._send(response)
+            try:
+                self._send(response)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a delay past its timeout)
 
         def _send(self, response):
             payload = response.encode()

@@ -474,6 +474,46 @@ def test_fault_injection(emu):
     assert emu.faults.pending() == []
 
 
+def test_faults_after_the_request_was_served(emu):
+    path = "/api/v1/sshkey/"
+    emu.faults.add(path="^/api/v1/sshkey/$", method="POST", after=True, drop=True)
+    with pytest.raises(requests.ConnectionError):
+        api(emu, path, "POST", json={"name": "dropped", "public_key": ED25519})
+    assert [k["name"] for k in emu.state["sshkeys"].values()] == ["dropped"]  # stored all the same
+    assert calls(emu.log) == [("POST", path, None)]
+    key_id = list(emu.state["sshkeys"])[0]
+    emu.faults.add(path="^/api/v1/sshkey/[^/]+/$", method="DELETE", after=True, status=504)
+    assert api(emu, path + key_id + "/", "DELETE").status_code == 504
+    assert emu.state["sshkeys"] == {} and calls(emu.log)[-1] == ("DELETE", path + key_id + "/", 504)
+    emu.faults.add(path="^/api/v1/sshkey/$", method="GET", after=True, delay=1.0)
+    with pytest.raises(requests.Timeout):
+        requests.get(emu.url + path, headers=bearer(emu), timeout=0.3)
+    assert calls(emu.log)[-1] == ("GET", path, 200)  # logged when served, before the delay
+    with pytest.raises(ValueError):
+        emu.faults.add(after=True)
+    assert requests.post(emu.url + "/_emulator/faults", json={"before": "print"}, timeout=5).status_code == 400
+
+
+def test_before_hook_races_the_request(emu):
+    path = "/api/v1/sshkey/"
+    other = {"Authorization": "Bearer " + emu.issue_token(emu.username)}
+    seen = []
+
+    def another_client_first(req):
+        seen.append((req.method, req.body["name"]))
+        # the hook runs without the state lock: a request to the emulator itself is served meanwhile
+        assert requests.post(emu.url + path, json=req.body, headers=other, timeout=5).status_code == 201
+
+    emu.faults.add(path="^/api/v1/sshkey/$", method="POST", before=another_client_first)
+    assert api(emu, path, "POST", json={"name": "raced", "public_key": ED25519}).status_code == 409
+    assert seen == [("POST", "raced")] and len(emu.state["sshkeys"]) == 1
+    assert calls(emu.log) == [("POST", path, 201), ("POST", path, 409)]
+    emu.faults.add(path="^/api/v1/sshkey/$", method="GET", before=lambda req: emu.expire_tokens())
+    assert api(emu, path).json() == {"detail": "Token has expired."}
+    emu.faults.add(path="sshkey", before=lambda req: 1 / 0)
+    assert api(emu, path).status_code == 500
+
+
 def test_request_log_and_writes(emu):
     api(emu, "/api/v1/simulation/?title=x&sleep=True")
     api(emu, "/api/v1/sshkey/", "POST", json={"name": "k", "public_key": ED25519})

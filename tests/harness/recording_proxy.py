@@ -7,12 +7,29 @@
 Tests point a module at the proxy and read back every request it forwarded (method,
 path with query, JSON body), so "no write happened" and "the PATCH carried only
 ``serial``" are observed outside the client. Bodies are forwarded unchanged.
+
+It can also inject faults, as the API emulators do (tests/emulators/README.md), per method,
+path regex (``re.search`` on the path without its query) and count: ``proxy.faults.add(...)``
+answers a status (with ``Retry-After`` and a body), waits, or drops the connection, before
+the request is forwarded, or (``after=True``) once the server has answered it; ``before`` is
+a hook called with the record first (another client racing this request).
+
+Each record: ``method``, ``path`` (with the query), ``body``, ``headers``, ``status`` (what the
+client was answered; None when the connection was dropped), ``forwarded`` (whether the server
+got the request) and ``upstream_status`` (the server's own answer, None when not forwarded).
+A record is appended when the request arrives.
 """
 
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
+import socket
+import sys
 import threading
+import time
+import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
@@ -21,10 +38,83 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
               "proxy-authorization", "proxy-authenticate", "content-length", "content-encoding"}
 
 
+class ProxyFaults(object):
+    """Fault rules matched by method (None = any) and a path regex, each used ``count`` times
+    (None = forever), first match wins; the arguments of the emulators' ``faults.add``."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rules = []
+
+    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1,
+            after=False, before=None):
+        """``delay`` seconds pass, then the connection is dropped (``drop``), or ``status`` is
+        answered (``Retry-After: retry_after``, ``body``: dict/list as JSON, str as is; default
+        DRF's ``{"detail": ...}``), or the request goes on (a pure delay). ``after=True``: all
+        that happens once the server has answered (the request did its work there).
+        ``before(record)`` is called first, in the request's thread."""
+        re.compile(path)
+        if before is not None and not callable(before):
+            raise ValueError("before must be a callable")
+        if status is None and not drop and not delay and before is None:
+            raise ValueError("a fault needs a status, a delay, drop=True or a before hook")
+        if after and status is None and not drop and not delay:
+            raise ValueError("after=True needs a delay, drop=True or a status")
+        if status is not None and not 100 <= int(status) <= 599:
+            raise ValueError("status must be an HTTP status code")
+        if count is not None and int(count) < 1:
+            raise ValueError("count must be >= 1 (or None for no limit)")
+        rule = {"path": path, "method": method.upper() if method else None,
+                "count": None if count is None else int(count),
+                "status": None if status is None else int(status), "retry_after": retry_after, "body": body,
+                "delay": float(delay), "drop": bool(drop), "after": bool(after), "before": before}
+        with self._lock:
+            self._rules.append(rule)
+        return dict(rule)
+
+    def take(self, method, path):
+        with self._lock:
+            for rule in self._rules:
+                if rule["method"] in (None, method) and re.search(rule["path"], path):
+                    if rule["count"] is not None:
+                        rule["count"] -= 1
+                        if rule["count"] == 0:
+                            self._rules.remove(rule)
+                    return dict(rule)
+        return None
+
+    def pending(self):
+        with self._lock:
+            return [dict(rule) for rule in self._rules]
+
+    def clear(self):
+        with self._lock:
+            del self._rules[:]
+
+
+def fault_answer(fault):
+    """(status, headers, payload bytes) of an injected error answer."""
+    headers = {}
+    if fault["retry_after"] is not None:
+        headers["Retry-After"] = str(fault["retry_after"])
+    body = fault["body"]
+    if body is None:
+        if fault["status"] == 429 and fault["retry_after"] is not None:
+            body = {"detail": "Request was throttled. Expected available in %s seconds." % fault["retry_after"]}
+        else:
+            body = {"detail": HTTPStatus(fault["status"]).phrase}
+    if isinstance(body, str):
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return fault["status"], headers, body.encode("utf-8")
+    headers["Content-Type"] = "application/json"
+    return fault["status"], headers, json.dumps(body).encode("utf-8")
+
+
 class RecordingProxy(object):
-    def __init__(self, upstream, host="127.0.0.1", port=0):
+    def __init__(self, upstream, host="127.0.0.1", port=0, timeout=120):
         self.upstream = upstream.rstrip("/")
         self.records = []
+        self.faults = ProxyFaults()
         self._lock = threading.Lock()
         self._local = threading.local()
         proxy = self
@@ -35,6 +125,30 @@ class RecordingProxy(object):
             def log_message(self, *args):
                 pass
 
+            def _drop(self):
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+            def _answer(self, status, headers, payload):
+                try:
+                    self.send_response(status)
+                    for key, value in headers:
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (a delay past its timeout)
+
+            def _fault_answer(self, record, fault):
+                status, headers, payload = fault_answer(fault)
+                record["status"] = status
+                self._answer(status, headers.items(), payload)
+
             def _forward(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
@@ -43,24 +157,52 @@ class RecordingProxy(object):
                 except ValueError:
                     body = raw.decode("utf-8", "replace")
                 record = {"method": self.command, "path": self.path, "body": body,
-                          "headers": dict(self.headers), "status": None}
+                          "headers": dict(self.headers), "status": None, "forwarded": False,
+                          "upstream_status": None}
                 with proxy._lock:
                     proxy.records.append(record)
+                fault = proxy.faults.take(self.command, self.path.split("?", 1)[0])
+                if fault and fault["before"] is not None:
+                    try:
+                        fault["before"](dict(record))
+                    except Exception as err:  # a broken hook is a test bug: say so loudly
+                        traceback.print_exc(file=sys.stderr)
+                        self._fault_answer(record, dict(fault, status=500, retry_after=None,
+                                                        body={"detail": "Proxy error: the before hook raised %r" % err}))
+                        return
+                if fault and not fault["after"]:
+                    if fault["delay"]:
+                        time.sleep(fault["delay"])
+                    if fault["drop"]:
+                        self._drop()
+                        return
+                    if fault["status"] is not None:
+                        self._fault_answer(record, fault)
+                        return
                 headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | {"host"})
                 upstream = proxy._session().request(self.command, proxy.upstream + self.path, data=raw or None,
-                                                    headers=headers, allow_redirects=False)
+                                                    headers=headers, allow_redirects=False, timeout=proxy.timeout)
                 payload = upstream.content
-                record["status"] = upstream.status_code
-                self.send_response(upstream.status_code)
-                for key, value in upstream.headers.items():
-                    if key.lower() not in HOP_BY_HOP:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                record.update(forwarded=True, upstream_status=upstream.status_code, status=upstream.status_code)
+                if fault and fault["after"]:
+                    if fault["drop"]:
+                        record["status"] = None
+                    elif fault["status"] is not None:
+                        record["status"] = fault["status"]
+                    if fault["delay"]:
+                        time.sleep(fault["delay"])
+                    if fault["drop"]:
+                        self._drop()
+                        return
+                    if fault["status"] is not None:
+                        self._fault_answer(record, fault)
+                        return
+                self._answer(upstream.status_code,
+                             [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP], payload)
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_OPTIONS = do_HEAD = _forward
 
+        self.timeout = timeout
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.url = "http://%s:%d" % (host, self.server.server_address[1])
@@ -85,4 +227,4 @@ class RecordingProxy(object):
 
     def since(self, mark):
         with self._lock:
-            return list(self.records[mark:])
+            return [dict(r) for r in self.records[mark:]]
