@@ -52,8 +52,17 @@ def parse_dot(text):
         pos += 1
         return token[1]
 
+    def peek():
+        if pos >= len(tokens):
+            raise ValueError("the DOT text ends early (a } is missing)")
+        return tokens[pos][0]
+
+    header = []
     while pos < len(tokens) and tokens[pos] != ("{", "{"):
+        header.append(tokens[pos][1].lower())
         pos += 1
+    if not header or header[0] not in ("graph", "digraph", "strict"):
+        raise ValueError("DOT text starts with graph \"<name>\" { (found %r)" % " ".join(header[:3]))
     take("{")
     nodes, links = {}, []
 
@@ -61,11 +70,11 @@ def parse_dot(text):
         found = {}
         if pos < len(tokens) and tokens[pos][0] == "[":
             take("[")
-            while tokens[pos][0] != "]":
+            while peek() != "]":
                 key = take("id")
                 take("=")
                 found[key] = take("id")
-                if tokens[pos][0] in (",", ";"):
+                if peek() in (",", ";"):
                     take()
             take("]")
         return found
@@ -78,8 +87,8 @@ def parse_dot(text):
             port = take("id")
         return node, port
 
-    while tokens[pos][0] != "}":
-        if tokens[pos][0] == ";":
+    while peek() != "}":
+        if peek() == ";":
             take()
             continue
         first = endpoint()
@@ -95,6 +104,8 @@ def parse_dot(text):
             take("id")  # a graph attribute (label=...)
         else:
             nodes.setdefault(first[0], {}).update(attributes())
+    if not nodes:
+        raise ValueError("the DOT text declares no node")
     return nodes, links
 
 

@@ -600,7 +600,7 @@ def ip_group_resource():
 def ssh_key_resource():
     return Resource(
         name="ssh_key", path="compute/ssh_keys", platform="cloudcix", identity=("name",), replace_guard=RECREATE,
-        fields=dict(name=Field(required=True),
+        fields=dict(name=Field(required=True, check=max_length(50)),
                     public_key=Field(canonical=public_key_text, replace=True, clearable=False)),
         extra_options={"private_key_path": {"type": "path"}},
     )

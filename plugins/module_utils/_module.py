@@ -45,6 +45,10 @@ def _run(platform, options, work, **module_kwargs):
     module.no_log_values.update(nested)
     secrets += nested
     adapter = None
+    blank = sorted(n for n, s in argument_spec.items() if s.get("required") and s.get("type", "str") == "str"
+                   and isinstance(module.params.get(n), str) and not module.params[n].strip())
+    if blank:
+        module.fail_json(msg="%s: an empty value; this option needs one" % ", ".join(blank))
     try:
         adapter_class.check_connection(module.params)
     except ValueError as exc:
