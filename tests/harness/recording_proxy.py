@@ -23,13 +23,12 @@ A record is appended when the request arrives.
 from __future__ import absolute_import, division, print_function
 
 import json
-import re
+import os
 import socket
 import sys
 import threading
 import time
 import traceback
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
@@ -38,76 +37,17 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
               "proxy-authorization", "proxy-authenticate", "content-length", "content-encoding"}
 
 
-class ProxyFaults(object):
-    """Fault rules matched by method (None = any) and a path regex, each used ``count`` times
-    (None = forever), first match wins; the arguments of the emulators' ``faults.add``."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._rules = []
-
-    def add(self, path=".*", method=None, status=None, retry_after=None, body=None, delay=0.0, drop=False, count=1,
-            after=False, before=None):
-        """``delay`` seconds pass, then the connection is dropped (``drop``), or ``status`` is
-        answered (``Retry-After: retry_after``, ``body``: dict/list as JSON, str as is; default
-        DRF's ``{"detail": ...}``), or the request goes on (a pure delay). ``after=True``: all
-        that happens once the server has answered (the request did its work there).
-        ``before(record)`` is called first, in the request's thread."""
-        re.compile(path)
-        if before is not None and not callable(before):
-            raise ValueError("before must be a callable")
-        if status is None and not drop and not delay and before is None:
-            raise ValueError("a fault needs a status, a delay, drop=True or a before hook")
-        if after and status is None and not drop and not delay:
-            raise ValueError("after=True needs a delay, drop=True or a status")
-        if status is not None and not 100 <= int(status) <= 599:
-            raise ValueError("status must be an HTTP status code")
-        if count is not None and int(count) < 1:
-            raise ValueError("count must be >= 1 (or None for no limit)")
-        rule = {"path": path, "method": method.upper() if method else None,
-                "count": None if count is None else int(count),
-                "status": None if status is None else int(status), "retry_after": retry_after, "body": body,
-                "delay": float(delay), "drop": bool(drop), "after": bool(after), "before": before}
-        with self._lock:
-            self._rules.append(rule)
-        return dict(rule)
-
-    def take(self, method, path):
-        with self._lock:
-            for rule in self._rules:
-                if rule["method"] in (None, method) and re.search(rule["path"], path):
-                    if rule["count"] is not None:
-                        rule["count"] -= 1
-                        if rule["count"] == 0:
-                            self._rules.remove(rule)
-                    return dict(rule)
-        return None
-
-    def pending(self):
-        with self._lock:
-            return [dict(rule) for rule in self._rules]
-
-    def clear(self):
-        with self._lock:
-            del self._rules[:]
+# the same fault rules as the API emulators (method, path regex, count; status, delay, drop,
+# after, before), so a test arms a fault the same way in front of Nautobot
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulators"))
+from emulator_base import Faults as ProxyFaults, fault_response  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def fault_answer(fault):
     """(status, headers, payload bytes) of an injected error answer."""
-    headers = {}
-    if fault["retry_after"] is not None:
-        headers["Retry-After"] = str(fault["retry_after"])
-    body = fault["body"]
-    if body is None:
-        if fault["status"] == 429 and fault["retry_after"] is not None:
-            body = {"detail": "Request was throttled. Expected available in %s seconds." % fault["retry_after"]}
-        else:
-            body = {"detail": HTTPStatus(fault["status"]).phrase}
-    if isinstance(body, str):
-        headers["Content-Type"] = "text/plain; charset=utf-8"
-        return fault["status"], headers, body.encode("utf-8")
-    headers["Content-Type"] = "application/json"
-    return fault["status"], headers, json.dumps(body).encode("utf-8")
+    response = fault_response(fault)
+    headers = dict(response.headers, **{"Content-Type": response.content_type})
+    return response.status, headers, response.encode()
 
 
 class RecordingProxy(object):
