@@ -591,8 +591,9 @@ def firewall_resource():
 def ip_group_resource():
     return Resource(
         name="ip_group", path="network/ip_groups", platform="cloudcix", identity=("name",), check=check_ip_group,
-        fields=dict(name=Field(required=True, check=check_ip_group_name), cidrs=Field(type="list", elements="str", canonical=cidr_set,
-                                                           required_on_create=True, clearable=False),
+        fields=dict(name=Field(required=True, check=check_ip_group_name),
+                    cidrs=Field(type="list", elements="str", canonical=cidr_set, required_on_create=True,
+                                clearable=False),
                     version=Field(type="int", choices=[4, 6], clearable=False), description=Field(empty="")),
     )
 

@@ -283,7 +283,7 @@ def check_race(lab, case):
 
 
 def arm_race(lab, case):
-    lab.add_fault(method="POST", path=case.target.create, before=lambda req: lab.create_as_other(req))
+    lab.add_fault(method="POST", path=case.target.create, before=lab.create_as_other)
 
 
 def arm_expiry(method):
@@ -467,8 +467,8 @@ class NautobotLab(Lab):
     def clear_faults(self):
         self.proxy.faults.clear()
 
-    def create_as_other(self, record):
-        self.server.api("POST", record["path"].split("?")[0][len("/api/"):], json=record["body"])
+    def create_as_other(self, req):
+        self.server.api("POST", req["path"].split("?")[0][len("/api/"):], json=req["body"])
 
     def stop(self):
         self.proxy.stop()
