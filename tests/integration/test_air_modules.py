@@ -102,6 +102,17 @@ def test_ssh_key_contract(lab):
     assert not ok(run)["changed"] and run.writes == []
 
 
+def test_validate_certs_false_warns_once_per_task(lab):
+    """Turning certificate checks off is allowed, never silent: one warning for the task."""
+    tasks = (lab.task("air_ssh_key", _task="unverified", name="nocheck", state="absent", validate_certs=False)
+             + lab.task("air_ssh_key", _task="verified", name="nocheck", state="absent"))
+    run = lab.play(tasks)
+    warnings = [w for w in ok(run, "unverified").get("warnings") or [] if "certificate" in w]
+    assert len(warnings) == 1 and "validate_certs" in warnings[0]
+    assert not [w for w in ok(run, "verified").get("warnings") or [] if "certificate" in w]
+    assert warnings[0] in run.output  # shown to the user, not only recorded
+
+
 def test_bad_public_key_fails_before_any_request(lab):
     run = lab.play(lab.task("air_ssh_key", name="bad", public_key="ssh-ed25519 not*base64"))
     assert run.rc != 0 and "public_key:" in run.task("t")["msg"]
