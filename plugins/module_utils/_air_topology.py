@@ -104,8 +104,6 @@ def parse_dot(text):
             take("id")  # a graph attribute (label=...)
         else:
             nodes.setdefault(first[0], {}).update(attributes())
-    if not nodes:
-        raise ValueError("the DOT text declares no node")
     return nodes, links
 
 
