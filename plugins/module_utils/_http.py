@@ -16,7 +16,7 @@ import json
 import random
 import re
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 try:
     import requests
@@ -222,6 +222,14 @@ def check_url(option, value, path_hint=None):
     return text
 
 
+def shown_url(url):
+    """A URL as messages show it: without a ``user:password@`` part."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
 def netloc(origin):
     """``host:port`` of an ``_origin`` tuple, as messages show it."""
     return "%s:%s" % (origin[1], origin[2])
@@ -343,7 +351,7 @@ class HttpClient(object):
     def url_hint(self):
         """What a 404 on a task's first request suggests."""
         return "the first request to %s was not found: check that %s (%s) is the API's URL" % (
-            netloc(self._home), self.url_option, self.base_url)
+            netloc(self._home), self.url_option, shown_url(self.base_url))
 
     def send(self, method, path, params=None, json_body=None, headers=None, use_auth=True, data=None,
              idempotent=None):

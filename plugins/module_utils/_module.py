@@ -16,6 +16,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     ApiError,
     scrub,
     secret_values,
+    shown_url,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils import _air, _airbyte, _cloudcix, _cyclecloud, _nautobot
 
@@ -57,7 +58,7 @@ def _run(platform, options, work, **module_kwargs):
         adapter = adapter_class.from_params(module.params)
         if adapter.client.verify is False:
             module.warn("validate_certs is false: the server's TLS certificate is not verified, so "
-                        "credentials and data can reach whoever answers at %s" % adapter.client.base_url)
+                        "credentials and data can reach whoever answers at %s" % shown_url(adapter.client.base_url))
         result = work(module, adapter)
     except (ModuleError, ApiError) as exc:
         if adapter is not None:

@@ -646,3 +646,11 @@ def test_check_url_names_the_option_and_the_problem(url, words):
 def test_check_url_accepts_http_and_https():
     assert check_url("url", "https://nautobot.example.com/") == "https://nautobot.example.com/"
     assert check_url("url", " http://[::1]:8080/prefix ") == "http://[::1]:8080/prefix"
+
+
+def test_url_hint_never_shows_a_password_in_the_url(http_server):
+    http_server.add("GET", "/api/x/", (404, {"detail": "Not found."}))
+    url = http_server.url.replace("http://", "http://admin:pa55word-in-url@") + "/api"
+    with pytest.raises(ApiError) as info:
+        HttpClient(url, sleep=_no_sleep).request("GET", "x/")
+    assert "pa55word-in-url" not in str(info.value) and "url (http://127.0.0.1" in str(info.value)
