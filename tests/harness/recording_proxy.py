@@ -65,6 +65,18 @@ class RecordingProxy(object):
             def log_message(self, *args):
                 pass
 
+            def _injected(self, record, fault):
+                """Wait the fault's delay, then drop or answer its status: True when it answered."""
+                if fault["delay"]:
+                    time.sleep(fault["delay"])
+                if fault["drop"]:
+                    self._drop()
+                    return True
+                if fault["status"] is not None:
+                    self._fault_answer(record, fault)
+                    return True
+                return False
+
             def _drop(self):
                 self.close_connection = True
                 try:
@@ -110,15 +122,8 @@ class RecordingProxy(object):
                         self._fault_answer(record, dict(fault, status=500, retry_after=None,
                                                         body={"detail": "Proxy error: the before hook raised %r" % err}))
                         return
-                if fault and not fault["after"]:
-                    if fault["delay"]:
-                        time.sleep(fault["delay"])
-                    if fault["drop"]:
-                        self._drop()
-                        return
-                    if fault["status"] is not None:
-                        self._fault_answer(record, fault)
-                        return
+                if fault and not fault["after"] and self._injected(record, fault):
+                    return
                 headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | {"host"})
                 upstream = proxy._session().request(self.command, proxy.upstream + self.path, data=raw or None,
                                                     headers=headers, allow_redirects=False, timeout=proxy.timeout)
@@ -129,13 +134,7 @@ class RecordingProxy(object):
                         record["status"] = None
                     elif fault["status"] is not None:
                         record["status"] = fault["status"]
-                    if fault["delay"]:
-                        time.sleep(fault["delay"])
-                    if fault["drop"]:
-                        self._drop()
-                        return
-                    if fault["status"] is not None:
-                        self._fault_answer(record, fault)
+                    if self._injected(record, fault):
                         return
                 self._answer(upstream.status_code,
                              [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP], payload)
