@@ -340,7 +340,9 @@ class CloudcixAdapter(RestAdapter):
         if resource.path is None and self.params.get("update_method") == "put":
             method = "PUT"  # PUT wants every field the task manages, not only the changed ones
             body = dict(self.params.get("data") or {}, **dict((k, v) for k, v in body.items()))
-        answer = self.call(application, method, "%s%s/" % (path, current["id"]), json_body=body, expect=(200, 202))
+        # a body with a state asks the robot for work: never resent once it may have arrived
+        answer = self.call(application, method, "%s%s/" % (path, current["id"]), json_body=body, expect=(200, 202),
+                           idempotent=False if "state" in body else None)
         return (answer or {}).get("content") or dict(current, **body)
 
     def delete(self, resource, current):
@@ -350,7 +352,8 @@ class CloudcixAdapter(RestAdapter):
         if resource.lifecycle is not None and not self.params.get("purge"):
             delete_state = "delete"  # queued for deletion, restorable for grace_period hours
         if delete_state:
-            self.call(application, "PATCH", item, json_body={"state": delete_state}, expect=(200, 202))
+            self.call(application, "PATCH", item, json_body={"state": delete_state}, expect=(200, 202),
+                      idempotent=False)
             return
         try:
             self.call(application, "DELETE", item, expect=(204, 200, 202))
@@ -365,7 +368,7 @@ class CloudcixAdapter(RestAdapter):
         """Ask the robot for a state (stop, restart)."""
         application, path = self.target(resource)
         answer = self.call(application, "PATCH", "%s%s/" % (path, obj["id"]), json_body={"state": action},
-                           expect=(200, 202))
+                           expect=(200, 202), idempotent=False)
         return (answer or {}).get("content") or self.get(resource, obj["id"])
 
     def merge_payload(self, field, merged, differ):

@@ -395,3 +395,20 @@ def test_busy_bad_input_unresourced(lab):
     assert stored["doomed-running"] == "unresourced" and stored["doomed"] == "unresourced"
     assert "unresourced" in run.failed("doomed-running")["msg"]
     assert "unresourced" in run.failed("doomed")["msg"], run.task("doomed")
+
+
+def test_state_change_patch_that_lost_its_answer_is_not_resent(lab):
+    """A PATCH that asks the robot for work ({"state": "stop"}) is not idempotent: when the
+    connection drops after CloudCIX took it, sending it again would queue a second run. The
+    task fails saying the server may have carried it out; the PATCH reached CloudCIX once."""
+    emu = lab.emulator
+    project, _project_id, made = new_project(lab, "web1")
+    item = "%s%s/" % (INSTANCES, made["web1"]["id"])
+    emu.faults.add(path="^%s$" % item, method="PATCH", drop=True, after=True)
+    run = lab.play(task(lab, "cloudcix_instance", project=project, name="web1", state="stopped", retries=3))
+    failed = run.failed()
+    assert run.write_calls() == [("PATCH", item)]
+    assert run.writes[0]["body"] == {"state": "stop"}
+    assert "PATCH %s" % item in failed["msg"] and "may have carried it out" in failed["msg"]
+    stored = emu.get("compute", "compute/instances", made["web1"]["id"])
+    assert stored["state"] in ("stop", "stopping", "stopped")  # CloudCIX took the one PATCH
