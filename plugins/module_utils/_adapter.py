@@ -13,7 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, check_url, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import (
+    NO_JSON,
+    ApiError,
+    HttpClient,
+    check_url,
+    error_body,
+)
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -23,6 +29,37 @@ def env_fallback_for(*names):
     from ansible.module_utils.basic import env_fallback
 
     return (env_fallback, list(names))
+
+
+def transport_options(prefix, **overrides):
+    """The connection options every platform has beyond its URL and credentials, each
+    falling back to ``<prefix>_<NAME>`` in the environment; ``overrides`` add to an
+    option's spec (CycleCloud's ``verify_certificates`` alias)."""
+    options = {
+        "timeout": {"type": "float"},
+        "validate_certs": {"type": "bool"},
+        "ca_path": {"type": "path"},
+        "retries": {"type": "int"},
+    }
+    for name, spec in options.items():
+        spec["fallback"] = env_fallback_for("%s_%s" % (prefix, name.upper()))
+        spec.update(overrides.get(name) or {})
+    return options
+
+
+def http_client(params, base_url, auth, default_timeout, url_option, **kwargs):
+    """The HTTP client for a task's connection options (timeout, validate_certs, ca_path,
+    retries with their defaults); ``kwargs`` are the platform's own (headers, error parser)."""
+    return HttpClient(
+        base_url,
+        auth=auth,
+        timeout=params.get("timeout") or default_timeout,
+        validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
+        ca_path=params.get("ca_path"),
+        retries=3 if params.get("retries") is None else params["retries"],
+        url_option=url_option,
+        **kwargs
+    )
 
 
 def check_connection(params, url_option, path_problem=None):

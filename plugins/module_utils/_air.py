@@ -26,7 +26,9 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     RestAdapter,
     drf_error,
     env_fallback_for,
+    http_client,
     path_below,
+    transport_options,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
     from_api as topology_from_api,
@@ -35,7 +37,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
-from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 
 DEFAULT_API_URL = "https://air.nvidia.com/api/"
 # the hosts the vendor SDK lets credentials follow a redirect to (exact names)
@@ -46,17 +48,13 @@ DEFAULT_MEMBER_ROLE = "Organization Member"
 
 def connection_argspec():
     env = env_fallback_for
-    return {
+    return dict({
         "api_url": {"type": "str", "fallback": env("AIR_API_URL")},
         "api_version": {"type": "str", "fallback": env("AIR_API_VERSION")},
         "username": {"type": "str", "fallback": env("AIR_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIR_PASSWORD", "AIR_TOKEN")},
         "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIR_BEARER_TOKEN")},
-        "timeout": {"type": "float", "fallback": env("AIR_TIMEOUT")},
-        "validate_certs": {"type": "bool", "fallback": env("AIR_VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": env("AIR_CA_PATH")},
-        "retries": {"type": "int", "fallback": env("AIR_RETRIES")},
-    }
+    }, **transport_options("AIR"))
 
 
 def api_root(api_url):
@@ -177,18 +175,9 @@ class AirAdapter(RestAdapter):
     def from_params(cls, params):
         root = api_root(params.get("api_url"))
         version = api_version(params.get("api_version"))
-        client = HttpClient(
-            root,
-            auth=auth_from_params(params),
-            timeout=params.get("timeout") or 61,  # the SDK's read timeout
-            validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
-            ca_path=params.get("ca_path"),
-            retries=3 if params.get("retries") is None else params["retries"],
-            headers={"Content-Type": "application/json"},
-            error_parser=drf_error,
-            trusted_hosts=AIR_HOSTS,
-            url_option="api_url",
-        )
+        client = http_client(params, root, auth_from_params(params), 61, "api_url",  # 61 s: the SDK's read timeout
+                             headers={"Content-Type": "application/json"}, error_parser=drf_error,
+                             trusted_hosts=AIR_HOSTS)
         return cls(client, version)
 
     def __init__(self, client, version="v1"):

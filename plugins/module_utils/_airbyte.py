@@ -14,10 +14,16 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
-from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, UUID_RE, env_fallback_for
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    UUID_RE,
+    RestAdapter,
+    env_fallback_for,
+    http_client,
+    transport_options,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic, Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, deep_merge
-from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, NO_JSON, HttpClient, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, NO_JSON, error_body
 from ansible_collections.statecraft.infra.plugins.module_utils._http import mask_secrets as shared_mask_secrets
 
 CLOUD_URL = "https://api.airbyte.com/v1"
@@ -33,7 +39,7 @@ WHOLE_BODY = {"tag": ("name", "color"), "source_definition": ("name", "dockerIma
 
 def connection_argspec():
     env = env_fallback_for
-    return {
+    return dict({
         "server_url": {"type": "str", "fallback": env("AIRBYTE_SERVER_URL")},
         "client_id": {"type": "str", "fallback": env("AIRBYTE_CLIENT_ID")},
         "client_secret": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_CLIENT_SECRET")},
@@ -41,11 +47,7 @@ def connection_argspec():
         "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_BEARER_TOKEN")},
         "username": {"type": "str", "fallback": env("AIRBYTE_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_PASSWORD")},
-        "timeout": {"type": "float", "fallback": env("AIRBYTE_TIMEOUT")},
-        "validate_certs": {"type": "bool", "fallback": env("AIRBYTE_VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": env("AIRBYTE_CA_PATH")},
-        "retries": {"type": "int", "fallback": env("AIRBYTE_RETRIES")},
-    }
+    }, **transport_options("AIRBYTE"))
 
 
 def auth_from_params(params, server_url):
@@ -129,17 +131,8 @@ class AirbyteAdapter(RestAdapter):
     @classmethod
     def from_params(cls, params):
         server_url = (params.get("server_url") or CLOUD_URL).rstrip("/")
-        client = HttpClient(
-            server_url,
-            auth=auth_from_params(params, server_url),
-            timeout=params.get("timeout") or 60,
-            validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
-            ca_path=params.get("ca_path"),
-            retries=3 if params.get("retries") is None else params["retries"],
-            headers={"Content-Type": "application/json"},
-            error_parser=problem_error,
-            url_option="server_url",
-        )
+        client = http_client(params, server_url, auth_from_params(params, server_url), 60, "server_url",
+                             headers={"Content-Type": "application/json"}, error_parser=problem_error)
         return cls(client)
 
     def __init__(self, client):

@@ -14,10 +14,15 @@ from __future__ import absolute_import, division, print_function
 
 import re
 
-from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter, env_fallback_for
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    RestAdapter,
+    env_fallback_for,
+    http_client,
+    transport_options,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, same_value
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body, mask_secrets
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body, mask_secrets
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import (
     Field, Goal, KeyedSet, Lifecycle, Ref, RefSet, Resource)
 
@@ -39,18 +44,14 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def connection_argspec():
     env = env_fallback_for
-    return {
+    return dict({
         "api_url": {"type": "str", "fallback": env("CLOUDCIX_API_URL", "CLOUDCIX_API_V2_URL")},
         "api_username": {"type": "str", "fallback": env("CLOUDCIX_API_USERNAME")},
         "api_password": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_PASSWORD")},
         "api_key": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_KEY")},
         "api_token": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_TOKEN")},
         "region_id": {"type": "int", "fallback": env("CLOUDCIX_REGION_ID")},
-        "timeout": {"type": "float", "fallback": env("CLOUDCIX_TIMEOUT")},
-        "validate_certs": {"type": "bool", "fallback": env("CLOUDCIX_VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": env("CLOUDCIX_CA_PATH")},
-        "retries": {"type": "int", "fallback": env("CLOUDCIX_RETRIES")},
-    }
+    }, **transport_options("CLOUDCIX"))
 
 
 def application_url(api_url, application):
@@ -147,18 +148,9 @@ class CloudcixAdapter(RestAdapter):
         """One client per application host, all sharing one login."""
         application = application.lower()
         if application not in self.clients:
-            params = self.params
-            self.clients[application] = HttpClient(
-                application_url(self.api_url, application),
-                auth=self.auth,
-                timeout=params.get("timeout") or 60,
-                validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
-                ca_path=params.get("ca_path"),
-                retries=3 if params.get("retries") is None else params["retries"],
-                headers={"Content-Type": "application/json"},
-                error_parser=cloudcix_error,
-                url_option="api_url",
-            )
+            self.clients[application] = http_client(
+                self.params, application_url(self.api_url, application), self.auth, 60, "api_url",
+                headers={"Content-Type": "application/json"}, error_parser=cloudcix_error)
         return self.clients[application]
 
     # -- where a resource lives ----------------------------------------------------------------

@@ -18,10 +18,15 @@ import hmac
 import os
 import struct
 
-from ansible_collections.statecraft.infra.plugins.module_utils._adapter import check_connection, env_fallback_for
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    check_connection,
+    env_fallback_for,
+    http_client,
+    transport_options,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, HttpClient, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body
 
 DEFAULT_CONFIG_FILE = "~/.cycle/config.ini"
 DEFAULT_TIMEOUT = 60  # the vendor client's default
@@ -33,17 +38,12 @@ P3_KEY = b"09087a22d7e26f97"
 
 def connection_argspec():
     env = env_fallback_for
-    return {
+    return dict({
         "url": {"type": "str", "fallback": env("CYCLECLOUD_URL")},
         "username": {"type": "str", "fallback": env("CYCLECLOUD_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("CYCLECLOUD_PASSWORD")},
-        "timeout": {"type": "float", "fallback": env("CYCLECLOUD_TIMEOUT")},
-        "validate_certs": {"type": "bool", "aliases": ["verify_certificates"],
-                           "fallback": env("CYCLECLOUD_VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": env("CYCLECLOUD_CA_PATH")},
-        "retries": {"type": "int", "fallback": env("CYCLECLOUD_RETRIES")},
         "config_file": {"type": "path", "fallback": env("CYCLECLOUD_CONFIG_FILE")},
-    }
+    }, **transport_options("CYCLECLOUD", validate_certs={"aliases": ["verify_certificates"]}))
 
 
 # -- the CLI's config file ---------------------------------------------------------------------
@@ -160,17 +160,11 @@ class CycleCloudAdapter(object):
     @classmethod
     def from_params(cls, params):
         connection = connection_from_params(params)
-        client = HttpClient(
-            connection["url"],
-            auth=Basic(connection["username"], connection["password"]),
-            timeout=connection["timeout"] or DEFAULT_TIMEOUT,
-            validate_certs=True if connection["validate_certs"] is None else connection["validate_certs"],
-            ca_path=params.get("ca_path"),
-            retries=3 if params.get("retries") is None else params["retries"],
-            headers={"Content-Type": "application/json"},
-            error_parser=cyclecloud_error,
-            url_option="url",
-        )
+        # timeout and validate_certs may come from the CLI's config file
+        client = http_client(dict(params, timeout=connection["timeout"], validate_certs=connection["validate_certs"]),
+                             connection["url"], Basic(connection["username"], connection["password"]),
+                             DEFAULT_TIMEOUT, "url", headers={"Content-Type": "application/json"},
+                             error_parser=cyclecloud_error)
         return cls(client)
 
     def __init__(self, client):

@@ -16,10 +16,12 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     RestAdapter,
     drf_error,
     env_fallback_for,
+    http_client,
     path_below,
+    transport_options,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader
-from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 
 DEFAULT_API_VERSION = "3.0"
 PAGE_SIZE = 100
@@ -30,15 +32,11 @@ NO_SUCH_CHOICE = ("Select a valid choice", "is not one of the available choices"
 
 def connection_argspec():
     env = env_fallback_for
-    return {
+    return dict({
         "url": {"type": "str", "required": True, "fallback": env("NAUTOBOT_URL")},
         "token": {"type": "str", "required": True, "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
         "api_version": {"type": "str", "fallback": env("NAUTOBOT_API_VERSION")},
-        "timeout": {"type": "float", "fallback": env("NAUTOBOT_TIMEOUT")},
-        "validate_certs": {"type": "bool", "fallback": env("NAUTOBOT_VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": env("NAUTOBOT_CA_PATH")},
-        "retries": {"type": "int", "fallback": env("NAUTOBOT_RETRIES")},
-    }
+    }, **transport_options("NAUTOBOT"))
 
 
 class NautobotAdapter(RestAdapter):
@@ -51,17 +49,8 @@ class NautobotAdapter(RestAdapter):
         if not url.endswith("/api"):
             url += "/api"
         version = params.get("api_version") or DEFAULT_API_VERSION
-        client = HttpClient(
-            url,
-            auth=StaticHeader("Authorization", params["token"], prefix="Token "),
-            timeout=params.get("timeout") or 30,
-            validate_certs=True if params.get("validate_certs") is None else params["validate_certs"],
-            ca_path=params.get("ca_path"),
-            retries=3 if params.get("retries") is None else params["retries"],
-            headers={"Accept": "application/json; version=%s" % version},
-            error_parser=drf_error,
-            url_option="url",
-        )
+        client = http_client(params, url, StaticHeader("Authorization", params["token"], prefix="Token "), 30, "url",
+                             headers={"Accept": "application/json; version=%s" % version}, error_parser=drf_error)
         return cls(client)
 
     # -- reads -----------------------------------------------------------------------------
