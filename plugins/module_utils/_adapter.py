@@ -142,7 +142,20 @@ class RestAdapter(object):
             raise
 
     def get(self, resource, object_id):
+        """One object by id (the ``id`` option, and polling while waiting); None if gone."""
         return self.get_or_none("%s/%s/" % (resource.path, object_id))
+
+    def find(self, resource, identity, deep=False):
+        """The objects of ``resource`` that may match ``identity`` (option -> value, a
+        related object as its query dict): one read where the API allows it, with related
+        objects carrying their natural keys. The engine keeps those that match exactly.
+        ``deep``: related objects are named two levels down (read them too)."""
+        raise NotImplementedError("%s adapters find objects their own way" % self.platform_name)
+
+    def resolve(self, field, query):
+        """The related objects of ``field.path`` that may match ``query`` (the engine
+        filters and caches them per task)."""
+        raise NotImplementedError("%s adapters look up related objects their own way" % self.platform_name)
 
     def is_absent(self, resource, obj):
         """True for an object that cannot be deleted and counts as absent when empty."""
@@ -151,6 +164,20 @@ class RestAdapter(object):
     def check_write(self, resource, current, payload):
         """Raise ModuleError for a write the platform would refuse, found by reading (check
         mode runs it too, so a dry run predicts the failure). ``current`` is None on create."""
+
+    # -- writes (the engine turns an ApiError with per-field details into the options' words;
+    # a create that got no answer or lost a race is settled by reading again with ``find``)
+    def create(self, resource, payload):
+        """POST ``payload`` (wire names); returns the new object as the server has it."""
+        raise NotImplementedError("%s adapters create their own way" % self.platform_name)
+
+    def update(self, resource, current, payload):
+        """Send the fields in ``payload`` that differ; returns the object as it is now."""
+        raise NotImplementedError("%s adapters update their own way" % self.platform_name)
+
+    def delete(self, resource, current):
+        """Delete ``current`` (or ask the platform to)."""
+        raise NotImplementedError("%s adapters delete their own way" % self.platform_name)
 
     def act(self, resource, obj, action):
         raise NotImplementedError("%s has no action %s" % (resource.name, action))
