@@ -16,7 +16,7 @@ import json
 import random
 import re
 import time
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 try:
     import requests
@@ -113,6 +113,7 @@ def secret_values(value, under_secret=False):
 
 
 NO_JSON = object()
+USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@\s]*@")
 
 
 def error_body(response):
@@ -201,33 +202,31 @@ def check_url(option, value, path_hint=None):
     if not text:
         raise ValueError("%s: an empty URL" % option)
     parts = urlsplit(text)
+    shown = shown_url(text)  # a password in the URL stays out of the message
     if parts.scheme.lower() not in ("http", "https"):
         if "://" in text:
             raise ValueError("%s: %r uses %s://; only http:// and https:// URLs are supported"
-                             % (option, text, parts.scheme))
+                             % (option, shown, parts.scheme))
         raise ValueError("%s: %r has no scheme; give the full URL, for example https://%s"
-                         % (option, text, text.lstrip("/")))
+                         % (option, shown, shown.lstrip("/")))
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:  # a port that is not a number
-        raise ValueError("%s: %r is not a valid URL: %s" % (option, text, exc))
+        raise ValueError("%s: %r is not a valid URL: %s" % (option, shown, exc))
     if not host:
-        raise ValueError("%s: %r names no host" % (option, text))
+        raise ValueError("%s: %r names no host" % (option, shown))
     del port
     if parts.query or parts.fragment:
-        raise ValueError("%s: %r: a base URL takes no query or fragment" % (option, text))
+        raise ValueError("%s: %r: a base URL takes no query or fragment" % (option, shown))
     problem = path_hint(parts) if path_hint is not None else None
     if problem:
-        raise ValueError("%s: %r: %s" % (option, text, problem))
+        raise ValueError("%s: %r: %s" % (option, shown, problem))
     return text
 
 
 def shown_url(url):
-    """A URL as messages show it: without a ``user:password@`` part."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+    """A URL as messages show it: without a ``user:password@`` part (with or without a scheme)."""
+    return USERINFO.sub(r"\1", url)
 
 
 def netloc(origin):

@@ -460,6 +460,22 @@ def _object(body):
     return body
 
 
+def read_body(rfile, headers):
+    """A request's body as sent: chunked (trailers skipped) or by Content-Length."""
+    if (headers.get("Transfer-Encoding") or "").lower() == "chunked":
+        chunks = []
+        while True:
+            size = int(rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(rfile.read(size))
+            rfile.readline()
+    length = int(headers.get("Content-Length") or 0)
+    return rfile.read(length) if length else b""
+
+
 def _make_handler(emulator):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like a real server behind a proxy
@@ -474,15 +490,7 @@ def _make_handler(emulator):
 
         def _read_body(self):
             if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
-                chunks = []
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                            pass  # trailers
-                        return b"".join(chunks)
-                    chunks.append(self.rfile.read(size))
-                    self.rfile.readline()
+                return read_body(self.rfile, self.headers)
             length = int(self.headers.get("Content-Length") or 0)
             if length and hasattr(socket, "TCP_QUICKACK"):
                 # acknowledge the headers now: a client that sends its body in a second small write (urllib3

@@ -64,6 +64,8 @@ class CapturingServer(object):
         self._httpd = None
 
     def start(self):
+        from emulator_base import read_body
+
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,18 +75,7 @@ class CapturingServer(object):
                 pass
 
             def _body(self):
-                if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
-                    chunks = []
-                    while True:
-                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                        if size == 0:
-                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                                pass
-                            return b"".join(chunks)
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                length = int(self.headers.get("Content-Length") or 0)
-                return self.rfile.read(length) if length else b""
+                return read_body(self.rfile, self.headers)
 
             def _capture(self):
                 body = self._body()

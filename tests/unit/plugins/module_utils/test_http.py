@@ -654,3 +654,11 @@ def test_url_hint_never_shows_a_password_in_the_url(http_server):
     with pytest.raises(ApiError) as info:
         HttpClient(url, sleep=_no_sleep).request("GET", "x/")
     assert "pa55word-in-url" not in str(info.value) and "url (http://127.0.0.1" in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["ftp://admin:pa55word-in-url@host/x", "admin:pa55word-in-url@host",
+                                 "https://admin:pa55word-in-url@host:port/", "http://admin:pa55word-in-url@/x"])
+def test_check_url_never_shows_a_password_in_the_url(url):
+    with pytest.raises(ValueError) as info:
+        check_url("url", url)
+    assert "pa55word-in-url" not in str(info.value) and str(info.value).startswith("url: ")
