@@ -115,8 +115,26 @@ def _flatten_errors(body):
     return "; ".join("%s: %s" % kv for kv in sorted(fields.items())), fields
 
 
+class Platform(object):
+    """What the module runner needs of a platform: its name, its connection options and
+    its adapter class. Each platform's module_utils file declares one; a module imports
+    only its own platform's, so its payload carries no other platform's code."""
+
+    def __init__(self, name, connection_argspec, adapter_class):
+        self.name = name
+        self.connection_argspec = connection_argspec
+        self.adapter_class = adapter_class
+
+    def connection_options(self):
+        return sorted(self.connection_argspec())
+
+
 class RestAdapter(object):
-    """Defaults of the engine's adapter interface. ``client`` is the shared HttpClient."""
+    """Defaults of the engine's adapter interface. ``client`` is the shared HttpClient.
+
+    One adapter serves every loop item of a task that runs in the controller (same host,
+    same connection options): it keeps the HTTP session, the login and ``resolved``, the
+    related objects already looked up."""
 
     platform_name = "the server"
     masks = ()  # how the platform shows a stored secret on read (compared as "unknown")
@@ -129,6 +147,11 @@ class RestAdapter(object):
 
     def __init__(self, client):
         self.client = client
+        self.resolved = {}
+
+    def progress(self, message):
+        """Report how a wait goes (the object's state, the time waited); the runner replaces
+        this with what the execution path can show while the task runs."""
 
     # -- reads -----------------------------------------------------------------------------
     def get_or_none(self, path, params=None, client=None):

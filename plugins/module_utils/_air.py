@@ -22,6 +22,7 @@ import json
 import time
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    Platform,
     UUID_RE,
     RestAdapter,
     drf_error,
@@ -536,3 +537,6 @@ def simulations_info(adapter, params):
             org = orgs[0]["id"]
         sims = [s for s in sims if url_id(s.get("organization")) == org]
     return {"simulations": [adapter.simulation_view(s) for s in sims]}
+
+
+AIR = Platform("air", connection_argspec, AirAdapter)

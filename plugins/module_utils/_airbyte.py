@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    Platform,
     UUID_RE,
     RestAdapter,
     env_fallback_for,
@@ -410,7 +411,7 @@ def workspace_resource(name, path, fields, **kwargs):
     identity = dict(workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
                     name=Field(required=True))
     identity.update(fields)
-    return Resource(name=name, path=path, platform="airbyte", identity=("workspace", "name"),
+    return Resource(name=name, path=path, platform=AIRBYTE, identity=("workspace", "name"),
                     required_identity=("workspace", "name"), fields=identity, **kwargs)
 
 
@@ -499,7 +500,7 @@ def permission_resource():
     from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
     return Resource(
-        name="permission", path="permissions", platform="airbyte",
+        name="permission", path="permissions", platform=AIRBYTE,
         identity=("user", "workspace"), identities=[("user", "organization")], required_identity=("user",),
         fields=dict(
             user=Ref(path="users", key="email", wire="userId", required=True, clearable=False),
@@ -782,3 +783,6 @@ def info(adapter, params):
     if params.get("name") is not None:
         found = [o for o in found if o.get("name") == params["name"] or o.get("organizationName") == params["name"]]
     return {resource: [adapter.result_view(None, o) for o in found]}
+
+
+AIRBYTE = Platform("airbyte", connection_argspec, AirbyteAdapter)

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    Platform,
     RestAdapter,
     env_fallback_for,
     http_client,
@@ -439,7 +440,7 @@ def service_options():
 def generic_resource():
     """Any service of any application: the task names it (application, service, path)."""
     return Resource(
-        name="resource", path=None, platform="cloudcix",
+        name="resource", path=None, platform=CLOUDCIX,
         identity=("pk",), identities=[("search",)], required_identity=(),
         fields=dict(
             pk=Field(type="raw", lookup=True, clearable=False),
@@ -495,7 +496,7 @@ def check_ip_group(params):
 
 def project_resource():
     return Resource(
-        name="project", path="project", platform="cloudcix", identity=("name",),
+        name="project", path="project", platform=CLOUDCIX, identity=("name",),
         fields=dict(name=Field(required=True, check=max_length(100)), note=Field(empty="")),
     )
 
@@ -585,7 +586,7 @@ def firewall_resource():
 
 def ip_group_resource():
     return Resource(
-        name="ip_group", path="network/ip_groups", platform="cloudcix", identity=("name",), check=check_ip_group,
+        name="ip_group", path="network/ip_groups", platform=CLOUDCIX, identity=("name",), check=check_ip_group,
         fields=dict(name=Field(required=True, check=check_ip_group_name),
                     cidrs=Field(type="list", elements="str", canonical=cidr_set, required_on_create=True,
                                 clearable=False),
@@ -595,7 +596,7 @@ def ip_group_resource():
 
 def ssh_key_resource():
     return Resource(
-        name="ssh_key", path="compute/ssh_keys", platform="cloudcix", identity=("name",), replace_guard=RECREATE,
+        name="ssh_key", path="compute/ssh_keys", platform=CLOUDCIX, identity=("name",), replace_guard=RECREATE,
         fields=dict(name=Field(required=True, check=max_length(50)),
                     public_key=Field(canonical=public_key_text, replace=True, clearable=False)),
         extra_options={"private_key_path": {"type": "path"}},
@@ -719,3 +720,6 @@ def info(adapter, params):
     warnings = []
     objects = adapter.list(application, path, filters, warn=warnings.extend)
     return {"objects": objects, "warnings": ["CloudCIX: %s" % w for w in warnings], "metadata_warnings": warnings}
+
+
+CLOUDCIX = Platform("cloudcix", connection_argspec, CloudcixAdapter)

@@ -19,6 +19,7 @@ import os
 import struct
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    Platform,
     check_connection,
     env_fallback_for,
     http_client,
@@ -170,6 +171,9 @@ class CycleCloudAdapter(object):
     def __init__(self, client):
         self.client = client
 
+    def progress(self, message):
+        """Report how a wait goes; the runner replaces it (see RestAdapter.progress)."""
+
     # -- reads -------------------------------------------------------------------------------
     def status(self, cluster, nodes=False, missing_ok=False):
         """``GET /clusters/{cluster}/status``; an unknown cluster is a ModuleError (or None)."""
@@ -218,3 +222,6 @@ def wait_options():
         "wait_timeout": {"type": "int", "default": 1800},
         "wait_sleep": {"type": "float", "default": 5},
     }
+
+
+CYCLECLOUD = Platform("cyclecloud", connection_argspec, CycleCloudAdapter)

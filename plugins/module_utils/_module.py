@@ -2,10 +2,19 @@
 # Copyright (c) statecraft.infra contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The only place that talks to ``AnsibleModule``: argument spec in, ``exit_json`` out."""
+"""The only place that talks to ``AnsibleModule``: argument spec in, ``exit_json`` out.
+
+A module runs here in one of two ways, with the same code from ``AnsibleModule`` on:
+as a module on its target (a new Python per task), or in the controller's worker process
+when the task's connection is local (``plugins/action/in_process.py`` sets ``HOST`` for
+the duration of the run). In the controller, the loop items of a task share one adapter
+per connection (session, login, related objects already resolved).
+"""
 
 from __future__ import absolute_import, division, print_function
 
+import copy
+import json
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -18,23 +27,50 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     secret_values,
     shown_url,
 )
-from ansible_collections.statecraft.infra.plugins.module_utils import _air, _airbyte, _cloudcix, _cyclecloud, _nautobot
 
-PLATFORMS = {
-    "nautobot": (_nautobot.connection_argspec, _nautobot.NautobotAdapter),
-    "air": (_air.connection_argspec, _air.AirAdapter),
-    "cyclecloud": (_cyclecloud.connection_argspec, _cyclecloud.CycleCloudAdapter),
-    "airbyte": (_airbyte.connection_argspec, _airbyte.AirbyteAdapter),
-    "cloudcix": (_cloudcix.connection_argspec, _cloudcix.CloudcixAdapter),
-}
+# set by the in-process action plugin while it runs a module in the controller (None when
+# the module runs on its own): what the run needs from the controller, see InProcessHost
+HOST = None
+
+
+class InProcessHost(object):
+    """The controller side of a module run in the worker process: the prepared arguments
+    in, the result out, a way to show progress, and the adapters the task's loop items share."""
+
+    def __init__(self, scope, progress):
+        self.scope = scope  # (task, host): adapters are never shared beyond it
+        self.progress = progress
+        self.args = None
+        self.result = None
+        self.adapters = {}
+
+    def module_class(self):
+        host = self
+
+        class InProcessModule(AnsibleModule):
+            def _load_params(self):
+                self.params = copy.deepcopy(host.args)  # AnsibleModule changes what it is given
+
+            def _record_module_result(self, o):
+                host.result = o
+
+        return InProcessModule
+
+    def adapter(self, platform, params, connection_options):
+        """One adapter per platform and connection options, kept for the task's later items."""
+        key = json.dumps([platform.name] + [params.get(n) for n in connection_options], sort_keys=True, default=str)
+        if key not in self.adapters:
+            self.adapters[key] = platform.adapter_class.from_params(params)
+        return self.adapters[key]
 
 
 def _run(platform, options, work, **module_kwargs):
     """Build the module, connect, run ``work(module, adapter) -> result``, exit."""
-    connection_spec, adapter_class = PLATFORMS[platform]
-    argument_spec = connection_spec()
+    argument_spec = platform.connection_argspec()
+    connection_options = sorted(argument_spec)
     argument_spec.update(options)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    module_class = HOST.module_class() if HOST is not None else AnsibleModule
+    module = module_class(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exception_only(
             type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)[-1])
@@ -50,12 +86,17 @@ def _run(platform, options, work, **module_kwargs):
                    and isinstance(module.params.get(n), str) and not module.params[n].strip())
     if blank:
         module.fail_json(msg="%s: an empty value; this option needs one" % ", ".join(blank))
+    adapter_class = platform.adapter_class
     try:
         adapter_class.check_connection(module.params)
     except ValueError as exc:
         module.fail_json(msg=scrub(str(exc), secrets))
     try:
-        adapter = adapter_class.from_params(module.params)
+        if HOST is not None:
+            adapter = HOST.adapter(platform, module.params, connection_options)
+            adapter.progress = HOST.progress
+        else:
+            adapter = adapter_class.from_params(module.params)
         if adapter.client.verify is False:
             module.warn("validate_certs is false: the server's TLS certificate is not verified, so "
                         "credentials and data can reach whoever answers at %s" % shown_url(adapter.client.base_url))

@@ -13,6 +13,7 @@ spent on them.
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
+    Platform,
     RestAdapter,
     drf_error,
     env_fallback_for,
@@ -144,3 +145,6 @@ class NautobotAdapter(RestAdapter):
         if isinstance(value, dict) and "value" in value and "label" in value:
             return value["value"]
         return value
+
+
+NAUTOBOT = Platform("nautobot", connection_argspec, NautobotAdapter)

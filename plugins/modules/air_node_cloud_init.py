@@ -72,13 +72,14 @@ cloud_init:
     meta_data_name: null
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
 RESOURCE = Resource(
     name="cloud_init",
     path="v2/simulations/nodes",
-    platform="air",
+    platform=AIR,
     identity=("simulation", "node"),
     fields=dict(
         simulation=Ref("v1/simulation", key="title", required=True),

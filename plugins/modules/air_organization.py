@@ -75,14 +75,14 @@ organization:
       - {username: lead@example.com, roles: [Organization Admin]}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import check_members
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, check_members
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Resource
 
 RESOURCE = Resource(
     name="organization",
     path="v1/organization",
-    platform="air",
+    platform=AIR,
     identity=("name",),
     by_id=True,
     fields=dict(

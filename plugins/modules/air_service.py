@@ -103,13 +103,14 @@ service:
     os_default_username: ubuntu
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
 RESOURCE = Resource(
     name="service",
     path="v1/service",
-    platform="air",
+    platform=AIR,
     identity=("simulation", "name"),
     identities=[("simulation", "node", "interface", "dest_port")],
     fields=dict(

@@ -167,6 +167,7 @@ simulation:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import (
+    AIR,
     future_timestamp,
     json_text,
     utc_timestamp,
@@ -184,7 +185,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._spec import (
 RESOURCE = Resource(
     name="simulation",
     path="v1/simulation",
-    platform="air",
+    platform=AIR,
     identity=("title", "organization"),
     by_id=True,
     fields=dict(

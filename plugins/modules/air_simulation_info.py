@@ -70,7 +70,7 @@ simulations:
         - {name: oob-ssh, host: worker01.air.nvidia.com, src_port: 16821}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import simulations_info
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, simulations_info
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(
@@ -82,7 +82,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_info("air", OPTIONS, simulations_info)
+    run_info(AIR, OPTIONS, simulations_info)
 
 
 if __name__ == "__main__":

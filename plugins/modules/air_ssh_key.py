@@ -60,14 +60,14 @@ ssh_key:
     fingerprint: 4fnmVxqjDnTqNk0wGkqOaJ8oFvP0M9vXh2dQz3cH5xk=
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import ssh_fingerprint
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, ssh_fingerprint
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
 
 RESOURCE = Resource(
     name="ssh_key",
     path="v1/sshkey",
-    platform="air",
+    platform=AIR,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

@@ -89,13 +89,14 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
     from_content,
     same,
 )
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
 RESOURCE = Resource(
     name="topology",
     path="v1/topology",
-    platform="air",
+    platform=AIR,
     identity=("name", "organization"),
     fields=dict(
         name=Field(required=True),

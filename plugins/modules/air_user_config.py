@@ -69,13 +69,14 @@ user_config:
     organization: null
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
 RESOURCE = Resource(
     name="user_config",
     path="v2/userconfigs",
-    platform="air",
+    platform=AIR,
     identity=("name", "kind", "organization"),
     required_identity=("name", "kind"),
     fields=dict(

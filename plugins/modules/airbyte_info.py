@@ -97,7 +97,7 @@ health:
   sample: {status: 200, healthy: true}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import info
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, info
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(
@@ -116,7 +116,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_info("airbyte", OPTIONS, info)
+    run_info(AIRBYTE, OPTIONS, info)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ connection_id:
   type: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import job_task
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, job_task
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(
@@ -116,7 +116,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_task("airbyte", OPTIONS, job_task)
+    run_task(AIRBYTE, OPTIONS, job_task)
 
 
 if __name__ == "__main__":

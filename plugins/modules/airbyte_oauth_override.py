@@ -86,7 +86,7 @@ oauth_override:
   sample: {workspace_id: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10, actor_type: source, name: google-ads}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import oauth_override_task
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, oauth_override_task
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(
@@ -100,7 +100,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_task("airbyte", OPTIONS, oauth_override_task, required_one_of=[("workspace", "organization")],
+    run_task(AIRBYTE, OPTIONS, oauth_override_task, required_one_of=[("workspace", "organization")],
              mutually_exclusive=[("workspace", "organization")], required_if=[("state", "present", ["configuration"])])
 
 

@@ -70,13 +70,14 @@ workspace:
     notifications: {}
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
 
 RESOURCE = Resource(
     name="workspace",
     path="workspaces",
-    platform="airbyte",
+    platform=AIRBYTE,
     identity=("name",),
     by_id=True,
     fields=dict(

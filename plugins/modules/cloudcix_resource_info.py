@@ -74,7 +74,7 @@ metadata_warnings:
   elements: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import info, service_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import CLOUDCIX, info, service_options
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(
@@ -88,7 +88,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_info("cloudcix", OPTIONS, info)
+    run_info(CLOUDCIX, OPTIONS, info)
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ cluster:
     node_counts: {Ready: 3}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import wait_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import CYCLECLOUD, wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks import cluster_state
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
@@ -89,7 +89,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_task("cyclecloud", OPTIONS, cluster_state)
+    run_task(CYCLECLOUD, OPTIONS, cluster_state)
 
 
 if __name__ == "__main__":

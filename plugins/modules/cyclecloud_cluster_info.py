@@ -79,6 +79,7 @@ cluster:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks import cluster_info
+from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import CYCLECLOUD
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(
@@ -88,7 +89,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_info("cyclecloud", OPTIONS, cluster_info)
+    run_info(CYCLECLOUD, OPTIONS, cluster_info)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ created:
   elements: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import wait_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import CYCLECLOUD, wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks import node_state
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
@@ -172,7 +172,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_task("cyclecloud", OPTIONS, node_state, required_one_of=[SELECTORS])
+    run_task(CYCLECLOUD, OPTIONS, node_state, required_one_of=[SELECTORS])
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ operation_id:
   type: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import wait_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud import CYCLECLOUD, wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks import scale
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
@@ -119,7 +119,7 @@ OPTIONS = dict(
 
 
 def main():
-    run_task("cyclecloud", OPTIONS, scale, mutually_exclusive=[("nodes", "cores")],
+    run_task(CYCLECLOUD, OPTIONS, scale, mutually_exclusive=[("nodes", "cores")],
              required_one_of=[("nodes", "cores")])
 
 

@@ -148,13 +148,14 @@ device:
     role: {name: Leaf}
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
 RESOURCE = Resource(
     name="device",
     path="dcim/devices",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name", "location", "tenant"),
     fields=dict(
         name=Field(required=True),

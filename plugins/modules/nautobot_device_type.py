@@ -114,13 +114,14 @@ device_type:
     is_full_depth: false
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
 RESOURCE = Resource(
     name="device_type",
     path="dcim/device-types",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("model", "manufacturer"),
     required_identity=("model",),
     fields=dict(

@@ -169,13 +169,14 @@ location:
     latitude: "50.110924"
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
 RESOURCE = Resource(
     name="location",
     path="dcim/locations",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name", "parent"),
     required_identity=("name",),
     fields=dict(

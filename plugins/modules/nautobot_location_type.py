@@ -91,13 +91,14 @@ location_type:
     content_types: [dcim.device, dcim.rack, ipam.prefix]
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource, ValueSet
 
 RESOURCE = Resource(
     name="location_type",
     path="dcim/location-types",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

@@ -70,13 +70,14 @@ manufacturer:
     description: Switch vendor
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
 
 RESOURCE = Resource(
     name="manufacturer",
     path="dcim/manufacturers",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

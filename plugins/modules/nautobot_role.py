@@ -89,13 +89,14 @@ role:
     content_types: [dcim.device]
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource, ValueSet
 
 RESOURCE = Resource(
     name="role",
     path="extras/roles",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

@@ -83,13 +83,14 @@ status:
     content_types: [dcim.device, dcim.location]
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource, ValueSet
 
 RESOURCE = Resource(
     name="status",
     path="extras/statuses",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

@@ -88,13 +88,14 @@ tenant:
     description: Managed hosting customer
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
 RESOURCE = Resource(
     name="tenant",
     path="tenancy/tenants",
-    platform="nautobot",
+    platform=NAUTOBOT,
     identity=("name",),
     fields=dict(
         name=Field(required=True),

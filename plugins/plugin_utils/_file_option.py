@@ -5,38 +5,34 @@
 """An action plugin that reads a file option on the controller and hands the module its
 text: a topology file lives in the playbook's repository, not on the host that runs the
 module. The file is looked up as the copy module's ``src`` is (the role's ``files/``,
-the playbook's ``files/``, the playbook's directory)."""
+the playbook's ``files/``, the playbook's directory). The module then runs as every module
+of the collection does (in the controller for a local task)."""
 
 from __future__ import absolute_import, division, print_function
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.plugins.action import ActionBase
+
+from ansible_collections.statecraft.infra.plugins.plugin_utils._in_process import ModuleAction
 
 
-class FileOptionAction(ActionBase):
+class FileOptionAction(ModuleAction):
     """Subclasses set ``file_option`` (the path the user gives) and ``content_option``
     (the module option that takes the text)."""
 
     file_option = None
     content_option = None
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(FileOptionAction, self).run(tmp, task_vars)
-        args = dict(self._task.args)
+    def prepare(self, args):
         source = args.pop(self.file_option, None)
-        if source is not None:
-            if args.get(self.content_option) is not None:
-                result.update(failed=True, msg="%s and %s are mutually exclusive; give one"
-                              % (self.file_option, self.content_option))
-                return result
-            try:
-                path = self._find_needle("files", source)
-                with open(path, "rb") as handle:
-                    args[self.content_option] = to_text(handle.read(), errors="surrogate_or_strict")
-            except (AnsibleError, OSError, UnicodeError) as exc:
-                result.update(failed=True, msg="%s: cannot read %s: %s" % (self.file_option, source, to_text(exc)))
-                return result
-        result.update(self._execute_module(module_name=self._task.resolved_action or self._task.action,
-                                           module_args=args, task_vars=task_vars))
-        return result
+        if source is None:
+            return None
+        if args.get(self.content_option) is not None:
+            return "%s and %s are mutually exclusive; give one" % (self.file_option, self.content_option)
+        try:
+            path = self._find_needle("files", source)
+            with open(path, "rb") as handle:
+                args[self.content_option] = to_text(handle.read(), errors="surrogate_or_strict")
+        except (AnsibleError, OSError, UnicodeError) as exc:
+            return "%s: cannot read %s: %s" % (self.file_option, source, to_text(exc))
+        return None

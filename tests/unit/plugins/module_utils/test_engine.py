@@ -197,8 +197,22 @@ def test_action_group_lists_every_module():
     with open(os.path.join(REPO, "meta", "runtime.yml")) as handle:
         groups = yaml.safe_load(handle)["action_groups"]
     modules = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
-    for platform in ("nautobot", "air", "cyclecloud", "airbyte"):
+    for platform in ("nautobot", "air", "cyclecloud", "airbyte", "cloudcix"):
         assert sorted(groups[platform]) == [m for m in modules if m.startswith(platform + "_")]
+
+
+def test_every_module_runs_through_the_shared_action():
+    with open(os.path.join(REPO, "meta", "runtime.yml")) as handle:
+        routing = yaml.safe_load(handle)["plugin_routing"]["modules"]
+    modules = sorted(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "modules")) if f.endswith(".py"))
+    own = set(f[:-3] for f in os.listdir(os.path.join(REPO, "plugins", "action")) if f.endswith(".py"))
+    assert sorted(routing) == modules
+    for module in modules:
+        action = routing[module]["action_plugin"]
+        assert action == "statecraft.infra." + (module if module in own else "in_process"), module
+    for module in own - {"in_process", "__init__"}:
+        with open(os.path.join(REPO, "plugins", "action", module + ".py")) as handle:
+            assert "FileOptionAction" in handle.read(), module  # which runs through ModuleAction
 
 
 # -- writes whose outcome is uncertain, create races, empty identities ----------------------

@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The action every module of the collection runs through (``meta/runtime.yml`` routes
+them here): a task whose connection is local runs the module's code in the controller's
+worker process, with no module launch; any other task (a remote host, ``async``, ``become``)
+runs the module on its target as usual.
+
+Both paths go through the same ``AnsibleModule``: arguments are encoded and decoded as
+for a module, the environment is the task's ``environment:`` over the controller's, and the
+result is decoded as a module's output is. What differs is only that nothing is launched,
+and that the loop items of a task share one adapter per connection (HTTP session, login,
+related objects already resolved; see ``module_utils/_module.py``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import importlib
+import json
+import os
+import traceback
+
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
+
+try:  # ansible-core 2.19.1+: module results can be taken without printing them
+    from ansible.module_utils.basic import AnsibleModule
+    from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+    IN_PROCESS_SUPPORTED = hasattr(AnsibleModule, "_record_module_result")
+except ImportError:
+    IN_PROCESS_SUPPORTED = False
+
+from ansible_collections.statecraft.infra.plugins.module_utils import _module
+from ansible_collections.statecraft.infra.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
+
+display = Display()
+PROFILE = "legacy"  # the serialization profile of the collection's modules
+SWITCH = "statecraft_infra_in_process"  # a variable: false runs every task as a module
+MODULES = "ansible_collections.statecraft.infra.plugins.modules."
+HOSTS = {}  # (task, host) -> InProcessHost: what the loop items of one task share
+
+
+class ModuleAction(ActionBase):
+    """Runs a module of the collection. Subclasses may ``prepare(args)`` first (read a
+    file on the controller) and return a failure message instead."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def prepare(self, args):
+        return None
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ModuleAction, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
+        args = dict(self._task.args)
+        failure = self.prepare(args)
+        if failure:
+            result.update(failed=True, msg=failure)
+            return result
+        module_name = self._task.resolved_action or self._task.action
+        if self.in_process(task_vars):
+            result.update(self.run_in_process(module_name, args, task_vars))
+            return result
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(module_name=module_name, module_args=args,
+                                                         task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def in_process(self, task_vars):
+        """True when a module launch would only run the same code on this machine: a local
+        connection, no ``async`` or ``become``, and the controller's Python has requests."""
+        if not IN_PROCESS_SUPPORTED or REQUESTS_IMPORT_ERROR is not None:
+            return False
+        if getattr(self._connection, "transport", None) != "local":
+            return False
+        if self._task.async_val or self._play_context.become:
+            return False
+        switch = task_vars.get(SWITCH, True)
+        return boolean(self._templar.template(switch), strict=False)
+
+    def run_in_process(self, module_name, args, task_vars):
+        self._update_module_args(module_name, args, task_vars)
+        host = self.host(task_vars)
+        host.args = json.loads(json.dumps(args, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)),
+                               cls=get_module_decoder(PROFILE, Direction.CONTROLLER_TO_MODULE))
+        host.result = None
+        environment = {}
+        self._compute_environment_string(environment)
+        saved = dict((name, os.environ.get(name)) for name in environment)
+        os.environ.update((name, to_text(value)) for name, value in environment.items())
+        _module.HOST = host
+        try:
+            importlib.import_module(MODULES + module_name.rsplit(".", 1)[-1]).main()
+        except SystemExit:
+            pass
+        except Exception as exc:  # a module bug: reported as a module's crash would be
+            return {"failed": True, "msg": "MODULE FAILURE: %s: %s" % (type(exc).__name__, exc),
+                    "exception": traceback.format_exc()}
+        finally:
+            _module.HOST = None
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        if host.result is None:
+            return {"failed": True, "msg": "MODULE FAILURE: %s ended without a result" % module_name}
+        # decoded as a module's output is, so both paths return the same values
+        output = json.dumps(host.result, cls=get_module_encoder(PROFILE, Direction.MODULE_TO_CONTROLLER))
+        data = self._parse_returned_data({"stdout": output, "stderr": "", "rc": 0}, PROFILE)
+        remove_internal_keys(data)
+        return data
+
+    def host(self, task_vars):
+        """The controller side of the run, kept for the loop items of the same task and host."""
+        name = task_vars.get("inventory_hostname")
+        scope = (self._task._uuid, name)
+        current = HOSTS.get(scope)
+        if current is None:
+            HOSTS.clear()  # a worker serves one task and host; never share further
+            short = self._task.action.rsplit(".", 1)[-1]
+
+            def progress(message):
+                display.display("[%s] %s: %s" % (name, short, message))
+
+            current = HOSTS[scope] = _module.InProcessHost(scope, progress)
+        return current
