@@ -140,6 +140,7 @@ class RestAdapter(object):
     masks = ()  # how the platform shows a stored secret on read (compared as "unknown")
     url_option = "url"  # the connection option that holds the base URL
     url_path_problem = None  # urlsplit parts -> what is wrong with the path here (or None)
+    params = {}  # the options of the task (loop item) being run, see begin()
 
     @classmethod
     def check_connection(cls, params):
@@ -147,7 +148,18 @@ class RestAdapter(object):
 
     def __init__(self, client):
         self.client = client
-        self.resolved = {}
+        self.resolved = {}  # (path, ...) -> related objects looked up, for every item it serves
+
+    def begin(self, params):
+        """A task (or the next loop item of one) starts with ``params``. An adapter may serve
+        several items with the same connection options: keep nothing of an earlier item's
+        options here, only what the connection determines."""
+        self.params = params
+
+    def forget(self, path):
+        """Drop the lookups of ``path`` (its objects were just written)."""
+        for key in [k for k in self.resolved if k[0] == path]:
+            del self.resolved[key]
 
     def progress(self, message):
         """Report how a wait goes (the object's state, the time waited); the runner replaces

@@ -184,7 +184,6 @@ class AirAdapter(RestAdapter):
     def __init__(self, client, version="v1"):
         super(AirAdapter, self).__init__(client)
         self.version = version
-        self._resolved = {}
 
     # -- reads -----------------------------------------------------------------------------
     def list(self, path, filters=None):
@@ -235,9 +234,9 @@ class AirAdapter(RestAdapter):
         """Objects of ``path`` matching ``query``; remembered for the task, since the service
         lookup and the engine's match of a related simulation ask the same question."""
         key = (path, json.dumps(query, sort_keys=True, default=str))
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_path(path, query)
-        return self._resolved[key]
+        if key not in self.resolved:
+            self.resolved[key] = self._resolve_path(path, query)
+        return self.resolved[key]
 
     def _resolve_path(self, path, query):
         if set(query) == {"id"}:

@@ -138,8 +138,11 @@ class AirbyteAdapter(RestAdapter):
 
     def __init__(self, client):
         super(AirbyteAdapter, self).__init__(client)
-        self._resolved = {}
         self._workspace_ids = []
+
+    def begin(self, params):
+        super(AirbyteAdapter, self).begin(params)
+        self._workspace_ids = []  # the item's own workspace is found again
 
     # -- reads -------------------------------------------------------------------------------
     def list(self, path, params=None):
@@ -220,7 +223,7 @@ class AirbyteAdapter(RestAdapter):
         """Objects of ``path`` matching ``query``, remembered for the task; each carries its
         id also as ``id``, the key the engine matches related objects on."""
         key = (path, repr(sorted(query.items())))
-        if key not in self._resolved:
+        if key not in self.resolved:
             if path == "users":
                 found = self.users(query)
             elif path == "organizations":  # no read by id: the caller's organizations, listed
@@ -233,8 +236,8 @@ class AirbyteAdapter(RestAdapter):
                 params = {"workspaceIds": self._workspace_ids} if path in SCOPED and self._workspace_ids else None
                 found = [o for o in self.list(path, params)
                          if all(o.get(k) == v for k, v in query.items() if not isinstance(v, dict))]
-            self._resolved[key] = [dict(o, id=self.object_id(o)) for o in found]
-        return self._resolved[key]
+            self.resolved[key] = [dict(o, id=self.object_id(o)) for o in found]
+        return self.resolved[key]
 
     def resolve(self, field, query):
         if field.path.startswith("definitions/"):
@@ -248,16 +251,16 @@ class AirbyteAdapter(RestAdapter):
         if workspace is None:
             return []
         key = ("definitions", path, workspace)
-        if key not in self._resolved:
+        if key not in self.resolved:
             body = self.client.request("GET", "workspaces/%s/%s" % (workspace, path), expect=(200,))
-            self._resolved[key] = list((body or {}).get("data") or [])
+            self.resolved[key] = list((body or {}).get("data") or [])
         kind = path.rsplit("/", 1)[1][:-1]  # sources -> source
         if set(query) == {"id"}:
-            return [d for d in self._resolved[key] if d.get("id") == query["id"]]
+            return [d for d in self.resolved[key] if d.get("id") == query["id"]]
         given = str(query.get("connector", ""))
         wanted = given.lower()
         # each match carries the name it was asked by, which the engine compares again
-        return [dict(d, connector=given) for d in self._resolved[key]
+        return [dict(d, connector=given) for d in self.resolved[key]
                 if str(d.get("name", "")).lower() == wanted
                 or str(d.get("dockerRepository", "")).lower() in ("airbyte/%s-%s" % (kind, wanted), wanted)]
 

@@ -142,7 +142,6 @@ class CloudcixAdapter(RestAdapter):
         self.auth = auth
         self.clients = {}
         super(CloudcixAdapter, self).__init__(self.client_for("membership"))
-        self._resolved = {}
         self._known = {}  # (path, id) -> object, of those resolved: a diff names them
 
     def client_for(self, application):
@@ -244,7 +243,7 @@ class CloudcixAdapter(RestAdapter):
         """Compute objects of ``field.path`` matching ``query`` (by id, or by exact values),
         leaving out those on their way out; remembered for the task."""
         key = (field.path, repr(sorted(query.items())))
-        if key not in self._resolved:
+        if key not in self.resolved:
             path = field.path.strip("/") + "/"
             if set(query) == {"id"}:
                 one = self.read_one("compute", "%s%s/" % (path, query["id"]))
@@ -257,9 +256,9 @@ class CloudcixAdapter(RestAdapter):
                 projects = set(p["id"] for p in self.resolve(PROJECT, self.ref_query(PROJECT, self.params["project"],
                                                                                      self.params)))
                 found = [o for o in found if o.get("project_id") in projects]
-            self._resolved[key] = found
+            self.resolved[key] = found
             self._known.update(((field.path, o["id"]), o) for o in found)
-        return self._resolved[key]
+        return self.resolved[key]
 
     def ref_query(self, field, value, params):
         if isinstance(value, dict):

@@ -20,6 +20,7 @@ import struct
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     Platform,
+    RestAdapter,
     check_connection,
     env_fallback_for,
     http_client,
@@ -149,8 +150,9 @@ def cyclecloud_error(response):
     return str(body)[:300], {}
 
 
-class CycleCloudAdapter(object):
-    """The REST calls of the CycleCloud modules (paths relative to the server's root URL)."""
+class CycleCloudAdapter(RestAdapter):
+    """The REST calls of the CycleCloud modules (paths relative to the server's root URL).
+    Its modules are tasks on a cluster, not records: of the engine's hooks it uses none."""
 
     platform_name = "CycleCloud"
 
@@ -169,10 +171,7 @@ class CycleCloudAdapter(object):
         return cls(client)
 
     def __init__(self, client):
-        self.client = client
-
-    def progress(self, message):
-        """Report how a wait goes; the runner replaces it (see RestAdapter.progress)."""
+        super(CycleCloudAdapter, self).__init__(client)
 
     # -- reads -------------------------------------------------------------------------------
     def status(self, cluster, nodes=False, missing_ok=False):

@@ -147,7 +147,6 @@ class Ensure(object):
         self.adapter = adapter
         self.check_mode = check_mode
         self.warnings = []
-        self._resolved = {}
         self.state = params.get("state") or "present"
         self.clear = list(params.get("clear") or [])
         self.obj = None  # the object as the server has it (or would have it, in check mode)
@@ -219,11 +218,12 @@ class Ensure(object):
 
     def resolve(self, field, query):
         """All objects of ``field.path`` that match ``query``, cached per run."""
-        key = (field.path, _canonical(query))
-        if key not in self._resolved:
+        key = (field.path, "matched", _canonical(query))
+        cache = self.adapter.resolved
+        if key not in cache:
             candidates = self.adapter.resolve(field, query)
-            self._resolved[key] = [c for c in candidates if self.match(field, c, query) is not False]
-        return self._resolved[key]
+            cache[key] = [c for c in candidates if self.match(field, c, query) is not False]
+        return cache[key]
 
     def match(self, field, obj, query):
         """True/False when the read object decides it, UNKNOWN when a lookup is needed."""
@@ -768,4 +768,8 @@ class _Nested(object):
 
 def ensure(resource, params, adapter, check_mode=False, want_diff=False):
     """Bring one object to the declared state; returns the module result dict."""
-    return Ensure(resource, params, adapter, check_mode).run(want_diff)
+    try:
+        return Ensure(resource, params, adapter, check_mode).run(want_diff)
+    finally:
+        if not check_mode:  # a later loop item looks up what this one may have written
+            adapter.forget(resource.path)
