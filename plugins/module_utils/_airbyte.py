@@ -742,7 +742,7 @@ def job_task(adapter, params, check_mode, want_diff):
     try:
         result["job"] = poll(read, lambda current: current.get("status") in wanted, failed,
                              lambda current: "the job is still %s" % current.get("status"),
-                             "the job to be %s" % wanted[0], params)
+                             "the job to be %s" % wanted[0], params, progress=adapter.progress)
     except ModuleError as exc:
         raise ModuleError(str(exc), result)
     return result

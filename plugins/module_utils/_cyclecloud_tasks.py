@@ -78,7 +78,7 @@ def failure(nodes, wanted):
         for n in failed))
 
 
-def wait_for(read, settled, wanted, params, result, what="nodes"):
+def wait_for(read, settled, wanted, params, result, progress, what="nodes"):
     """Poll ``read() -> nodes`` until each is ``settled``; a Failed node ends it with its message.
     The result so far (changed, nodes) goes with a failure."""
     def still(nodes):
@@ -93,7 +93,8 @@ def wait_for(read, settled, wanted, params, result, what="nodes"):
         return reason
 
     try:
-        return poll(read, lambda nodes: all(settled(n) for n in nodes), failed, still, wanted, params)
+        return poll(read, lambda nodes: all(settled(n) for n in nodes), failed, still, wanted, params,
+                    progress=progress)
     except ModuleError as exc:
         raise ModuleError(str(exc), result)
 
@@ -138,7 +139,8 @@ def scale(adapter, params, check_mode, want_diff):
             watched.update(n.get("Name") for n in adapter.nodes(cluster, operation=result["operation_id"]))
         if watched:
             nodes = wait_for(lambda: [n for n in adapter.nodes(cluster) if n.get("Name") in watched],
-                             lambda n: n.get("Status") == READY, "the new nodes to be Ready", params, result)
+                             lambda n: n.get("Status") == READY, "the new nodes to be Ready", params, result,
+                             adapter.progress)
             result["nodes"] = [node_view(n) for n in nodes]
     return result
 
@@ -341,7 +343,7 @@ def node_state(adapter, params, check_mode, want_diff):
             return node.get("Status") in settled_statuses
 
         wanted = "the nodes to be %s" % state.replace("_", " ")
-        present = wait_for(read, settled, wanted, params, result)
+        present = wait_for(read, settled, wanted, params, result, adapter.progress)
         if not gone_is_done and len(present) < len(names):
             gone = sorted(names - set(n.get("Name") for n in present))
             raise ModuleError("node(s) %s disappeared while waiting for %s" % (", ".join(gone), wanted), result)
@@ -406,7 +408,8 @@ def cluster_state(adapter, params, check_mode, want_diff):
                 "%d %s" % (c, s) for s, c in sorted(status_counts(current.get("nodes") or []).items())) or "no nodes")
 
         try:
-            status = poll(read, settled, failed, still, "the cluster to be %s" % state, params)
+            status = poll(read, settled, failed, still, "the cluster to be %s" % state, params,
+                          progress=adapter.progress)
         except ModuleError as exc:
             raise ModuleError(str(exc), result)
         result["cluster"] = cluster_view(name, status)

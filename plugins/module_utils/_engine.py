@@ -47,6 +47,7 @@ class LostRace(Exception):
 EXISTS = re.compile(r"already exist|already has|already in use|already taken|unique|duplicate", re.I)
 
 UNKNOWN = None  # a comparison that needs a lookup to decide
+PROGRESS_EVERY = 20  # seconds between progress lines of a long wait (the state is told at once)
 
 
 def same_value(current, desired):
@@ -685,7 +686,8 @@ class Ensure(object):
             status = obj.get(lifecycle.key) if (obj is not None and lifecycle) else None
             return "the %s is still %s" % (self.resource.name, status or "not done")
 
-        return poll(read, reached, failed, still, wanted, self.params, self._sleep, self._clock)
+        return poll(read, reached, failed, still, wanted, self.params, self._sleep, self._clock,
+                    progress=self.adapter.progress)
 
     def write(self, method, *args):
         try:
@@ -737,12 +739,16 @@ class Ensure(object):
         return result
 
 
-def poll(read, reached, failed, still, wanted, params, sleep=time.sleep, clock=time.monotonic):
+def poll(read, reached, failed, still, wanted, params, sleep=time.sleep, clock=time.monotonic, progress=None):
     """Call ``read()`` until ``reached(value)``, every ``wait_sleep`` seconds for at most
     ``wait_timeout`` seconds. ``failed(value)`` returns why waiting is pointless (or None);
-    ``still(value)`` says what is not done yet, for the timeout message."""
+    ``still(value)`` says what is not done yet, for the timeout message and for
+    ``progress(line)``: told when the wait starts, when that changes, and every
+    PROGRESS_EVERY seconds in between."""
     timeout = params.get("wait_timeout") or 0
-    deadline = clock() + timeout
+    start = clock()
+    deadline = start + timeout
+    told, told_at = None, None
     while True:
         value = read()
         if reached(value):
@@ -750,8 +756,14 @@ def poll(read, reached, failed, still, wanted, params, sleep=time.sleep, clock=t
         reason = failed(value)
         if reason:
             raise ModuleError(reason)
-        if clock() >= deadline:
+        now = clock()
+        if now >= deadline:
             raise ModuleError("wait_timeout: %s after %s s; waited for %s" % (still(value), timeout, wanted))
+        if progress is not None:
+            state = still(value)
+            if state != told or now - told_at >= PROGRESS_EVERY:
+                progress("waiting for %s: %s (%d s of at most %s s)" % (wanted, state, now - start, timeout))
+                told, told_at = state, now
         sleep(params.get("wait_sleep") or 2)
 
 

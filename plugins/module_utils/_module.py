@@ -97,6 +97,7 @@ def _run(platform, options, work, **module_kwargs):
             adapter.progress = HOST.progress
         else:
             adapter = adapter_class.from_params(module.params)
+            adapter.progress = module.log  # a module's output is read only at its end
         adapter.begin(module.params)
         if adapter.client.verify is False:
             module.warn("validate_certs is false: the server's TLS certificate is not verified, so "

@@ -13,7 +13,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure, same_value
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure, poll, same_value
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
@@ -283,3 +283,30 @@ def test_empty_identifying_value_fails_before_any_request(value):
     with pytest.raises(ModuleError, match="^name: an empty value"):
         ensure(THING, params(name=value, kind="A"), mem)
     assert mem.calls == []
+
+
+# -- progress while waiting -------------------------------------------------------------------
+
+def test_a_long_wait_tells_its_state_when_it_starts_when_it_changes_and_every_20_seconds():
+    states = iter(["LOADING"] * 12 + ["STARTING", "STARTING", "LOADED"])
+    now = [0.0]
+    lines = []
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    value = poll(lambda: next(states), lambda s: s == "LOADED", lambda s: None, lambda s: "it is still %s" % s,
+                 "LOADED", {"wait_timeout": 600, "wait_sleep": 5}, sleep=sleep, clock=lambda: now[0],
+                 progress=lines.append)
+    assert value == "LOADED"
+    assert lines == ["waiting for LOADED: it is still LOADING (0 s of at most 600 s)",
+                     "waiting for LOADED: it is still LOADING (20 s of at most 600 s)",
+                     "waiting for LOADED: it is still LOADING (40 s of at most 600 s)",
+                     "waiting for LOADED: it is still STARTING (60 s of at most 600 s)"]
+
+
+def test_a_wait_that_is_over_at_once_tells_nothing():
+    lines = []
+    poll(lambda: "done", lambda s: s == "done", lambda s: None, lambda s: s, "done", {"wait_timeout": 5},
+         sleep=lambda s: None, progress=lines.append)
+    assert lines == []
