@@ -95,6 +95,14 @@ def drf_error(response):
 
 
 def _flatten_errors(body):
+    if isinstance(body, list) and any(isinstance(b, dict) for b in body):
+        # a bulk write: one error object per object sent, empty for those that passed;
+        # fields are keyed "<index>.<field>"
+        fields = {}
+        for index, item in enumerate(body):
+            if item:
+                fields.update(("%d.%s" % (index, k), v) for k, v in _flatten_errors(item)[1].items())
+        return "; ".join("%s: %s" % kv for kv in sorted(fields.items())) or "error", fields
     if isinstance(body, list):
         parts = [_flatten_errors(b) for b in body if b]
         fields = {}

@@ -507,7 +507,7 @@ class ComputeResource(Resource):
     fields CloudCIX changes only together with the state update_running/update_stopped."""
 
     def __init__(self, name, path, fields, fixed=None, config=(), **kwargs):
-        kwargs.setdefault("platform", "cloudcix")
+        kwargs.setdefault("platform", CLOUDCIX)
         super(ComputeResource, self).__init__(name, path, fields=fields, **kwargs)
         self.fixed = fixed or {}
         self.config = tuple(config)

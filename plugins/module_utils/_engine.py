@@ -147,6 +147,8 @@ class Ensure(object):
         self.params = params
         self.adapter = adapter
         self.check_mode = check_mode
+        # a related object not found yet is assumed to come from an earlier task of a dry run
+        self.assume_created = check_mode
         self.warnings = []
         self.state = params.get("state") or "present"
         self.clear = list(params.get("clear") or [])
@@ -272,7 +274,7 @@ class Ensure(object):
             return found[0]
         shown = self.adapter.describe_query(query)
         if not found:
-            if self.check_mode:
+            if self.assume_created:
                 self.warnings.append(
                     "%s: no %s matches %s; assuming an earlier task in this check run creates it"
                     % (field.name, field.path, shown))

@@ -55,9 +55,10 @@ class NautobotAdapter(RestAdapter):
         return cls(client)
 
     # -- reads -----------------------------------------------------------------------------
-    def _list(self, path, filters, depth=1):
+    def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE):
+        """Every object of ``path`` that ``filters`` select (a list value: any of them)."""
         params = dict(filters)
-        params.update({"depth": depth, "limit": PAGE_SIZE})
+        params.update({"depth": depth, "limit": limit})
         try:
             return list(self.client.iter_next_links(path + "/", params=params))
         except ApiError as exc:
@@ -85,13 +86,13 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
-        return self._list(resource.path, filters, depth=2 if deep else 1)
+        return self.list_objects(resource.path, filters, depth=2 if deep else 1)
 
     def resolve(self, field, query):
         if set(query) == {"id"}:
             found = self.get_or_none("%s/%s/" % (field.path, query["id"]), params={"depth": 1})
             return [found] if found else []
-        return self._list(field.path, self._filters(query))
+        return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
         return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})

@@ -148,37 +148,12 @@ device:
     role: {name: Leaf}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
-
-RESOURCE = Resource(
-    name="device",
-    path="dcim/devices",
-    platform=NAUTOBOT,
-    identity=("name", "location", "tenant"),
-    fields=dict(
-        name=Field(required=True),
-        location=Ref("dcim/locations", required_on_create=True),
-        tenant=Ref("tenancy/tenants"),
-        device_type=Ref("dcim/device-types", key="model", required_on_create=True),
-        role=Ref("extras/roles", required_on_create=True),
-        status=Ref("extras/statuses", create_default="Active"),
-        platform=Ref("dcim/platforms"),
-        rack=Ref("dcim/racks", scope={"location": "location"}),
-        position=Field(type="int"),
-        face=Field(choices=["front", "rear"], empty=""),
-        serial=Field(empty=""),
-        asset_tag=Field(),
-        comments=Field(empty=""),
-        tags=RefSet("extras/tags"),
-        custom_fields=Field(type="dict", merge=True, clearable=False),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import DEVICE
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(DEVICE)
 
 
 if __name__ == "__main__":

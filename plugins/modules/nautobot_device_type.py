@@ -114,32 +114,12 @@ device_type:
     is_full_depth: false
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
-
-RESOURCE = Resource(
-    name="device_type",
-    path="dcim/device-types",
-    platform=NAUTOBOT,
-    identity=("model", "manufacturer"),
-    required_identity=("model",),
-    fields=dict(
-        model=Field(required=True),
-        manufacturer=Ref("dcim/manufacturers", required_on_create=True, clearable=False),
-        part_number=Field(empty=""),
-        u_height=Field(type="int", clearable=False),
-        is_full_depth=Field(type="bool", clearable=False),
-        subdevice_role=Field(choices=["parent", "child", "parent-child"], empty=""),
-        comments=Field(empty=""),
-        tags=RefSet("extras/tags"),
-        custom_fields=Field(type="dict", merge=True, clearable=False),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import DEVICE_TYPE
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(DEVICE_TYPE)
 
 
 if __name__ == "__main__":

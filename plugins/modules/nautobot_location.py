@@ -169,42 +169,12 @@ location:
     latitude: "50.110924"
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
-
-RESOURCE = Resource(
-    name="location",
-    path="dcim/locations",
-    platform=NAUTOBOT,
-    identity=("name", "parent"),
-    required_identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        parent=Ref("dcim/locations"),
-        location_type=Ref("dcim/location-types", required_on_create=True, clearable=False),
-        status=Ref("extras/statuses", create_default="Active", clearable=False),
-        tenant=Ref("tenancy/tenants"),
-        description=Field(empty=""),
-        facility=Field(empty=""),
-        asn=Field(type="int"),
-        time_zone=Field(),
-        physical_address=Field(empty=""),
-        shipping_address=Field(empty=""),
-        latitude=Field(type="float"),
-        longitude=Field(type="float"),
-        contact_name=Field(empty=""),
-        contact_phone=Field(empty=""),
-        contact_email=Field(empty=""),
-        comments=Field(empty=""),
-        tags=RefSet("extras/tags"),
-        custom_fields=Field(type="dict", merge=True, clearable=False),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import LOCATION
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(LOCATION)
 
 
 if __name__ == "__main__":

@@ -91,27 +91,12 @@ location_type:
     content_types: [dcim.device, dcim.rack, ipam.prefix]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource, ValueSet
-
-RESOURCE = Resource(
-    name="location_type",
-    path="dcim/location-types",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        parent=Ref("dcim/location-types"),
-        description=Field(empty=""),
-        nestable=Field(type="bool", clearable=False),
-        content_types=ValueSet(),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import LOCATION_TYPE
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(LOCATION_TYPE)
 
 
 if __name__ == "__main__":

@@ -70,24 +70,12 @@ manufacturer:
     description: Switch vendor
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
-
-RESOURCE = Resource(
-    name="manufacturer",
-    path="dcim/manufacturers",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        description=Field(empty=""),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import MANUFACTURER
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(MANUFACTURER)
 
 
 if __name__ == "__main__":

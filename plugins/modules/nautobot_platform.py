@@ -90,28 +90,12 @@ platform:
     napalm_args: {transport: https, port: 443}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
-
-RESOURCE = Resource(
-    name="platform",
-    path="dcim/platforms",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        manufacturer=Ref("dcim/manufacturers"),
-        network_driver=Field(empty=""),
-        napalm_driver=Field(empty=""),
-        napalm_args=Field(type="dict"),
-        description=Field(empty=""),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import PLATFORM
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(PLATFORM)
 
 
 if __name__ == "__main__":

@@ -89,27 +89,12 @@ role:
     content_types: [dcim.device]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource, ValueSet
-
-RESOURCE = Resource(
-    name="role",
-    path="extras/roles",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        weight=Field(type="int"),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import ROLE
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(ROLE)
 
 
 if __name__ == "__main__":

@@ -83,26 +83,12 @@ status:
     content_types: [dcim.device, dcim.location]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource, ValueSet
-
-RESOURCE = Resource(
-    name="status",
-    path="extras/statuses",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import STATUS
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(STATUS)
 
 
 if __name__ == "__main__":

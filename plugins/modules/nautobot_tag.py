@@ -85,26 +85,12 @@ tag:
     content_types: [dcim.device, dcim.location]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource, ValueSet
-
-RESOURCE = Resource(
-    name="tag",
-    path="extras/tags",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import TAG
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(TAG)
 
 
 if __name__ == "__main__":

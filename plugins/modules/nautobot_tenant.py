@@ -88,28 +88,12 @@ tenant:
     description: Managed hosting customer
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
-
-RESOURCE = Resource(
-    name="tenant",
-    path="tenancy/tenants",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        tenant_group=Ref("tenancy/tenant-groups"),
-        description=Field(empty=""),
-        comments=Field(empty=""),
-        tags=RefSet("extras/tags"),
-        custom_fields=Field(type="dict", merge=True, clearable=False),
-    ),
-)
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import TENANT
 
 
 def main():
-    run_module(RESOURCE)
+    run_module(TENANT)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Nautobot objects the collection manages, declared once: each typed module runs one,
+and nautobot_bulk runs many objects of one of them. Natural keys follow Nautobot's own
+uniqueness rules (a device's name is unique within its location and tenant)."""
+
+from __future__ import absolute_import, division, print_function
+
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource, ValueSet
+
+
+DEVICE = Resource(
+    name="device",
+    path="dcim/devices",
+    platform=NAUTOBOT,
+    identity=("name", "location", "tenant"),
+    fields=dict(
+        name=Field(required=True),
+        location=Ref("dcim/locations", required_on_create=True),
+        tenant=Ref("tenancy/tenants"),
+        device_type=Ref("dcim/device-types", key="model", required_on_create=True),
+        role=Ref("extras/roles", required_on_create=True),
+        status=Ref("extras/statuses", create_default="Active"),
+        platform=Ref("dcim/platforms"),
+        rack=Ref("dcim/racks", scope={"location": "location"}),
+        position=Field(type="int"),
+        face=Field(choices=["front", "rear"], empty=""),
+        serial=Field(empty=""),
+        asset_tag=Field(),
+        comments=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+
+DEVICE_TYPE = Resource(
+    name="device_type",
+    path="dcim/device-types",
+    platform=NAUTOBOT,
+    identity=("model", "manufacturer"),
+    required_identity=("model",),
+    fields=dict(
+        model=Field(required=True),
+        manufacturer=Ref("dcim/manufacturers", required_on_create=True, clearable=False),
+        part_number=Field(empty=""),
+        u_height=Field(type="int", clearable=False),
+        is_full_depth=Field(type="bool", clearable=False),
+        subdevice_role=Field(choices=["parent", "child", "parent-child"], empty=""),
+        comments=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+
+LOCATION = Resource(
+    name="location",
+    path="dcim/locations",
+    platform=NAUTOBOT,
+    identity=("name", "parent"),
+    required_identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        parent=Ref("dcim/locations"),
+        location_type=Ref("dcim/location-types", required_on_create=True, clearable=False),
+        status=Ref("extras/statuses", create_default="Active", clearable=False),
+        tenant=Ref("tenancy/tenants"),
+        description=Field(empty=""),
+        facility=Field(empty=""),
+        asn=Field(type="int"),
+        time_zone=Field(),
+        physical_address=Field(empty=""),
+        shipping_address=Field(empty=""),
+        latitude=Field(type="float"),
+        longitude=Field(type="float"),
+        contact_name=Field(empty=""),
+        contact_phone=Field(empty=""),
+        contact_email=Field(empty=""),
+        comments=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+
+LOCATION_TYPE = Resource(
+    name="location_type",
+    path="dcim/location-types",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        parent=Ref("dcim/location-types"),
+        description=Field(empty=""),
+        nestable=Field(type="bool", clearable=False),
+        content_types=ValueSet(),
+    ),
+)
+
+
+MANUFACTURER = Resource(
+    name="manufacturer",
+    path="dcim/manufacturers",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        description=Field(empty=""),
+    ),
+)
+
+
+PLATFORM = Resource(
+    name="platform",
+    path="dcim/platforms",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        manufacturer=Ref("dcim/manufacturers"),
+        network_driver=Field(empty=""),
+        napalm_driver=Field(empty=""),
+        napalm_args=Field(type="dict"),
+        description=Field(empty=""),
+    ),
+)
+
+
+ROLE = Resource(
+    name="role",
+    path="extras/roles",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        color=Field(clearable=False),
+        weight=Field(type="int"),
+        description=Field(empty=""),
+        content_types=ValueSet(required_on_create=True),
+    ),
+)
+
+
+STATUS = Resource(
+    name="status",
+    path="extras/statuses",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        color=Field(clearable=False),
+        description=Field(empty=""),
+        content_types=ValueSet(required_on_create=True),
+    ),
+)
+
+
+TAG = Resource(
+    name="tag",
+    path="extras/tags",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        color=Field(clearable=False),
+        description=Field(empty=""),
+        content_types=ValueSet(required_on_create=True),
+    ),
+)
+
+
+TENANT = Resource(
+    name="tenant",
+    path="tenancy/tenants",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        tenant_group=Ref("tenancy/tenant-groups"),
+        description=Field(empty=""),
+        comments=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
+# kind (the typed module's name without nautobot_) -> its declaration
+RESOURCES = dict((r.name, r) for r in (DEVICE, DEVICE_TYPE, LOCATION, LOCATION_TYPE, MANUFACTURER, PLATFORM, ROLE, STATUS, TAG, TENANT))
