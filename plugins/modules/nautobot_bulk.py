@@ -15,7 +15,7 @@ version_added: 0.2.0
 description:
   - Creates, updates or deletes many objects of one kind (devices, locations, tags, ...) in
     one task, each exactly as the typed module of that kind would (for O(kind=device),
-    M(statecraft.infra.nautobot_device)): the same options, natural keys, comparison,
+    M(statecraft.infra.nautobot_device)), with the same options, natural keys, comparison,
     check mode and diff.
   - Every object is checked before the first request; an object with a bad option fails
     the task naming the object (C(objects[3] (name=leaf4))) and the option, and nothing is
