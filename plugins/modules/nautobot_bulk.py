@@ -40,8 +40,8 @@ options:
   objects:
     description:
       - The objects, each a dictionary of the options of the typed module of O(kind), for
-        example C({name: leaf1, serial: SN1}) for devices. C(state) and C(clear) may be set
-        per object.
+        example C({"name": "leaf1", "serial": "SN1"}) for devices.
+      - C(state) and C(clear) may be set per object.
     type: list
     elements: dict
     required: true
@@ -129,7 +129,9 @@ objects:
           C(tag), ...); as the typed module returns it. Empty after a delete.
       type: dict
   sample:
-    - {changed: true, action: created, device: {id: 7f3c2e3a-0000-4000-8000-000000000001, name: leaf1}}
+    - changed: true
+      action: created
+      device: {id: 7f3c2e3a-0000-4000-8000-000000000001, name: leaf1}
 counts:
   description: How many objects were created, updated, deleted and left unchanged.
   returned: always

@@ -214,7 +214,6 @@ def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nau
         assert run.ok("absent")["changed"]
         assert nautobot.count("dcim/manufacturers/", name=names[flag]) == 0
         run.assert_hidden(second_token)
-    import pickle; open("/tmp/nb_runs.json","w").write(json.dumps({str(k): {"out": r.output, "tasks": r.tasks} for k, r in runs.items()}))
     assert_env_secret_hidden(runs, connection["token"])
     assert_same_results(runs, dict((flag, [(names[flag], "<name>")]) for flag in PATHS))
     assert_module_path(runs, ["nautobot_manufacturer"])
