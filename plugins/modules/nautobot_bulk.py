@@ -40,7 +40,7 @@ options:
   objects:
     description:
       - The objects, each a dictionary of the options of the typed module of O(kind), for
-        example C({"name": "leaf1", "serial": "SN1"}) for devices.
+        example a device's C(name) and C(serial).
       - C(state) and C(clear) may be set per object.
     type: list
     elements: dict
