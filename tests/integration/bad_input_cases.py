@@ -78,6 +78,7 @@ BASE = {
     "cyclecloud_cluster_info": {"name": "hpc"},
     "cyclecloud_node": {"cluster": "hpc", "names": ["execute-1"]},
     "cyclecloud_scale": {"cluster": "hpc", "node_array": "execute", "nodes": 2},
+    "nautobot_bulk": {"kind": "tag", "objects": [{"name": "bim-bulk-tag"}]},
     "nautobot_device": {"name": "bim-device"},
     "nautobot_device_type": {"model": "bim-model"},
     "nautobot_location": {"name": "bim-location"},
@@ -127,6 +128,16 @@ WRONG_TYPE = {"int": "not-a-number", "bool": "not-a-boolean", "list": {"not": "a
 # Rules the docs (or the issue 14 contract) state beyond the argument spec, checked before any request:
 # (id suffix, module, options, option names one of which the message must name)
 RULES = [
+    # one bad object of many fails the bulk task before any request, naming it and its option
+    ("nautobot", "rule-nautobot_bulk-object-bad-choice", "nautobot_bulk",
+     {"kind": "device", "objects": [{"name": "bim-ok"}, {"name": "bim-bad", "face": "sideways"}]}, ("face",)),
+    ("nautobot", "rule-nautobot_bulk-object-unknown-option", "nautobot_bulk",
+     {"kind": "tag", "objects": [{"name": "bim-a"}, {"name": "bim-b", "colour": "ff0000"}]}, ("colour",)),
+    ("nautobot", "rule-nautobot_bulk-object-named-twice", "nautobot_bulk",
+     {"kind": "tag", "objects": [{"name": "bim-twice"}, {"name": "bim-twice"}]}, ("objects",)),
+    ("nautobot", "rule-nautobot_bulk-object-blank-name", "nautobot_bulk",
+     {"kind": "tag", "objects": [{"name": "bim-c"}, {"name": "  "}]}, ("name",)),
+    ("nautobot", "rule-nautobot_bulk-batch_size-zero", "nautobot_bulk", {"batch_size": 0}, ("batch_size",)),
     ("air", "rule-air_topology-content-not-dot", "air_topology", {"content": "this is not a topology {"},
      ("content",)),
     ("air", "rule-air_simulation-topology_content-not-dot", "air_simulation",

@@ -217,3 +217,251 @@ def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nau
     assert_env_secret_hidden(runs, connection["token"])
     assert_same_results(runs, dict((flag, [(names[flag], "<name>")]) for flag in PATHS))
     assert_module_path(runs, ["nautobot_manufacturer"])
+
+
+def contract_tasks(lab, module, ident, create, update, bad, missing, secret_args, environment, env_update=None,
+                   absent=True):
+    """The shared contract play (see the module docstring); the connection in ``secret`` is
+    ``secret_args`` (a no_log secret written in the task), in ``env`` only ``environment``."""
+    present = dict(ident, **create)
+    tasks = [
+        lab.task("create", module, present, **FAST_KEYWORDS),
+        lab.task("again", module, dict(present, validate_certs=False)),
+        lab.task("check", module, dict(present, **update), check_mode=True),
+        tolerant(lab.task("bad-value", module, dict(present, **bad))),
+        tolerant(lab.task("missing", module, missing)),
+        tolerant(lab.task("unknown", module, dict(present, colour="red"))),
+        lab.task("secret", module, dict(present, **secret_args), connection=False),
+        lab.task("env", module, dict(present, **(env_update or {})), connection=False, environment=environment),
+        tolerant(lab.task("env-gone", module, present, connection=False)),
+    ]
+    if absent:
+        tasks.append(lab.task("absent", module, dict(ident, state="absent")))
+    return tasks
+
+
+FAST_KEYWORDS = {}
+
+
+def from_vars(*names):
+    """``environment:`` values read from the lab's vars file (never written in the play)."""
+    return dict((env, "{{ lab_%s }}" % option) for env, option in names)
+
+
+# -- Air: username + API token, traded for a bearer token at login -------------------------------
+AIR_USER, AIR_TOKEN = "paths@example.com", secret("air-api-token")
+AIR_OTHER, AIR_OTHER_TOKEN = "paths-other@example.com", secret("air-other-token")
+LOGIN = {"air": "/api/v1/login/", "cloudcix": "/membership/auth/login/", "airbyte": "/api/public/v1/applications/token"}
+
+
+@pytest.fixture(scope="module")
+def air():
+    from air_emulator import AirEmulator
+
+    # 30 emulated seconds per real second; tests that wait hold or step the clock themselves
+    emulator = AirEmulator(speed=30.0, username=AIR_USER, api_token=AIR_TOKEN).start()
+    yield emulator
+    emulator.stop()
+
+
+def air_fresh(air):
+    def fresh():
+        air.reset()
+        air.clock.set_speed(30.0)
+        air.add_account(AIR_OTHER, api_token=AIR_OTHER_TOKEN)
+    return fresh
+
+
+def air_lab(air, playbook, tmp_path):
+    return Lab(playbook, tmp_path, {"api_url": air.url, "username": AIR_USER, "password": AIR_TOKEN}, air,
+               not_writes=[LOGIN["air"]])
+
+
+def ssh_key(seed):
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + (seed * 32)[:32].encode()
+    return "ssh-ed25519 %s ci@runner" % base64.b64encode(blob).decode()
+
+
+def test_air_same_results_on_both_paths(air, playbook, tmp_path):
+    lab = air_lab(air, playbook, tmp_path)
+    tasks = contract_tasks(
+        lab, "air_ssh_key", {"name": "paths-key"}, {"public_key": ssh_key("a")}, {"public_key": ssh_key("b")},
+        bad={"state": "gone"}, missing={"public_key": ssh_key("a")},
+        secret_args={"api_url": air.url, "username": AIR_OTHER, "password": AIR_OTHER_TOKEN},
+        environment=from_vars(("AIR_API_URL", "api_url"), ("AIR_USERNAME", "username"), ("AIR_PASSWORD", "password")),
+        env_update={"public_key": ssh_key("c")})
+    runs = both_paths(lab, lambda in_process: tasks, fresh=air_fresh(air), verbosity=3)
+    check_contract(runs, {"bad-value": "value of state must be one of: present, absent, got: gone",
+                          "missing": "missing required arguments: name",
+                          "unknown": "Unsupported parameters for (statecraft.infra.air_ssh_key) module: colour",
+                          "env-gone": "api_url"})
+    for run in runs.values():
+        assert run.ok("env")["changed"] and run.ok("absent")["changed"]
+        assert [(r["method"], r["path"]) for r in run.writes][:1] == [("POST", "/api/v1/sshkey/")]
+        run.assert_hidden(AIR_OTHER_TOKEN)
+    assert_env_secret_hidden(runs, AIR_TOKEN)
+    assert_same_results(runs)
+    assert_module_path(runs, ["air_ssh_key"])
+
+
+# -- CycleCloud: Basic auth with every request -------------------------------------------------
+CC_USER, CC_PASSWORD = "ccadmin", secret("cc-pass")
+CC_OTHER, CC_OTHER_PASSWORD = "ccother", secret("cc-other-pass")
+
+
+@pytest.fixture(scope="module")
+def cyclecloud():
+    from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
+
+    fixture = copy.deepcopy(DEFAULT_FIXTURE)
+    fixture["users"] = {CC_USER: CC_PASSWORD, CC_OTHER: CC_OTHER_PASSWORD}
+    # 120 emulated seconds per real second: a node boots (20 s + 40 s) in half a second
+    emulator = CycleCloudEmulator(speed=120.0, fixture=fixture).start()
+    yield emulator
+    emulator.stop()
+
+
+def cyclecloud_fresh(cyclecloud):
+    def fresh():
+        cyclecloud.reset()
+        cyclecloud.clock.set_speed(120.0)
+    return fresh
+
+
+def cyclecloud_lab(cyclecloud, playbook, tmp_path):
+    return Lab(playbook, tmp_path, {"url": cyclecloud.url, "username": CC_USER, "password": CC_PASSWORD}, cyclecloud)
+
+
+def test_cyclecloud_same_results_on_both_paths(cyclecloud, playbook, tmp_path):
+    lab = cyclecloud_lab(cyclecloud, playbook, tmp_path)
+    tasks = contract_tasks(
+        lab, "cyclecloud_scale", {"cluster": "hpc", "node_array": "execute"}, dict(FAST, nodes=3), {"nodes": 4},
+        bad={"nodes": "many"}, missing={"node_array": "execute", "nodes": 3},
+        secret_args={"url": cyclecloud.url, "username": CC_OTHER, "password": CC_OTHER_PASSWORD},
+        environment=from_vars(("CYCLECLOUD_URL", "url"), ("CYCLECLOUD_USERNAME", "username"),
+                              ("CYCLECLOUD_PASSWORD", "password")),
+        env_update={"nodes": 4}, absent=False)
+    runs = both_paths(lab, lambda in_process: tasks, fresh=cyclecloud_fresh(cyclecloud), verbosity=3)
+    check_contract(runs, {"bad-value": "nodes",
+                          "missing": "missing required arguments: cluster",
+                          "unknown": "Unsupported parameters for (statecraft.infra.cyclecloud_scale) module: colour",
+                          "env-gone": "url"})
+    for run in runs.values():
+        assert run.ok("env")["changed"]
+        assert sorted(n["name"] for n in run.ok("env")["nodes"]) == ["execute-4"]
+        assert [(r["method"], r["path"]) for r in run.writes] == [("POST", "/clusters/hpc/scale/execute")] * 2
+        run.assert_hidden(CC_OTHER_PASSWORD)
+    assert_env_secret_hidden(runs, CC_PASSWORD)
+    assert_same_results(runs)
+    assert_module_path(runs, ["cyclecloud_scale"])
+
+
+# -- CloudCIX: e-mail, password and API key, traded for a token at login --------------------------
+CX_OTHER, CX_OTHER_PASSWORD = "paths@example.com", secret("cx-pass")
+
+
+@pytest.fixture(scope="module")
+def cloudcix():
+    """A CloudCIX emulator with one more user of the main address (its password in a task)."""
+    from cloudcix_emulator import DEFAULT_FIXTURE, CloudcixEmulator
+
+    fixture = copy.deepcopy(DEFAULT_FIXTURE)
+    fixture["users"].append({"id": 9, "email": CX_OTHER, "password": CX_OTHER_PASSWORD, "member_id": 1,
+                             "address_id": 10})
+    emulator = CloudcixEmulator(speed=60.0, fixture=fixture).start()
+    yield emulator
+    emulator.stop()
+
+
+def cloudcix_fresh(cloudcix):
+    def fresh():
+        cloudcix.reset()
+        cloudcix.clock.set_speed(60.0)
+    return fresh
+
+
+def cloudcix_lab(cloudcix, playbook, tmp_path):
+    return Lab(playbook, tmp_path, {"api_url": cloudcix.api_url, "api_username": cloudcix.email,
+                                    "api_password": cloudcix.password, "api_key": cloudcix.api_key,
+                                    "region_id": cloudcix.region_id},
+               cloudcix, not_writes=[LOGIN["cloudcix"]])
+
+
+def test_cloudcix_same_results_on_both_paths(cloudcix, playbook, tmp_path):
+    lab = cloudcix_lab(cloudcix, playbook, tmp_path)
+    tasks = contract_tasks(
+        lab, "cloudcix_project", {"name": "paths-project"}, {"note": "one"}, {"note": "two"},
+        bad={"state": "gone"}, missing={"note": "one"},
+        secret_args={"api_url": cloudcix.api_url, "api_username": CX_OTHER, "api_password": CX_OTHER_PASSWORD,
+                     "api_key": "{{ lab_api_key }}", "region_id": cloudcix.region_id},
+        environment=from_vars(("CLOUDCIX_API_URL", "api_url"), ("CLOUDCIX_API_USERNAME", "api_username"),
+                              ("CLOUDCIX_API_PASSWORD", "api_password"), ("CLOUDCIX_API_KEY", "api_key"),
+                              ("CLOUDCIX_REGION_ID", "region_id")),
+        env_update={"note": "three"})
+    runs = both_paths(lab, lambda in_process: tasks, fresh=cloudcix_fresh(cloudcix), verbosity=3)
+    check_contract(runs, {"bad-value": "value of state must be one of: present, absent, got: gone",
+                          "missing": "missing required arguments: name",
+                          "unknown": "Unsupported parameters for (statecraft.infra.cloudcix_project) module: colour",
+                          "env-gone": "api_url"})
+    for run in runs.values():
+        assert run.ok("env")["changed"] and run.ok("env")["project"]["note"] == "three"
+        assert run.ok("absent")["changed"]
+        run.assert_hidden(CX_OTHER_PASSWORD)
+    assert_env_secret_hidden(runs, cloudcix.password)
+    assert_env_secret_hidden(runs, cloudcix.api_key)
+    assert_same_results(runs)
+    assert_module_path(runs, ["cloudcix_project"])
+
+
+# -- Airbyte: client credentials, traded for a token ----------------------------------------------
+API = "/api/public/v1"
+AB_OTHER_ID, AB_OTHER_SECRET = str(uuid.uuid4()), secret("ab-client-secret")
+
+
+@pytest.fixture(scope="module")
+def airbyte():
+    from airbyte_emulator import DEFAULT_FIXTURE, AirbyteEmulator
+
+    fixture = copy.deepcopy(DEFAULT_FIXTURE)
+    fixture["applications"][0]["client_secret"] = secret("ab-main-secret")
+    fixture["applications"].append(dict(fixture["applications"][0], name="paths", client_id=AB_OTHER_ID,
+                                        client_secret=AB_OTHER_SECRET))
+    emulator = AirbyteEmulator(speed=60.0, fixture=fixture).start()
+    yield emulator
+    emulator.stop()
+
+
+def airbyte_fresh(airbyte):
+    def fresh():
+        airbyte.reset()
+        airbyte.clock.set_speed(60.0)
+    return fresh
+
+
+def airbyte_lab(airbyte, playbook, tmp_path):
+    return Lab(playbook, tmp_path, {"server_url": airbyte.url + API, "client_id": airbyte.client_id,
+                                    "client_secret": airbyte.client_secret}, airbyte, not_writes=[LOGIN["airbyte"]])
+
+
+def test_airbyte_same_results_on_both_paths(airbyte, playbook, tmp_path):
+    lab = airbyte_lab(airbyte, playbook, tmp_path)
+    hook = {"failure": {"webhook": {"enabled": True, "url": "https://hooks.example.com/x"}}}
+    tasks = contract_tasks(
+        lab, "airbyte_workspace", {"name": "paths-ws"}, {}, {"notifications": hook},
+        bad={"state": "gone"}, missing={"notifications": hook},
+        secret_args={"server_url": airbyte.url + API, "client_id": AB_OTHER_ID, "client_secret": AB_OTHER_SECRET},
+        environment=from_vars(("AIRBYTE_SERVER_URL", "server_url"), ("AIRBYTE_CLIENT_ID", "client_id"),
+                              ("AIRBYTE_CLIENT_SECRET", "client_secret")),
+        env_update={"notifications": hook})
+    runs = both_paths(lab, lambda in_process: tasks, fresh=airbyte_fresh(airbyte), verbosity=3)
+    check_contract(runs, {"bad-value": "value of state must be one of: present, absent, got: gone",
+                          "missing": "missing required arguments: name",
+                          "unknown": "Unsupported parameters for (statecraft.infra.airbyte_workspace) module: colour",
+                          "env-gone": "server_url"})
+    for run in runs.values():
+        assert run.ok("env")["changed"] and run.ok("absent")["changed"]
+        run.assert_hidden(AB_OTHER_SECRET)
+    assert airbyte.validation_errors == []
+    assert_env_secret_hidden(runs, airbyte.client_secret)
+    assert_same_results(runs)
+    assert_module_path(runs, ["airbyte_workspace"])
