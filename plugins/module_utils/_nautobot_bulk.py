@@ -17,6 +17,7 @@
 from __future__ import absolute_import, division, print_function
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import Ensure, ModuleError, _canonical
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
@@ -123,7 +124,8 @@ def checked(resource, params, adapter, check_mode):
         validation = validator.validate(options)
         item = Planned(index, resource, validation.validated_parameters, adapter, check_mode)
         if validation.error_messages:
-            raise ModuleError("%s: %s" % (item.label(), "; ".join(validation.error_messages)))
+            raise ModuleError("%s: %s" % (item.label(), "; ".join(
+                ("unsupported option " if isinstance(e, UnsupportedError) else "") + e.msg for e in validation.errors)))
         try:
             item.validate()
         except ModuleError as exc:
