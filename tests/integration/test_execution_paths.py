@@ -107,6 +107,13 @@ def normalised(run, names=()):
 
 
 def assert_same_results(runs, names=None):
+    import os
+    with open("/tmp/xp_dump.txt", "a") as h:
+        for k, r in runs.items():
+            h.write("##### %s\n" % k)
+            for t in r.tasks:
+                h.write("  %s %s changed=%s msg=%s warn=%s\n" % (t["_task"], t["_status"], t.get("changed"), t.get("msg"), t.get("warnings")))
+            h.write("  writes: %s\n" % [(w["method"], w["path"]) for w in getattr(r, "writes", [])])
     """Per task, the same recorded result on both paths (after normalisation)."""
     names = names or {True: (), False: ()}
     here, there = normalised(runs[True], names[True]), normalised(runs[False], names[False])

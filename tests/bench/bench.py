@@ -1,0 +1,509 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`make bench`: wall time and server-side requests of statecraft.infra's execution paths.
+
+Nautobot (the real one `make nautobot-up` runs), for each N in BENCH_SIZES and each path in
+BENCH_PATHS, tests/bench/nautobot_devices.yml three times:
+
+- create:    from nothing (a location type, location, manufacturer, device type, role, N devices)
+- converged: the same playbook again (changed 0 expected)
+- update:    every device's serial changes (one field)
+
+The paths: ``module`` (-e statecraft_infra_in_process=false: a module launch per task and loop
+item), ``inprocess`` (the default for a local task: the module runs in the controller's worker)
+and ``bulk`` (the devices in one statecraft.infra.nautobot_bulk task, in-process). Each N/path
+uses its own names (bench-<N>-<path>-<random>) and removes what it made afterwards
+(tests/bench/nautobot_teardown.yml). Requests are counted server side, from Nautobot's access
+log (one line per request); anyone else using the same Nautobot meanwhile is counted too, so a
+run that starts while the server is busy is marked ``*``.
+
+With ANCHOR=<networktocode.nautobot tarball>, the anchor is installed into a scratch
+collections path (ansible-galaxy, offline), pynautobot into this Python if missing (from
+tests/bench/requirements.txt), and tests/bench/anchor_devices.yml (same shape, looped
+networktocode.nautobot.device) runs against the same server; the ratios anchor/statecraft
+are printed for the in-process path (and bulk).
+
+Emulators (tests/emulators, started in this process): a BENCH_EMULATOR_ITEMS-item loop (50)
+of one simple module per platform, create then converged, module path vs in-process; requests
+from each emulator's request log.
+
+Environment:
+  BENCH_SIZES           Nautobot sizes, default "20,200,1000" ("" or "none": no Nautobot part)
+  BENCH_PATHS           default "module,inprocess,bulk"
+  ANCHOR                path of a networktocode.nautobot collection tarball (optional)
+  BENCH_ANCHOR_SIZES    sizes the anchor runs at, default BENCH_SIZES
+  BENCH_ANCHOR_RUNS     default "create,converged,update"
+  BENCH_EMULATORS       default "air,cloudcix,cyclecloud,airbyte" ("" or "none": none)
+  BENCH_EMULATOR_ITEMS  default 50
+
+Quick run: BENCH_SIZES=20 BENCH_PATHS=inprocess BENCH_EMULATORS=none make bench
+
+Figures only: nothing here asserts anything about time. Wall times include ansible-playbook's
+own start (about 1-2 s per run).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import base64
+import copy
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
+
+RUN_DIR = os.environ.get("STATECRAFT_RUN", "/tmp/statecraft-nautobot")
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3})')
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+ANSIBLE_CFG = os.path.join(REPO, "tests", "integration", "ansible.cfg")  # inventory + record_results callback
+BIN = os.path.dirname(sys.executable)
+PATHS = ("module", "inprocess", "bulk")
+PATH_ALIASES = {"in-process": "inprocess", "in_process": "inprocess", "loop": "inprocess"}
+RUNS = ("create", "converged", "update")
+EMULATORS = ("air", "cloudcix", "cyclecloud", "airbyte")
+BULK_MODULE = os.path.join(REPO, "plugins", "modules", "nautobot_bulk.py")
+
+
+def env_list(name, default, allowed=None, aliases=None):
+    raw = os.environ.get(name, default)
+    if raw.strip().lower() in ("", "none", "0", "no"):
+        return []
+    values = [(aliases or {}).get(v.strip().lower(), v.strip().lower()) for v in raw.split(",") if v.strip()]
+    if allowed:
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            sys.exit("%s: unknown %s (choose from %s)" % (name, ", ".join(unknown), ", ".join(allowed)))
+    return values
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+# -- one ansible-playbook run --------------------------------------------------------------------
+class Run(object):
+    """One measured playbook run: target (nautobot, anchor or a platform), N, path, run kind."""
+
+    def __init__(self, target, n, path, kind):
+        self.target, self.n, self.path, self.kind = target, n, path, kind
+        self.wall = None
+        self.requests = None
+        self.writes = None
+        self.changed = None
+        self.failed = None
+        self.busy = False
+
+    @property
+    def per_object(self):
+        return self.requests / float(self.n) if self.requests is not None and self.n else None
+
+
+def ansible_playbook(playbook, env, extra_args=(), workdir=None):
+    """(proc, task results, wall seconds). Task results come from the record_results callback
+    of tests/integration (enabled by its ansible.cfg)."""
+    handle, results_path = tempfile.mkstemp(prefix="bench-results-", suffix=".json", dir=workdir)
+    os.close(handle)
+    os.unlink(results_path)
+    run_env = dict(env, STATECRAFT_RESULTS=results_path)
+    cmd = [os.path.join(BIN, "ansible-playbook"), playbook] + list(extra_args)
+    start = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=REPO, check=False)
+    wall = time.monotonic() - start
+    try:
+        with open(results_path) as results_file:
+            results = json.load(results_file)
+        os.unlink(results_path)
+    except (IOError, ValueError):
+        results = []
+    return proc, results, wall
+
+
+def changed_objects(results):
+    """Objects changed: one per changed task, per changed loop item, per changed bulk object."""
+    count = 0
+    for result in results:
+        if result.get("_status") == "skipped" or result.get("skipped"):
+            continue
+        if isinstance(result.get("results"), list):  # a loop: one result per item
+            count += sum(1 for item in result["results"] if item.get("changed"))
+        elif isinstance(result.get("objects"), list) and all(isinstance(o, dict) for o in result["objects"]):
+            count += sum(1 for o in result["objects"] if o.get("changed"))  # nautobot_bulk
+        elif result.get("changed"):
+            count += 1
+    return count
+
+
+def failure_text(proc, results):
+    for result in results:
+        if result.get("_status") == "failed":
+            message = result.get("msg") or ""
+            for item in result.get("results") or []:
+                if item.get("failed"):
+                    message = item.get("msg") or message
+                    break
+            return "%s: %s" % (result.get("_task"), str(message)[:400])
+    return "rc=%s %s %s" % (proc.returncode, proc.stdout[-1500:], proc.stderr[-1500:])
+
+
+# -- Nautobot's access log ---------------------------------------------------------------------
+class AccessLog(object):
+    def __init__(self, path):
+        self.path = path
+
+    def mark(self):
+        return os.path.getsize(self.path) if os.path.exists(self.path) else 0
+
+    def entries(self, mark, settle=0.5):
+        time.sleep(settle)  # the server writes its line after the response is sent
+        with open(self.path, "rb") as handle:
+            handle.seek(mark)
+            text = handle.read().decode("utf-8", "replace")
+        return [m.groupdict() for m in ACCESS_LINE.finditer(text)]
+
+    def wait_quiet(self, quiet=1.0, timeout=15.0):
+        """Wait until nobody has used the server for ``quiet`` seconds; False if that never came."""
+        deadline = time.monotonic() + timeout
+        size, since = self.mark(), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            now_size = self.mark()
+            if now_size != size:
+                size, since = now_size, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return True
+        return False
+
+
+class NautobotBench(object):
+    def __init__(self, workdir):
+        with open(os.path.join(RUN_DIR, "env.json")) as handle:
+            self.server = json.load(handle)
+        self.log = AccessLog(os.path.join(RUN_DIR, "access.log"))
+        self.workdir = workdir
+        self.collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO, "build", "collections")
+        self.env = dict(os.environ, NAUTOBOT_URL=self.server["NAUTOBOT_URL"], NAUTOBOT_TOKEN=self.server["NAUTOBOT_TOKEN"],
+                        ANSIBLE_CONFIG=ANSIBLE_CFG, ANSIBLE_COLLECTIONS_PATH=self.collections, ANSIBLE_NOCOLOR="1",
+                        ANSIBLE_DEPRECATION_WARNINGS="0")
+        self.has_bulk = os.path.exists(BULK_MODULE)
+
+    def vars_file(self, tag, n, mode, serial_prefix):
+        devices = [{"name": "%s-d%04d" % (tag, i), "serial": "%s%04d" % (serial_prefix, i)} for i in range(1, n + 1)]
+        data = {"bench_tag": tag, "bench_mode": mode, "bench_devices": devices,
+                "bench_device_keys": [{"name": d["name"]} for d in devices]}
+        path = os.path.join(self.workdir, "%s-%s.json" % (tag, serial_prefix))
+        with open(path, "w") as handle:
+            json.dump(data, handle)
+        return path
+
+    def measure(self, row, playbook, extra_args, env=None):
+        row.busy = not self.log.wait_quiet()
+        mark = self.log.mark()
+        proc, results, row.wall = ansible_playbook(playbook, env or self.env, extra_args, self.workdir)
+        entries = self.log.entries(mark)
+        row.requests = len(entries)
+        row.writes = sum(1 for e in entries if e["method"] in WRITE_METHODS)
+        row.changed = changed_objects(results)
+        if proc.returncode != 0:
+            row.failed = failure_text(proc, results)
+        return row
+
+    def series(self, target, n, path, runs, playbook, mode, extra=(), env=None):
+        """create / converged / update of one N and path, then its teardown; the measured rows."""
+        short = {"module": "mod", "inprocess": "inp", "bulk": "blk", "anchor": "anc"}[path]
+        tag = "bench-%d-%s-%s" % (n, short, uuid.uuid4().hex[:6])
+        rows = []
+        try:
+            for kind in runs:
+                serials = "SNB" if kind == "update" else "SNA"
+                row = Run(target, n, path, kind)
+                args = ["-e", "@" + self.vars_file(tag, n, mode, serials)] + list(extra)
+                self.measure(row, playbook, args, env)
+                rows.append(row)
+                report_row(row)
+                if row.failed:
+                    break
+        finally:
+            self.teardown(tag, n)
+        return rows
+
+    def teardown(self, tag, n):
+        mode = "bulk" if self.has_bulk else "loop"
+        args = ["-e", "@" + self.vars_file(tag, n, mode, "SNA")]
+        proc, results, wall = ansible_playbook(os.path.join(HERE, "nautobot_teardown.yml"), self.env, args, self.workdir)
+        if proc.returncode != 0:
+            say("  teardown of %s FAILED (remove its objects by hand): %s" % (tag, failure_text(proc, results)))
+        else:
+            say("  teardown of %s: %.1f s (%s)" % (tag, wall, "nautobot_bulk absent" if mode == "bulk" else "loop"))
+
+
+# -- the anchor ------------------------------------------------------------------------------------
+def install_anchor(tarball, workdir):
+    """The anchor collection in a scratch collections path, pynautobot importable; the path or None."""
+    if not os.path.isfile(tarball):
+        say("ANCHOR=%s: no such file; anchor skipped" % tarball)
+        return None
+    target = os.path.join(workdir, "anchor-collections")
+    proc = subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", tarball, "-p", target,
+                           "--offline", "--no-deps", "--force"], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        say("anchor: ansible-galaxy collection install failed; anchor skipped\n%s%s" % (proc.stdout, proc.stderr))
+        return None
+    check = [sys.executable, "-c", "import pynautobot; print(pynautobot.__version__)"]
+    probe = subprocess.run(check, capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        requirements = os.path.join(HERE, "requirements.txt")
+        say("anchor: pynautobot is not importable by %s; pip install -r %s" % (sys.executable, requirements))
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r", requirements],
+                             capture_output=True, text=True, check=False)
+        if pip.returncode != 0:
+            say("anchor: pip install failed; anchor skipped\n%s%s" % (pip.stdout[-2000:], pip.stderr[-2000:]))
+            return None
+        probe = subprocess.run(check, capture_output=True, text=True, check=False)
+        if probe.returncode != 0:
+            say("anchor: pynautobot still not importable; anchor skipped\n%s" % probe.stderr[-2000:])
+            return None
+    with open(os.path.join(target, "ansible_collections", "networktocode", "nautobot", "MANIFEST.json")) as handle:
+        version = json.load(handle)["collection_info"]["version"]
+    say("anchor: networktocode.nautobot %s in %s, pynautobot %s" % (version, target, probe.stdout.strip()))
+    return target
+
+
+# -- emulators -------------------------------------------------------------------------------------
+def fake_ssh_key(seed):
+    """A well-formed ssh-ed25519 public key (32 bytes derived from ``seed``)."""
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + hashlib.sha256(seed.encode()).digest()
+    return "ssh-ed25519 %s bench@runner" % base64.b64encode(blob).decode()
+
+
+def start_emulator(platform):
+    """(emulator, module group, connection options, module, task options, items, reset())."""
+    if platform == "air":
+        from air_emulator import AirEmulator
+        emu = AirEmulator(speed=30.0).start()
+        connection = {"api_url": emu.url, "username": emu.username, "password": emu.api_token}
+        options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
+        items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("air%d" % i)} for i in range(1, n + 1)]
+        return emu, "air", connection, "air_ssh_key", options, items
+    if platform == "cloudcix":
+        from cloudcix_emulator import CloudcixEmulator
+        emu = CloudcixEmulator(speed=60.0).start()
+        connection = {"api_url": emu.api_url, "api_username": emu.email, "api_password": emu.password,
+                      "api_key": emu.api_key, "region_id": emu.region_id}
+        options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
+        items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("cix%d" % i)} for i in range(1, n + 1)]
+        return emu, "cloudcix", connection, "cloudcix_ssh_key", options, items
+    if platform == "cyclecloud":
+        from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
+        fixture = copy.deepcopy(DEFAULT_FIXTURE)
+        hpc = fixture["clusters"][0]  # room for the bench's nodes in cluster hpc, node array execute
+        hpc.update(maxCount=1000, maxCoreCount=10000)
+        for nodearray in hpc["nodearrays"]:
+            if nodearray["name"] == "execute":
+                nodearray.update(maxCount=1000, maxCoreCount=10000)
+        emu = CycleCloudEmulator(speed=120.0, fixture=fixture).start()
+        connection = {"url": emu.url, "username": emu.username, "password": emu.password}
+        options = {"cluster": "hpc", "names": ["{{ item.name }}"], "node_array": "execute", "wait": False}
+        items = lambda n: [{"name": "bench-%03d" % i} for i in range(1, n + 1)]
+        return emu, "cyclecloud", connection, "cyclecloud_node", options, items
+    if platform == "airbyte":
+        from airbyte_emulator import AirbyteEmulator
+        emu = AirbyteEmulator(speed=60.0).start()
+        connection = {"server_url": emu.url + "/api/public/v1", "client_id": emu.client_id,
+                      "client_secret": emu.client_secret}
+        options = {"workspace": "Default Workspace", "name": "{{ item.name }}", "color": "{{ item.color }}"}
+        items = lambda n: [{"name": "bench-tag-%03d" % i, "color": "%06X" % (i * 4099 % 0xFFFFFF)} for i in range(1, n + 1)]
+        return emu, "airbyte", connection, "airbyte_tag", options, items
+    raise ValueError(platform)
+
+
+def emulator_bench(platform, paths, n, workdir):
+    emu, group, connection, module, options, items = start_emulator(platform)
+    rows = []
+    try:
+        vars_path = os.path.join(workdir, "%s-vars.json" % platform)
+        with open(vars_path, "w") as handle:
+            json.dump(dict([("bench_conn_" + k, v) for k, v in connection.items()] + [("bench_items", items(n))]),
+                      handle)
+        play = [{"name": "Bench %s" % platform, "hosts": "localhost", "gather_facts": False,
+                 "vars_files": [vars_path],
+                 "module_defaults": {"group/statecraft.infra." + group:
+                                     dict((k, "{{ bench_conn_%s }}" % k) for k in connection)},
+                 "tasks": [{"name": "Items", "statecraft.infra." + module: options,
+                            "loop": "{{ bench_items }}", "loop_control": {"label": "{{ item.name }}"}}]}]
+        playbook = os.path.join(workdir, "%s.yml" % platform)
+        with open(playbook, "w") as handle:
+            json.dump(play, handle, indent=1)  # JSON is YAML
+        env = dict(os.environ, ANSIBLE_CONFIG=ANSIBLE_CFG, ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0",
+                   ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH")
+                   or os.path.join(REPO, "build", "collections"))
+        for name in list(env):
+            if name.startswith(("NAUTOBOT_", "AIR_", "CYCLECLOUD_", "CLOUDCIX_", "AIRBYTE_")):
+                del env[name]  # the connection comes from the play
+        for path in paths:
+            emu.reset()
+            for kind in ("create", "converged"):
+                row = Run("%s: %s" % (platform, module), n, path, kind)
+                mark = len(emu.log)
+                args = ["-e", json.dumps({"statecraft_infra_in_process": path != "module"})]
+                proc, results, row.wall = ansible_playbook(playbook, env, args, workdir)
+                time.sleep(0.2)
+                log = emu.log[mark:]
+                row.requests = len(log)
+                row.writes = sum(1 for r in log if r["method"] in WRITE_METHODS)
+                row.changed = changed_objects(results)
+                if proc.returncode != 0:
+                    row.failed = failure_text(proc, results)
+                rows.append(row)
+                report_row(row)
+                if row.failed:
+                    break
+        errors = getattr(emu, "validation_errors", None)
+        if errors:
+            say("  %s: the emulator saw %d requests or responses off its OpenAPI document" % (platform, len(errors)))
+    finally:
+        emu.stop()
+    return rows
+
+
+# -- output ----------------------------------------------------------------------------------------
+ROW_FORMAT = "%-28s %5s %-10s %-10s %8s %9s %8s %7s %8s  %s"
+
+
+def report_header():
+    say(ROW_FORMAT % ("target", "N", "path", "run", "wall_s", "requests", "req/obj", "writes", "changed", ""))
+
+
+def report_row(row):
+    if row.failed:
+        say(ROW_FORMAT % (row.target, row.n, row.path, row.kind, "%.1f" % row.wall, row.requests, "-", row.writes,
+                          row.changed, "FAILED " + row.failed))
+        return
+    say(ROW_FORMAT % (row.target, row.n, row.path, row.kind, "%.1f" % row.wall, row.requests,
+                      "%.2f" % row.per_object, row.writes, row.changed, "* server busy before the run" if row.busy else ""))
+
+
+def cell(row):
+    if row is None:
+        return "", ""
+    if row.failed:
+        return "failed", ""
+    return "%.1f%s" % (row.wall, "*" if row.busy else ""), "%.2f" % row.per_object
+
+
+def markdown(rows, ratios):
+    groups = []
+    for row in rows:
+        key = (row.target, row.n, row.path)
+        if key not in groups:
+            groups.append(key)
+    lines = ["| target | N | path | create s | req/obj | converged s | req/obj | update s | req/obj | changed c/cv/u |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for key in groups:
+        by_kind = dict((r.kind, r) for r in rows if (r.target, r.n, r.path) == key)
+        cells = []
+        for kind in RUNS:
+            cells.extend(cell(by_kind.get(kind)))
+        changed = "/".join(str(by_kind[k].changed) if k in by_kind else "-" for k in RUNS)
+        lines.append("| %s | %d | %s | %s | %s |" % (key[0], key[1], key[2], " | ".join(cells), changed))
+    out = "\n".join(lines)
+    if ratios:
+        out += "\n\n" + "\n".join("- " + r for r in ratios)
+    return out
+
+
+def anchor_ratios(rows):
+    found = dict(((r.target, r.n, r.path, r.kind), r) for r in rows if not r.failed)
+    lines = []
+    for (target, n, path, kind), anchor in sorted(found.items(), key=lambda kv: (kv[0][1], RUNS.index(kv[0][3]))):
+        if target != "nautobot (anchor)":
+            continue
+        parts = []
+        for ours in ("inprocess", "bulk", "module"):
+            mine = found.get(("nautobot", n, ours, kind))
+            if mine:
+                parts.append("statecraft %s %.1f s / %d req, %.1fx time, %.1fx requests" % (
+                    ours, mine.wall, mine.requests, anchor.wall / mine.wall,
+                    anchor.requests / float(mine.requests) if mine.requests else float("inf")))
+        if parts:
+            lines.append("%s %d: anchor %.1f s / %d req; %s" % (kind, n, anchor.wall, anchor.requests, "; ".join(parts)))
+    return lines
+
+
+def main():
+    sizes = [int(s) for s in env_list("BENCH_SIZES", "20,200,1000")]
+    paths = env_list("BENCH_PATHS", ",".join(PATHS), PATHS, PATH_ALIASES)
+    anchor_sizes = [int(s) for s in env_list("BENCH_ANCHOR_SIZES", ",".join(str(s) for s in sizes))]
+    anchor_runs = env_list("BENCH_ANCHOR_RUNS", ",".join(RUNS), RUNS)
+    platforms = env_list("BENCH_EMULATORS", ",".join(EMULATORS), EMULATORS)
+    items = int(os.environ.get("BENCH_EMULATOR_ITEMS", "50"))
+    tarball = os.environ.get("ANCHOR", "").strip()
+
+    collection = os.path.join(os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO, "build", "collections"),
+                              "ansible_collections", "statecraft", "infra")
+    if not os.path.isdir(collection):
+        sys.exit("no collection at %s: run `make collection` (or `make bench`)" % collection)
+
+    workdir = tempfile.mkdtemp(prefix="statecraft-bench-")
+    rows, ratios = [], []
+    try:
+        say("statecraft.infra bench, %s; ansible-core from %s" % (time.strftime("%Y-%m-%d %H:%M:%S"), BIN))
+        if "bulk" in paths and not os.path.exists(BULK_MODULE):
+            say("bulk path SKIPPED: plugins/modules/nautobot_bulk.py is not there (statecraft.infra.nautobot_bulk "
+                "is not written yet); the other paths run")
+            paths = [p for p in paths if p != "bulk"]
+        if sizes:
+            nautobot = NautobotBench(workdir)
+            say("Nautobot %s at %s; requests from %s; sizes %s; paths %s" % (
+                nautobot.server.get("NAUTOBOT_VERSION", "?"), nautobot.server["NAUTOBOT_URL"], nautobot.log.path,
+                ",".join(map(str, sizes)), ",".join(paths)))
+            anchor_path = install_anchor(tarball, workdir) if tarball else None
+            if not tarball:
+                say("no ANCHOR: the networktocode.nautobot comparison is skipped")
+            report_header()
+            playbook = os.path.join(HERE, "nautobot_devices.yml")
+            for n in sizes:
+                for path in paths:
+                    extra = ["-e", json.dumps({"statecraft_infra_in_process": path != "module"})]
+                    rows += nautobot.series("nautobot", n, path, RUNS, playbook,
+                                            "bulk" if path == "bulk" else "loop", extra)
+                if anchor_path and n in anchor_sizes and anchor_runs:
+                    env = dict(nautobot.env, ANSIBLE_COLLECTIONS_PATH=anchor_path + os.pathsep + nautobot.collections)
+                    rows += nautobot.series("nautobot (anchor)", n, "anchor", anchor_runs,
+                                            os.path.join(HERE, "anchor_devices.yml"), "loop", env=env)
+            ratios = anchor_ratios(rows)
+        emulator_paths = [p for p in paths if p != "bulk"]
+        if platforms and emulator_paths:
+            say("")
+            say("Emulators: a %d-item loop per platform, paths %s" % (items, ",".join(emulator_paths)))
+            report_header()
+            for platform in platforms:
+                rows += emulator_bench(platform, emulator_paths, items, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    say("")
+    if ratios:
+        say("Anchor (networktocode.nautobot, looped device task) / statecraft.infra:")
+        for line in ratios:
+            say("  " + line)
+        say("")
+    say("Summary (wall s include ansible-playbook's start; req/obj = all requests of the run / N; "
+        "* = the server was busy when the run started):")
+    say("")
+    say(markdown(rows, ratios))
+    return 1 if any(r.failed for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
