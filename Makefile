@@ -93,8 +93,10 @@ example: venv collection nautobot-up
 	eval "$$($(HARNESS) env)" && export NAUTOBOT_URL NAUTOBOT_TOKEN && \
 	  ANSIBLE_CONFIG=tests/integration/ansible.cfg $(BIN)/ansible-playbook examples/nautobot_fabric.yml
 
+# figures only, never part of `make test`; knobs: BENCH_SIZES, BENCH_PATHS, BENCH_EMULATORS, ANCHOR=<tarball>
+# (see tests/bench/bench.py)
 bench: venv collection nautobot-up
-	$(BIN)/python tests/bench/fabric_bench.py
+	ANCHOR="$(ANCHOR)" $(BIN)/python tests/bench/bench.py
 
 build: collection
 	cd $(BUILD) && ../$(BIN)/ansible-galaxy collection build --force ../$(COLL)

@@ -19,8 +19,10 @@ from __future__ import absolute_import, division, print_function
 import importlib
 import json
 import os
+import sys
 import traceback
 
+from ansible import constants as C
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
@@ -76,15 +78,32 @@ class ModuleAction(ActionBase):
 
     def in_process(self, task_vars):
         """True when a module launch would only run the same code on this machine: a local
-        connection, no ``async`` or ``become``, and the controller's Python has requests."""
+        connection, no ``async`` or ``become``, no other Python named for the task, and the
+        controller's Python has requests."""
         if not IN_PROCESS_SUPPORTED or REQUESTS_IMPORT_ERROR is not None:
             return False
         if getattr(self._connection, "transport", None) != "local":
             return False
         if self._task.async_val or self._play_context.become:
             return False
+        if self.other_interpreter(task_vars):
+            return False
         switch = task_vars.get(SWITCH, True)
         return boolean(self._templar.template(switch), strict=False)
+
+    def other_interpreter(self, task_vars):
+        """True when the task names a Python other than the controller's: the module runs
+        with that one, and its libraries, as the user asked (auto discovery does not count)."""
+        variables = task_vars
+        if self._task.delegate_to:
+            variables = (task_vars.get("ansible_delegated_vars") or {}).get(self._task.delegate_to, task_vars)
+        chosen = variables.get("ansible_python_interpreter")
+        if chosen is None:
+            chosen = C.config.get_config_value("INTERPRETER_PYTHON", variables=variables)
+        chosen = to_text(self._templar.template(chosen) or "")
+        if not chosen or chosen.startswith("auto"):
+            return False
+        return os.path.abspath(os.path.expanduser(chosen)) != sys.executable
 
     def run_in_process(self, module_name, args, task_vars):
         self._update_module_args(module_name, args, task_vars)

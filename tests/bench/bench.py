@@ -16,8 +16,9 @@ item), ``inprocess`` (the default for a local task: the module runs in the contr
 and ``bulk`` (the devices in one statecraft.infra.nautobot_bulk task, in-process). Each N/path
 uses its own names (bench-<N>-<path>-<random>) and removes what it made afterwards
 (tests/bench/nautobot_teardown.yml). Requests are counted server side, from Nautobot's access
-log (one line per request); anyone else using the same Nautobot meanwhile is counted too, so a
-run that starts while the server is busy is marked ``*``.
+log (one line per request): the lines of the run's window that the run itself sent (see
+BENCH_ATTRIBUTION); a run during which others used the server is marked ``*`` and their
+requests are left out.
 
 With ANCHOR=<networktocode.nautobot tarball>, the anchor is installed into a scratch
 collections path (ansible-galaxy, offline), pynautobot into this Python if missing (from
@@ -37,6 +38,11 @@ Environment:
   BENCH_ANCHOR_RUNS     default "create,converged,update"
   BENCH_EMULATORS       default "air,cloudcix,cyclecloud,airbyte" ("" or "none": none)
   BENCH_EMULATOR_ITEMS  default 50
+  BENCH_ATTRIBUTION     how the runs' own lines of the access log are told from others': "proxy"
+                        (default: the playbooks talk to Nautobot through a pass-through proxy on
+                        loopback, and the lines counted are those it relayed; about a millisecond
+                        per request) or "log" (straight to Nautobot; all lines of the run's window
+                        count but those recognisably another client's)
 
 Quick run: BENCH_SIZES=20 BENCH_PATHS=inprocess BENCH_EMULATORS=none make bench
 
@@ -56,8 +62,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -66,6 +78,8 @@ sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
 RUN_DIR = os.environ.get("STATECRAFT_RUN", "/tmp/statecraft-nautobot")
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3})')
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+NAME_FILTERS = ("name", "model", "name__ie", "name__iexact", "model__ie", "q")
+OURS_BY_NAME = ("Active",)  # related objects the bench's playbooks look up by a name without the run's tag
 ANSIBLE_CFG = os.path.join(REPO, "tests", "integration", "ansible.cfg")  # inventory + record_results callback
 BIN = os.path.dirname(sys.executable)
 PATHS = ("module", "inprocess", "bulk")
@@ -102,7 +116,10 @@ class Run(object):
         self.writes = None
         self.changed = None
         self.failed = None
-        self.busy = False
+        self.busy = False  # the server was in use when the run started, or others' requests were seen
+        self.foreign = 0  # requests in the run's window that are someone else's (left out)
+        self.missing = 0  # requests the run sent that its window of the access log lacks
+        self.load = os.getloadavg()[0]
 
     @property
     def per_object(self):
@@ -171,6 +188,22 @@ class AccessLog(object):
             text = handle.read().decode("utf-8", "replace")
         return [m.groupdict() for m in ACCESS_LINE.finditer(text)]
 
+    @staticmethod
+    def foreign(entry, tag, anchor):
+        """Whether a logged request is recognisably another client's: a health check, a lookup by a
+        name that is not the run's, or (pynautobot adds exclude_m2m to every query but GET /api/)
+        a request of the other client library than the run's."""
+        parts = urlsplit(entry["path"])
+        if parts.path == "/health/":
+            return True
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        pynautobot = any(k == "exclude_m2m" for k, _v in query)
+        if parts.path != "/api/" and pynautobot != anchor:
+            return True
+        if parts.path == "/api/" and not anchor:
+            return True
+        return any(k in NAME_FILTERS and tag not in v and v not in OURS_BY_NAME for k, v in query)
+
     def wait_quiet(self, quiet=1.0, timeout=15.0):
         """Wait until nobody has used the server for ``quiet`` seconds; False if that never came."""
         deadline = time.monotonic() + timeout
@@ -185,14 +218,91 @@ class AccessLog(object):
         return False
 
 
+HOP_BY_HOP = frozenset(("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                        "proxy-authorization", "proxy-authenticate", "content-length", "content-encoding"))
+
+
+class Tally(object):
+    """A pass-through proxy on loopback in front of Nautobot that notes (method, path) of each
+    request it relays, so the bench can tell its own lines in Nautobot's access log from those
+    of anyone else using the same server meanwhile. The Host header goes through unchanged, so
+    the URLs in Nautobot's answers (next pages) point back at the proxy."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream.rstrip("/")
+        self.records = []
+        self.lock = threading.Lock()
+        self.local = threading.local()
+        tally = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                with tally.lock:
+                    tally.records.append((self.command, self.path))
+                headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP)
+                try:
+                    answer = tally.session().request(self.command, tally.upstream + self.path, data=body,
+                                                     headers=headers, allow_redirects=False, timeout=600)
+                except requests.RequestException as exc:
+                    self.send_error(502, "bench proxy: %s" % exc)
+                    return
+                payload = answer.content
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in HOP_BY_HOP:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = relay
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def session(self):
+        if not hasattr(self.local, "session"):
+            self.local.session = requests.Session()
+        return self.local.session
+
+    def mark(self):
+        with self.lock:
+            return len(self.records)
+
+    def since(self, mark):
+        with self.lock:
+            return list(self.records[mark:])
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class NautobotBench(object):
-    def __init__(self, workdir):
+    """Measured runs against Nautobot. ``attribution``: "proxy" (the run's requests go through a
+    Tally; the requests counted are the access-log lines of the run's window that it relayed) or
+    "log" (straight to Nautobot; every line of the window counts but those recognisably someone
+    else's, see AccessLog.foreign)."""
+
+    def __init__(self, workdir, attribution):
         with open(os.path.join(RUN_DIR, "env.json")) as handle:
             self.server = json.load(handle)
         self.log = AccessLog(os.path.join(RUN_DIR, "access.log"))
         self.workdir = workdir
+        self.tally = Tally(self.server["NAUTOBOT_URL"]) if attribution == "proxy" else None
+        url = self.tally.url if self.tally else self.server["NAUTOBOT_URL"]
         self.collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO, "build", "collections")
-        self.env = dict(os.environ, NAUTOBOT_URL=self.server["NAUTOBOT_URL"], NAUTOBOT_TOKEN=self.server["NAUTOBOT_TOKEN"],
+        self.env = dict(os.environ, NAUTOBOT_URL=url, NAUTOBOT_TOKEN=self.server["NAUTOBOT_TOKEN"],
                         ANSIBLE_CONFIG=ANSIBLE_CFG, ANSIBLE_COLLECTIONS_PATH=self.collections, ANSIBLE_NOCOLOR="1",
                         ANSIBLE_DEPRECATION_WARNINGS="0")
         self.has_bulk = os.path.exists(BULK_MODULE)
@@ -206,11 +316,30 @@ class NautobotBench(object):
             json.dump(data, handle)
         return path
 
-    def measure(self, row, playbook, extra_args, env=None):
+    def measure(self, row, tag, playbook, extra_args, env=None):
         row.busy = not self.log.wait_quiet()
+        row.load = os.getloadavg()[0]
         mark = self.log.mark()
+        sent = self.tally.mark() if self.tally else 0
         proc, results, row.wall = ansible_playbook(playbook, env or self.env, extra_args, self.workdir)
         entries = self.log.entries(mark)
+        if self.tally:
+            relayed = Counter(self.tally.since(sent))
+            logged = Counter((e["method"], e["path"]) for e in entries)
+            for _attempt in range(5):  # the server writes a line after its answer: give it time
+                if not relayed - logged:
+                    break
+                entries = self.log.entries(mark, settle=1.0)
+                logged = Counter((e["method"], e["path"]) for e in entries)
+            ours = relayed & logged
+            row.missing = sum((relayed - logged).values())  # relayed but not (yet) in the access log
+            entries = [{"method": m, "path": p} for (m, p), count in ours.items() for _i in range(count)]
+            row.foreign = sum((logged - relayed).values())
+        else:
+            anchor = row.path == "anchor"
+            row.foreign = sum(1 for e in entries if self.log.foreign(e, tag, anchor))
+            entries = [e for e in entries if not self.log.foreign(e, tag, anchor)]
+        row.busy = row.busy or row.foreign > 0
         row.requests = len(entries)
         row.writes = sum(1 for e in entries if e["method"] in WRITE_METHODS)
         row.changed = changed_objects(results)
@@ -228,7 +357,7 @@ class NautobotBench(object):
                 serials = "SNB" if kind == "update" else "SNA"
                 row = Run(target, n, path, kind)
                 args = ["-e", "@" + self.vars_file(tag, n, mode, serials)] + list(extra)
-                self.measure(row, playbook, args, env)
+                self.measure(row, tag, playbook, args, env)
                 rows.append(row)
                 report_row(row)
                 if row.failed:
@@ -287,14 +416,15 @@ def fake_ssh_key(seed):
 
 
 def start_emulator(platform):
-    """(emulator, module group, connection options, module, task options, items, reset())."""
+    """(emulator, module group, connection options, module, task options, items(n), login path: a POST
+    that writes no state, left out of the writes)."""
     if platform == "air":
         from air_emulator import AirEmulator
         emu = AirEmulator(speed=30.0).start()
         connection = {"api_url": emu.url, "username": emu.username, "password": emu.api_token}
         options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
         items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("air%d" % i)} for i in range(1, n + 1)]
-        return emu, "air", connection, "air_ssh_key", options, items
+        return emu, "air", connection, "air_ssh_key", options, items, "/api/v1/login/"
     if platform == "cloudcix":
         from cloudcix_emulator import CloudcixEmulator
         emu = CloudcixEmulator(speed=60.0).start()
@@ -302,7 +432,7 @@ def start_emulator(platform):
                       "api_key": emu.api_key, "region_id": emu.region_id}
         options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
         items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("cix%d" % i)} for i in range(1, n + 1)]
-        return emu, "cloudcix", connection, "cloudcix_ssh_key", options, items
+        return emu, "cloudcix", connection, "cloudcix_ssh_key", options, items, "/membership/auth/login/"
     if platform == "cyclecloud":
         from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
         fixture = copy.deepcopy(DEFAULT_FIXTURE)
@@ -315,7 +445,7 @@ def start_emulator(platform):
         connection = {"url": emu.url, "username": emu.username, "password": emu.password}
         options = {"cluster": "hpc", "names": ["{{ item.name }}"], "node_array": "execute", "wait": False}
         items = lambda n: [{"name": "bench-%03d" % i} for i in range(1, n + 1)]
-        return emu, "cyclecloud", connection, "cyclecloud_node", options, items
+        return emu, "cyclecloud", connection, "cyclecloud_node", options, items, None
     if platform == "airbyte":
         from airbyte_emulator import AirbyteEmulator
         emu = AirbyteEmulator(speed=60.0).start()
@@ -323,12 +453,12 @@ def start_emulator(platform):
                       "client_secret": emu.client_secret}
         options = {"workspace": "Default Workspace", "name": "{{ item.name }}", "color": "{{ item.color }}"}
         items = lambda n: [{"name": "bench-tag-%03d" % i, "color": "%06X" % (i * 4099 % 0xFFFFFF)} for i in range(1, n + 1)]
-        return emu, "airbyte", connection, "airbyte_tag", options, items
+        return emu, "airbyte", connection, "airbyte_tag", options, items, "/api/public/v1/applications/token"
     raise ValueError(platform)
 
 
 def emulator_bench(platform, paths, n, workdir):
-    emu, group, connection, module, options, items = start_emulator(platform)
+    emu, group, connection, module, options, items, login = start_emulator(platform)
     rows = []
     try:
         vars_path = os.path.join(workdir, "%s-vars.json" % platform)
@@ -360,7 +490,7 @@ def emulator_bench(platform, paths, n, workdir):
                 time.sleep(0.2)
                 log = emu.log[mark:]
                 row.requests = len(log)
-                row.writes = sum(1 for r in log if r["method"] in WRITE_METHODS)
+                row.writes = sum(1 for r in log if r["method"] in WRITE_METHODS and r["path"] != login)
                 row.changed = changed_objects(results)
                 if proc.returncode != 0:
                     row.failed = failure_text(proc, results)
@@ -377,20 +507,22 @@ def emulator_bench(platform, paths, n, workdir):
 
 
 # -- output ----------------------------------------------------------------------------------------
-ROW_FORMAT = "%-28s %5s %-10s %-10s %8s %9s %8s %7s %8s  %s"
+ROW_FORMAT = "%-28s %5s %-10s %-10s %8s %9s %8s %7s %8s %5s  %s"
 
 
 def report_header():
-    say(ROW_FORMAT % ("target", "N", "path", "run", "wall_s", "requests", "req/obj", "writes", "changed", ""))
+    say(ROW_FORMAT % ("target", "N", "path", "run", "wall_s", "requests", "req/obj", "writes", "changed", "load", ""))
 
 
 def report_row(row):
-    if row.failed:
-        say(ROW_FORMAT % (row.target, row.n, row.path, row.kind, "%.1f" % row.wall, row.requests, "-", row.writes,
-                          row.changed, "FAILED " + row.failed))
-        return
-    say(ROW_FORMAT % (row.target, row.n, row.path, row.kind, "%.1f" % row.wall, row.requests,
-                      "%.2f" % row.per_object, row.writes, row.changed, "* server busy before the run" if row.busy else ""))
+    note = "FAILED " + row.failed if row.failed else ""
+    if row.busy and not row.failed:
+        note = "* server in use by others (%d of their requests in the window, left out)" % row.foreign
+    if row.missing:
+        note += " (%d requests sent but not in the access log)" % row.missing
+    per_object = "-" if row.failed else "%.2f" % row.per_object
+    say(ROW_FORMAT % (row.target, row.n, row.path, row.kind, "%.1f" % row.wall, row.requests, per_object, row.writes,
+                      row.changed, "%.1f" % row.load, note))
 
 
 def cell(row):
@@ -426,7 +558,7 @@ def anchor_ratios(rows):
     found = dict(((r.target, r.n, r.path, r.kind), r) for r in rows if not r.failed)
     lines = []
     for (target, n, path, kind), anchor in sorted(found.items(), key=lambda kv: (kv[0][1], RUNS.index(kv[0][3]))):
-        if target != "nautobot (anchor)":
+        if path != "anchor":
             continue
         parts = []
         for ours in ("inprocess", "bulk", "module"):
@@ -447,6 +579,7 @@ def main():
     anchor_runs = env_list("BENCH_ANCHOR_RUNS", ",".join(RUNS), RUNS)
     platforms = env_list("BENCH_EMULATORS", ",".join(EMULATORS), EMULATORS)
     items = int(os.environ.get("BENCH_EMULATOR_ITEMS", "50"))
+    attribution = (env_list("BENCH_ATTRIBUTION", "proxy", ("proxy", "log")) or ["log"])[0]
     tarball = os.environ.get("ANCHOR", "").strip()
 
     collection = os.path.join(os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO, "build", "collections"),
@@ -463,10 +596,11 @@ def main():
                 "is not written yet); the other paths run")
             paths = [p for p in paths if p != "bulk"]
         if sizes:
-            nautobot = NautobotBench(workdir)
-            say("Nautobot %s at %s; requests from %s; sizes %s; paths %s" % (
+            nautobot = NautobotBench(workdir, attribution)
+            say("Nautobot %s at %s; requests from %s%s; sizes %s; paths %s" % (
                 nautobot.server.get("NAUTOBOT_VERSION", "?"), nautobot.server["NAUTOBOT_URL"], nautobot.log.path,
-                ",".join(map(str, sizes)), ",".join(paths)))
+                " (the runs' own lines: relayed by a pass-through proxy at %s)" % nautobot.tally.url
+                if nautobot.tally else "", ",".join(map(str, sizes)), ",".join(paths)))
             anchor_path = install_anchor(tarball, workdir) if tarball else None
             if not tarball:
                 say("no ANCHOR: the networktocode.nautobot comparison is skipped")
@@ -479,9 +613,11 @@ def main():
                                             "bulk" if path == "bulk" else "loop", extra)
                 if anchor_path and n in anchor_sizes and anchor_runs:
                     env = dict(nautobot.env, ANSIBLE_COLLECTIONS_PATH=anchor_path + os.pathsep + nautobot.collections)
-                    rows += nautobot.series("nautobot (anchor)", n, "anchor", anchor_runs,
+                    rows += nautobot.series("nautobot", n, "anchor", anchor_runs,
                                             os.path.join(HERE, "anchor_devices.yml"), "loop", env=env)
             ratios = anchor_ratios(rows)
+            if nautobot.tally:
+                nautobot.tally.stop()
         emulator_paths = [p for p in paths if p != "bulk"]
         if platforms and emulator_paths:
             say("")
@@ -498,8 +634,10 @@ def main():
         for line in ratios:
             say("  " + line)
         say("")
-    say("Summary (wall s include ansible-playbook's start; req/obj = all requests of the run / N; "
-        "* = the server was busy when the run started):")
+    loads = [r.load for r in rows]
+    say("Summary (wall s include ansible-playbook's start; req/obj = all requests of the run / N; * = others used "
+        "the server around the run; load average %.1f-%.1f on %d CPUs):" % (
+            min(loads or [0]), max(loads or [0]), os.cpu_count() or 0))
     say("")
     say(markdown(rows, ratios))
     return 1 if any(r.failed for r in rows) else 0

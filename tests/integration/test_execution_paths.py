@@ -54,11 +54,12 @@ class Lab(object):
     and are written into each task unless ``connection=False``; ``in_process`` sets
     ``statecraft_infra_in_process`` with -e."""
 
-    def __init__(self, playbook, tmp_path, connection, emulator=None, not_writes=()):
+    def __init__(self, playbook, tmp_path, connection, emulator=None, not_writes=(), proxy=None):
         self.playbook = playbook
         self.tmp_path = tmp_path
         self.connection = connection
         self.emulator = emulator
+        self.proxy = proxy  # Nautobot's recording proxy: what reached the server
         self.not_writes = set(not_writes)
 
     def task(self, name, module, args=None, connection=True, **keywords):
@@ -76,10 +77,11 @@ class Lab(object):
             play["vars"] = play_vars
         play["tasks"] = tasks
         text = yaml.safe_dump([play], sort_keys=False, width=1000)
-        mark = len(self.emulator.log) if self.emulator is not None else 0
+        mark = len(self.emulator.log) if self.emulator is not None else self.proxy.mark() if self.proxy else 0
         extra = None if in_process is None else {SWITCH: in_process}
         run = self.playbook(text, check=check, diff=diff, verbosity=verbosity, env=env, extra_vars=extra)
-        run.requests = self.emulator.log[mark:] if self.emulator is not None else []
+        run.requests = (self.emulator.log[mark:] if self.emulator is not None
+                        else self.proxy.since(mark) if self.proxy else [])
         run.writes = [r for r in run.requests if r["method"] in ("POST", "PUT", "PATCH", "DELETE")
                       and r["path"] not in self.not_writes]
         return run
@@ -91,12 +93,12 @@ class Lab(object):
         return name
 
 
-def normalised(run, names=()):
-    """The run's task results with what legitimately differs between two runs replaced: each
-    uuid by its order of first appearance in the run (so an id that recurs, recurs the same),
-    timestamps, Nautobot's natural slugs (name + id prefix), and ``names`` (run-specific
-    values) by placeholders."""
-    text = json.dumps(run.tasks, sort_keys=True)
+def normalised(run, names=(), data=None):
+    """The run's task results (or ``data``) with what legitimately differs between two runs
+    replaced: each uuid by its order of first appearance in the run (so an id that recurs,
+    recurs the same), timestamps, Nautobot's natural slugs (name + id prefix), and ``names``
+    (run-specific values) by placeholders."""
+    text = json.dumps(run.tasks if data is None else data, sort_keys=True)
     for number, (value, placeholder) in enumerate(names):
         text = text.replace(value, placeholder)
     ids = {}
@@ -107,13 +109,6 @@ def normalised(run, names=()):
 
 
 def assert_same_results(runs, names=None):
-    import os
-    with open("/tmp/xp_dump.txt", "a") as h:
-        for k, r in runs.items():
-            h.write("##### %s\n" % k)
-            for t in r.tasks:
-                h.write("  %s %s changed=%s msg=%s warn=%s\n" % (t["_task"], t["_status"], t.get("changed"), t.get("msg"), t.get("warnings")))
-            h.write("  writes: %s\n" % [(w["method"], w["path"]) for w in getattr(r, "writes", [])])
     """Per task, the same recorded result on both paths (after normalisation)."""
     names = names or {True: (), False: ()}
     here, there = normalised(runs[True], names[True]), normalised(runs[False], names[False])
@@ -123,6 +118,19 @@ def assert_same_results(runs, names=None):
         for key in ("_status", "changed", "failed", "msg", "diff", "warnings", "deprecations", "invocation"):
             assert mine.get(key) == theirs.get(key), (task, key, mine.get(key), theirs.get(key))
         assert mine == theirs, task  # the returned object and every other key
+
+
+def assert_same_requests(runs, names=None, skip=()):
+    """Both paths sent the server the same requests (method, path, query, body), in the same
+    order; ``skip``: paths left out (logins)."""
+    names = names or {True: (), False: ()}
+    sent = {}
+    for flag, run in runs.items():
+        requests_ = [dict((k, r.get(k)) for k in ("method", "path", "query", "body"))
+                     for r in run.requests if r["path"].split("?")[0] not in skip]
+        sent[flag] = normalised(run, names[flag], data=requests_)
+    assert sent[True], runs[True].requests
+    assert sent[True] == sent[False]
 
 
 def assert_module_path(runs, modules):
@@ -189,8 +197,8 @@ def second_token(nautobot):
     nautobot.api("DELETE", "users/tokens/%s/" % made["id"])
 
 
-def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nautobot, second_token, unique):
-    lab = Lab(playbook, tmp_path, connection)
+def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nautobot, proxy, second_token, unique):
+    lab = Lab(playbook, tmp_path, connection, proxy=proxy)
     names = dict((flag, "xp-mfr-%s-%s" % (unique, PATHS[flag])) for flag in PATHS)
 
     def tasks(in_process):
@@ -223,7 +231,9 @@ def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nau
         assert nautobot.count("dcim/manufacturers/", name=names[flag]) == 0
         run.assert_hidden(second_token)
     assert_env_secret_hidden(runs, connection["token"])
-    assert_same_results(runs, dict((flag, [(names[flag], "<name>")]) for flag in PATHS))
+    replaced = dict((flag, [(names[flag], "<name>")]) for flag in PATHS)
+    assert_same_results(runs, replaced)
+    assert_same_requests(runs, replaced)
     assert_module_path(runs, ["nautobot_manufacturer"])
 
 
@@ -309,6 +319,7 @@ def test_air_same_results_on_both_paths(air, playbook, tmp_path):
         run.assert_hidden(AIR_OTHER_TOKEN)
     assert_env_secret_hidden(runs, AIR_TOKEN)
     assert_same_results(runs)
+    assert_same_requests(runs, skip=[LOGIN["air"]])
     assert_module_path(runs, ["air_ssh_key"])
 
 
@@ -361,6 +372,7 @@ def test_cyclecloud_same_results_on_both_paths(cyclecloud, playbook, tmp_path):
         run.assert_hidden(CC_OTHER_PASSWORD)
     assert_env_secret_hidden(runs, CC_PASSWORD)
     assert_same_results(runs)
+    assert_same_requests(runs)
     assert_module_path(runs, ["cyclecloud_scale"])
 
 
@@ -418,6 +430,7 @@ def test_cloudcix_same_results_on_both_paths(cloudcix, playbook, tmp_path):
     assert_env_secret_hidden(runs, cloudcix.password)
     assert_env_secret_hidden(runs, cloudcix.api_key)
     assert_same_results(runs)
+    assert_same_requests(runs, skip=[LOGIN["cloudcix"]])
     assert_module_path(runs, ["cloudcix_project"])
 
 
@@ -472,4 +485,202 @@ def test_airbyte_same_results_on_both_paths(airbyte, playbook, tmp_path):
     assert airbyte.validation_errors == []
     assert_env_secret_hidden(runs, airbyte.client_secret)
     assert_same_results(runs)
+    assert_same_requests(runs, skip=[LOGIN["airbyte"]])
     assert_module_path(runs, ["airbyte_workspace"])
+
+
+# -- loop items share one login in-process -------------------------------------------------------
+LOOP = [{"name": "loop-%d" % n, "key": ssh_key(str(n))} for n in range(1, 6)]
+
+
+@pytest.mark.parametrize("platform", ["air", "cloudcix", "airbyte"])
+def test_loop_items_share_one_login_in_process(platform, request, playbook, tmp_path):
+    emulator = request.getfixturevalue(platform)
+    name = {"name": "{{ item.name }}"}
+    lab, fresh, module, options = {
+        "air": (air_lab, air_fresh, "air_ssh_key", dict(name, public_key="{{ item.key }}")),
+        "cloudcix": (cloudcix_lab, cloudcix_fresh, "cloudcix_project", dict(name, note="n")),
+        "airbyte": (airbyte_lab, airbyte_fresh, "airbyte_workspace", name),
+    }[platform]
+    lab = lab(emulator, playbook, tmp_path)
+    tasks = [lab.task("create", module, options, loop=LOOP)]
+    if platform == "air":  # the next task logs in again: nothing is shared beyond a task
+        tasks.append(lab.task("again", module, options, loop=LOOP))
+    runs = both_paths(lab, lambda in_process: tasks, fresh=fresh(emulator))
+    for in_process, run in runs.items():
+        logins = [r for r in run.requests if r["path"] == LOGIN[platform]]
+        assert len(logins) == len(tasks) * (1 if in_process else len(LOOP)), (PATHS[in_process], logins)
+        assert all(r["status"] in (200, 201) for r in logins)
+        assert all(r["status"] < 400 for r in run.requests), run.requests  # no token refused, no conflict
+        created = run.ok("create")["results"]
+        assert [r["item"] for r in created] == LOOP and all(r["changed"] for r in created), created
+        assert len(run.writes) == len(LOOP), run.writes
+        if platform == "air":
+            assert not any(r["changed"] for r in run.ok("again")["results"])
+    assert_same_results(runs)
+
+
+# -- progress lines of a wait, in-process ----------------------------------------------------------
+def clock_steps(emulator, start, poll, advances):
+    """Hold the emulated clock; once the log shows a request matching ``start`` (method, path
+    regex), then for each of ``advances``: when a further request matches ``poll`` (the task
+    read the object it waits for and saw it busy), advance the clock that many seconds.
+    Returns the thread (join it after the play)."""
+    import threading
+
+    emulator.clock.set_speed(0)
+    mark = len(emulator.log)
+
+    def matches(entry, rule):
+        return entry["method"] == rule[0] and re.search(rule[1], entry["path"])
+
+    def step():
+        seen = mark
+        rules = [start] + [poll] * len(advances)
+        for index, rule in enumerate(rules):
+            for _attempt in range(1200):
+                log = emulator.log
+                found = next((n for n in range(seen, len(log)) if matches(log[n], rule)), None)
+                if found is not None:
+                    seen = found + 1
+                    break
+                time.sleep(0.02)
+            else:
+                return
+            if index:
+                emulator.clock.advance(advances[index - 1])
+
+    thread = threading.Thread(target=step, daemon=True)
+    thread.start()
+    return thread
+
+
+def progress_lines(run, module):
+    return [line for line in run.stdout.splitlines() if line.startswith("[localhost] %s: waiting for " % module)]
+
+
+DOT = """graph "%(name)s" {
+  "leaf01" [ function="leaf" os="cumulus-vx-5.10.1" cpu="2" memory="2048" ]
+  "server01" [ os="generic/ubuntu2204" ]
+  "server01":"eth1" -- "leaf01":"swp2"
+}
+"""
+SIMULATION = r"^/api/v[12]/simulations?/[0-9a-f-]{36}/$"
+
+
+def test_air_simulation_progress_in_process_and_async(air, playbook, tmp_path):
+    lab = air_lab(air, playbook, tmp_path)
+    air_fresh(air)()
+    lab.file("lab.dot", DOT % {"name": "paths"})
+
+    # in-process: the wait shows where it is (the clock moves only once the task has polled)
+    steps = clock_steps(air, ("POST", r"/control/$"), ("GET", SIMULATION), [60])
+    run = lab.play([lab.task("load", "air_simulation", dict(FAST, title="progress", topology_file="lab.dot",
+                                                             state="loaded"))], None, diff=False)
+    steps.join()
+    loaded = run.ok("load")
+    assert loaded["changed"] and loaded["simulation"]["state"] == "LOADED"
+    lines = progress_lines(run, "air_simulation")
+    assert lines and lines[0].startswith("[localhost] air_simulation: waiting for LOADED: "
+                                         "the simulation is still LOADING (0 s of at most 600 s)"), run.stdout
+    assert "AnsiballZ" not in run.output
+
+    # async: the module path (async_wrapper), the topology file still read on the controller
+    air.clock.set_speed(30.0)  # a load (30 emulated seconds) takes a second
+    task = lab.task("load", "air_simulation", dict(FAST, title="async", topology_file="lab.dot", state="loaded"),
+                    **{"async": 60, "poll": 2})
+    run = lab.play([task], None, diff=False)
+    result = run.ok("load")
+    assert result["ansible_job_id"] and result["finished"] and result["changed"], result
+    simulation = result["simulation"]
+    assert simulation["state"] == "LOADED" and simulation["title"] == "async"
+    assert sorted(n["name"] for n in simulation["nodes"]) == sorted(n["name"] for n in loaded["simulation"]["nodes"])
+    created = [r for r in run.writes if r["method"] == "POST" and r["body"].get("title") == "async"]
+    assert '"leaf01"' in created[0]["body"]["topology_data"]  # the file's text, read on the controller
+    assert not progress_lines(run, "air_simulation")
+
+
+def async_status(name, job, **keywords):
+    """Wait for the job registered as ``job`` (a task with ``poll: 0``)."""
+    task = {"name": name, "ansible.builtin.async_status": {"jid": "{{ %s.ansible_job_id }}" % job},
+            "register": name.replace("-", "_"), "until": "%s.finished" % name.replace("-", "_"),
+            "retries": 60, "delay": 0.5}
+    task.update(keywords)
+    return task
+
+
+# -- CloudCIX: an instance build, in-process (progress) and with async -----------------------------
+INSTANCE = r"^/compute/compute/instances/\d+/$"
+SPECS = [{"sku_name": "RAM_001", "quantity": 2}, {"sku_name": "vCPU_001", "quantity": 1},
+         {"sku_name": "SSD_001", "quantity": 20}, {"sku_name": "UBUNTU2404", "quantity": 1}]
+
+
+def test_cloudcix_instance_progress_in_process_and_async(cloudcix, playbook, tmp_path):
+    lab = cloudcix_lab(cloudcix, playbook, tmp_path)
+    cloudcix_fresh(cloudcix)()
+    cloudcix.clock.set_speed(600.0)  # a build (35 emulated seconds) in 0.06 s
+    run = lab.play([lab.task("project", "cloudcix_project", {"name": "paths"}),
+                    lab.task("router", "cloudcix_network_router", dict(FAST, project="paths"))], None)
+    run.ok("router")
+
+    def instance(name, **keywords):
+        return lab.task(name, "cloudcix_instance", dict(FAST, project="paths", name=name, specs=SPECS), **keywords)
+
+    # in-process: a line when the wait starts and one when the state changes (pending, building)
+    steps = clock_steps(cloudcix, ("POST", r"^/compute/compute/instances/$"), ("GET", INSTANCE), [5, 30])
+    run = lab.play([instance("web1")], None)
+    steps.join()
+    built = run.ok("web1")["instance"]
+    assert built["state"] == "running"
+    lines = progress_lines(run, "cloudcix_instance")
+    assert [line.split(": ", 2)[2].split(" (")[0] for line in lines] == [
+        "the instance is still pending", "the instance is still building"], run.stdout
+
+    # async, polled by async_status: the module path; the same instance as in-process
+    cloudcix.clock.set_speed(600.0)
+    run = lab.play([instance("web2", **{"async": 60, "poll": 0, "register": "job"}), async_status("done", "job")],
+                   None)
+    job, done = run.ok("web2"), run.ok("done")
+    assert job["ansible_job_id"] and job["started"] and not job["finished"]
+    assert done["finished"] and done["changed"] and not progress_lines(run, "cloudcix_instance")
+    made = done["instance"]
+    assert made["state"] == "running" and made["id"] != built["id"]
+    assert cloudcix.get("compute", "compute/instances", made["id"])["state"] == "running"
+    same = ("project_id", "type", "specs", "region_id")
+    assert dict((k, made.get(k)) for k in same) == dict((k, built.get(k)) for k in same)
+    assert [w["path"] for w in run.writes] == ["/compute/compute/instances/"]
+
+
+# -- CycleCloud: scale and a node action, with async (poll, and poll 0 + async_status) --------------
+ASYNC_EXTRA = ("ansible_job_id", "finished", "started", "results_file", "stdout", "stderr", "stdout_lines",
+               "stderr_lines", "attempts")
+
+
+def test_cyclecloud_async_gives_the_in_process_result(cyclecloud, playbook, tmp_path):
+    lab = cyclecloud_lab(cyclecloud, playbook, tmp_path)
+    scale = lab.task("scale", "cyclecloud_scale", dict(FAST, cluster="hpc", node_array="execute", nodes=4))
+    node = lab.task("node", "cyclecloud_node", dict(FAST, cluster="hpc", names=["execute-1"], state="deallocated"))
+    runs = {}
+    cyclecloud_fresh(cyclecloud)()
+    runs["sync"] = lab.play([scale, node], None)
+    cyclecloud_fresh(cyclecloud)()
+    runs["async"] = lab.play([dict(scale, **{"async": 60, "poll": 2}),
+                              dict(node, **{"async": 60, "poll": 0, "register": "job"}),
+                              async_status("done", "job")], None)
+    assert "ansible_job_id" not in runs["sync"].ok("scale")
+    for run in runs.values():
+        assert [(r["method"], r["path"]) for r in run.writes] == [
+            ("POST", "/clusters/hpc/scale/execute"), ("POST", "/clusters/hpc/nodes/deallocate")]
+    assert cyclecloud.node("hpc", "execute-1")["Status"] == "Deallocated"
+    here = dict((t["_task"], t) for t in normalised(runs["sync"]))
+    there = dict((t["_task"], t) for t in normalised(runs["async"]))
+    there["node"] = there.pop("done")
+    for name in ("scale", "node"):
+        assert there[name]["ansible_job_id"] and there[name]["finished"], there[name]
+        mine = dict((k, v) for k, v in here[name].items() if not k.startswith("_"))
+        theirs = dict((k, v) for k, v in there[name].items() if not k.startswith("_") and k not in ASYNC_EXTRA)
+        assert mine == theirs, name
+    scaled = here["scale"]
+    assert scaled["changed"] and sorted((n["name"], n["status"]) for n in scaled["nodes"]) == [
+        ("execute-3", "Ready"), ("execute-4", "Ready")]
+    assert here["node"]["changed"] and here["node"]["nodes"][0]["status"] == "Deallocated"
