@@ -415,6 +415,20 @@ def fake_ssh_key(seed):
     return "ssh-ed25519 %s bench@runner" % base64.b64encode(blob).decode()
 
 
+def ssh_key_items(seed):
+    def items(n):
+        return [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("%s%d" % (seed, i))} for i in range(1, n + 1)]
+    return items
+
+
+def node_items(n):
+    return [{"name": "bench-%03d" % i} for i in range(1, n + 1)]
+
+
+def tag_items(n):
+    return [{"name": "bench-tag-%03d" % i, "color": "%06X" % (i * 4099 % 0xFFFFFF)} for i in range(1, n + 1)]
+
+
 def start_emulator(platform):
     """(emulator, module group, connection options, module, task options, items(n), login path: a POST
     that writes no state, left out of the writes)."""
@@ -423,16 +437,14 @@ def start_emulator(platform):
         emu = AirEmulator(speed=30.0).start()
         connection = {"api_url": emu.url, "username": emu.username, "password": emu.api_token}
         options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
-        items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("air%d" % i)} for i in range(1, n + 1)]
-        return emu, "air", connection, "air_ssh_key", options, items, "/api/v1/login/"
+        return emu, "air", connection, "air_ssh_key", options, ssh_key_items("air"), "/api/v1/login/"
     if platform == "cloudcix":
         from cloudcix_emulator import CloudcixEmulator
         emu = CloudcixEmulator(speed=60.0).start()
         connection = {"api_url": emu.api_url, "api_username": emu.email, "api_password": emu.password,
                       "api_key": emu.api_key, "region_id": emu.region_id}
         options = {"name": "{{ item.name }}", "public_key": "{{ item.key }}"}
-        items = lambda n: [{"name": "bench-key-%03d" % i, "key": fake_ssh_key("cix%d" % i)} for i in range(1, n + 1)]
-        return emu, "cloudcix", connection, "cloudcix_ssh_key", options, items, "/membership/auth/login/"
+        return emu, "cloudcix", connection, "cloudcix_ssh_key", options, ssh_key_items("cloudcix"), "/membership/auth/login/"
     if platform == "cyclecloud":
         from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
         fixture = copy.deepcopy(DEFAULT_FIXTURE)
@@ -444,16 +456,14 @@ def start_emulator(platform):
         emu = CycleCloudEmulator(speed=120.0, fixture=fixture).start()
         connection = {"url": emu.url, "username": emu.username, "password": emu.password}
         options = {"cluster": "hpc", "names": ["{{ item.name }}"], "node_array": "execute", "wait": False}
-        items = lambda n: [{"name": "bench-%03d" % i} for i in range(1, n + 1)]
-        return emu, "cyclecloud", connection, "cyclecloud_node", options, items, None
+        return emu, "cyclecloud", connection, "cyclecloud_node", options, node_items, None
     if platform == "airbyte":
         from airbyte_emulator import AirbyteEmulator
         emu = AirbyteEmulator(speed=60.0).start()
         connection = {"server_url": emu.url + "/api/public/v1", "client_id": emu.client_id,
                       "client_secret": emu.client_secret}
         options = {"workspace": "Default Workspace", "name": "{{ item.name }}", "color": "{{ item.color }}"}
-        items = lambda n: [{"name": "bench-tag-%03d" % i, "color": "%06X" % (i * 4099 % 0xFFFFFF)} for i in range(1, n + 1)]
-        return emu, "airbyte", connection, "airbyte_tag", options, items, "/api/public/v1/applications/token"
+        return emu, "airbyte", connection, "airbyte_tag", options, tag_items, "/api/public/v1/applications/token"
     raise ValueError(platform)
 
 
@@ -550,22 +560,24 @@ def markdown(rows, ratios):
         lines.append("| %s | %d | %s | %s | %s |" % (key[0], key[1], key[2], " | ".join(cells), changed))
     out = "\n".join(lines)
     if ratios:
-        out += "\n\n" + "\n".join("- " + r for r in ratios)
+        out += "\n\nAnchor (networktocode.nautobot, looped device task) over statecraft.infra:\n\n"
+        out += "\n".join("- " + r for r in ratios)
     return out
 
 
 def anchor_ratios(rows):
-    found = dict(((r.target, r.n, r.path, r.kind), r) for r in rows if not r.failed)
+    """One line per run kind and N: the anchor's figures over statecraft's in-process (and bulk) ones."""
+    found = dict(((r.n, r.path, r.kind), r) for r in rows if r.target == "nautobot" and not r.failed)
     lines = []
-    for (target, n, path, kind), anchor in sorted(found.items(), key=lambda kv: (kv[0][1], RUNS.index(kv[0][3]))):
+    for (n, path, kind), anchor in sorted(found.items(), key=lambda kv: (kv[0][0], RUNS.index(kv[0][2]))):
         if path != "anchor":
             continue
         parts = []
-        for ours in ("inprocess", "bulk", "module"):
-            mine = found.get(("nautobot", n, ours, kind))
+        for ours, label in (("inprocess", "statecraft in-process"), ("bulk", "bulk")):
+            mine = found.get((n, ours, kind))
             if mine:
-                parts.append("statecraft %s %.1f s / %d req, %.1fx time, %.1fx requests" % (
-                    ours, mine.wall, mine.requests, anchor.wall / mine.wall,
+                parts.append("%s %.1f s / %d req: %.1fx time, %.1fx req" % (
+                    label, mine.wall, mine.requests, anchor.wall / mine.wall,
                     anchor.requests / float(mine.requests) if mine.requests else float("inf")))
         if parts:
             lines.append("%s %d: anchor %.1f s / %d req; %s" % (kind, n, anchor.wall, anchor.requests, "; ".join(parts)))
@@ -629,11 +641,6 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     say("")
-    if ratios:
-        say("Anchor (networktocode.nautobot, looped device task) / statecraft.infra:")
-        for line in ratios:
-            say("  " + line)
-        say("")
     loads = [r.load for r in rows]
     say("Summary (wall s include ansible-playbook's start; req/obj = all requests of the run / N; * = others used "
         "the server around the run; load average %.1f-%.1f on %d CPUs):" % (
