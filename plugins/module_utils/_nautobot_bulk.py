@@ -175,7 +175,7 @@ def write(adapter, resource, items, batch_size):
     has it now (read back at depth 1), for the objects created or updated."""
     path = resource.path + "/"
     ids = {}
-    sent = 0
+    done = {"created": 0, "updated": 0, "deleted": 0}
     for method, kind in (("POST", "create"), ("PATCH", "update"), ("DELETE", "delete")):
         planned = [i for i in items if i.plan and i.plan[0] == kind]
         for batch in batches(planned, batch_size):
@@ -188,8 +188,8 @@ def write(adapter, resource, items, batch_size):
             try:
                 answer = adapter.client.request(method, path, json_body=body, idempotent=kind != "create")
             except ApiError as exc:
-                raise refused(exc, resource, batch, sent)
-            sent += len(batch)
+                raise refused(exc, resource, batch, done)
+            done[kind + "d"] += len(batch)
             if kind == "create":
                 ids.update((id(i), obj["id"]) for i, obj in zip(batch, answer))
             elif kind == "update":
@@ -200,22 +200,25 @@ def write(adapter, resource, items, batch_size):
     return dict((key, now.get(object_id, {"id": object_id})) for key, object_id in ids.items())
 
 
-def refused(exc, resource, batch, sent):
-    """The error of a bulk write, naming the objects Nautobot named. A batch is one
-    transaction on the server: none of it was applied (``sent`` objects before it were)."""
+def refused(exc, resource, batch, done):
+    """The error of a bulk write, naming the objects Nautobot named, with what earlier
+    batches wrote (``done``: counts). A batch is one transaction on the server: none of it
+    was applied."""
+    sent = sum(done.values())
     shown = ", ".join(i.label() for i in batch[:3]) + (", ..." if len(batch) > 3 else "")
     if exc.uncertain:
         return ModuleError("%s; the write of %s may have happened or not: run the task again to converge"
-                           % (exc, shown))
-    done = "; none of this batch of %d was written%s" % (
+                           % (exc, shown), {"changed": True, "counts": done})
+    written = "; none of this batch of %d was written%s" % (
         len(batch), " (the %d objects before it were)" % sent if sent else "")
     if exc.fields and all(k.split(".", 1)[0].isdigit() for k in exc.fields):
         details = []
         for key, text in sorted(exc.fields.items(), key=lambda kv: int(kv[0].split(".", 1)[0])):
             index, field = key.split(".", 1)
             details.append("%s: %s: %s" % (batch[int(index)].label(), field, text))
-        return ModuleError("Nautobot rejected the %s objects: %s%s" % (resource.name, "; ".join(details), done))
-    return ModuleError("%s (writing %s)%s" % (exc, shown, done))
+        return ModuleError("Nautobot rejected the %s objects: %s%s" % (resource.name, "; ".join(details), written),
+                           {"changed": sent > 0, "counts": done})
+    return ModuleError("%s (writing %s)%s" % (exc, shown, written), {"changed": sent > 0, "counts": done})
 
 
 def summary(resource, items, results, warnings, want_diff):
