@@ -40,9 +40,10 @@ Environment:
   BENCH_EMULATOR_ITEMS  default 50
   BENCH_ATTRIBUTION     how the runs' own lines of the access log are told from others': "proxy"
                         (default: the playbooks talk to Nautobot through a pass-through proxy on
-                        loopback, and the lines counted are those it relayed; about a millisecond
-                        per request) or "log" (straight to Nautobot; all lines of the run's window
-                        count but those recognisably another client's)
+                        loopback, and the lines counted are those it relayed; its cost was lost
+                        in the noise of Nautobot's ~80 ms per request when checked) or "log"
+                        (straight to Nautobot; all lines of the run's window count but those
+                        recognisably another client's)
 
 Quick run: BENCH_SIZES=20 BENCH_PATHS=inprocess BENCH_EMULATORS=none make bench
 
