@@ -11,6 +11,7 @@ A platform subclasses ``RestAdapter`` and overrides only what its API does diffe
 
 from __future__ import absolute_import, division, print_function
 
+import json
 import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._http import (
@@ -154,20 +155,31 @@ class RestAdapter(object):
     def check_connection(cls, params):
         check_connection(params, cls.url_option, cls.url_path_problem)
 
+    # options of an item that narrow where its related objects are looked up (a project, a
+    # workspace) without being part of the lookup's query: items differing in them never
+    # share lookups
+    scope_options = ()
+
     def __init__(self, client):
         self.client = client
-        self.resolved = {}  # (path, ...) -> related objects looked up, for every item it serves
+        self.scopes = {}  # scope_options' values -> that scope's lookups
+        # (path, ...) -> related objects looked up, for the items of one scope
+        self.resolved = self.scopes[None] = {}
 
     def begin(self, params):
         """A task (or the next loop item of one) starts with ``params``. An adapter may serve
         several items with the same connection options: keep nothing of an earlier item's
         options here, only what the connection determines."""
         self.params = params
+        scope = json.dumps([params.get(name) for name in self.scope_options], sort_keys=True, default=str)
+        self.resolved = self.scopes.setdefault(scope, {})
 
-    def forget(self, path):
-        """Drop the lookups of ``path`` (its objects were just written)."""
-        for key in [k for k in self.resolved if k[0] == path]:
-            del self.resolved[key]
+    def forget(self, path=None):
+        """Drop the lookups of ``path`` (its objects were just written), in every scope; with
+        no path, all of them (the task is run again: what it looked up may have changed)."""
+        for lookups in self.scopes.values():
+            for key in [k for k in lookups if path is None or k[0] == path]:
+                del lookups[key]
 
     def progress(self, message):
         """Report how a wait goes (the object's state, the time waited); the runner replaces

@@ -122,6 +122,7 @@ class AirbyteAdapter(RestAdapter):
     masks = (SECRET_MASK,)
     url_option = "server_url"
     url_path_problem = staticmethod(versioned_path)
+    scope_options = ("workspace",)  # sources, destinations, connectors are found within it
 
     # the key of an object's own id, most specific first: a job names its connection, a
     # connection its source and destination, everything its workspace; users and definitions

@@ -129,6 +129,7 @@ class CloudcixAdapter(RestAdapter):
     platform_name = "CloudCIX"
     url_option = "api_url"
     url_path_problem = staticmethod(application_path)
+    scope_options = ("project",)  # project-owned objects are looked up by name within it
 
     @classmethod
     def from_params(cls, params):

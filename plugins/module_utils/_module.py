@@ -42,7 +42,14 @@ class InProcessHost(object):
         self.progress = progress
         self.args = None
         self.result = None
+        self.quiet = False  # no progress lines (a no_log task)
+        self.task_vars = None  # of the latest run: the same again is an until: retry
         self.adapters = {}
+
+    def forget(self):
+        """The task runs again (``until:``): its adapters look everything up anew."""
+        for adapter in self.adapters.values():
+            adapter.forget()
 
     def module_class(self):
         host = self

@@ -108,6 +108,12 @@ class ModuleAction(ActionBase):
     def run_in_process(self, module_name, args, task_vars):
         self._update_module_args(module_name, args, task_vars)
         host = self.host(task_vars)
+        # an until: retry is run with the same task variables (a loop item with its own):
+        # what the earlier attempt looked up may have changed since
+        if task_vars is host.task_vars:
+            host.forget()
+        host.task_vars = task_vars  # held, so no other item's variables take its place
+        host.quiet = bool(self._play_context.no_log)  # a no_log task shows no progress either
         host.args = json.loads(json.dumps(args, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)),
                                cls=get_module_decoder(PROFILE, Direction.CONTROLLER_TO_MODULE))
         host.result = None
@@ -148,7 +154,8 @@ class ModuleAction(ActionBase):
             short = self._task.action.rsplit(".", 1)[-1]
 
             def progress(message):
-                display.display("[%s] %s: %s" % (name, short, message))
+                if not current.quiet:
+                    display.display("[%s] %s: %s" % (name, short, message))
 
             current = HOSTS[scope] = _module.InProcessHost(scope, progress)
         return current

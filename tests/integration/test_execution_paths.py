@@ -20,7 +20,9 @@ controller's worker process for a local task ("in-process"), or launched as a mo
 * ``async`` runs the module path, and gives the in-process result for the modules that wait
   (air_simulation, whose action reads ``topology_file`` on the controller; cloudcix_instance
   with ``poll: 0`` and async_status; cyclecloud_scale and cyclecloud_node).
-* Known differences (product bugs) are at the end, each marked xfail(strict) with its reason.
+* In-process, loop items share related objects looked up only within the same scope (CloudCIX
+  project, Airbyte workspace); an ``until:`` retry looks everything up again; a ``no_log`` task
+  prints no progress line.
 
 Evidence comes from the recorded task results (callback_plugins/record_results.py), the
 ansible-playbook output, and the emulators' request logs.
@@ -704,28 +706,7 @@ def test_cyclecloud_async_gives_the_in_process_result(cyclecloud, playbook, tmp_
     assert here["node"]["changed"] and here["node"]["nodes"][0]["status"] == "Deallocated"
 
 
-# -- known differences between the paths (product bugs, marked xfail) --------------------------------
-class PathDifference(AssertionError):
-    """The in-process path does not give what the module path gives. Only this exception is
-    expected by the xfail marks below: any other failure (the module path's own checks, the
-    setup) fails the test as usual."""
-
-
-def same_as_module_path(condition, message):
-    if not condition:
-        raise PathDifference(message)
-
-
-CACHE_REASON = (
-    "in-process, the loop items of a task share one adapter and its cache of related objects "
-    "(adapter.resolved, and Ensure.resolve's entries in it), keyed by (path, query) only: the scope "
-    "that comes from another option of the item (%s) is not in the key, so a later item gets the "
-    "objects an earlier item found in its own scope; each module launch starts with an empty cache")
-
-
-@pytest.mark.xfail(strict=True, raises=PathDifference, reason=CACHE_REASON % (
-    "CloudCIX: project, for the project-owned compute/instances looked up by name; "
-    "plugins/module_utils/_cloudcix.py CloudcixAdapter.resolve"))
+# -- what loop items and until: retries share in-process, and what they must not --------------------
 def test_cloudcix_loop_over_projects_finds_each_items_own_instance(cloudcix, playbook, tmp_path):
     """Two projects, each with an instance vm1; a loop snapshots vm1 in each project."""
     lab = cloudcix_lab(cloudcix, playbook, tmp_path)
@@ -751,14 +732,9 @@ def test_cloudcix_loop_over_projects_finds_each_items_own_instance(cloudcix, pla
         assert made[project]["snapshot"]["instance_id"] == vm[project]["id"], made[project]
     made = snapshots("snap-in-process", True)
     assert made["pa"]["snapshot"]["instance_id"] == vm["pa"]["id"], made["pa"]
-    same_as_module_path(not made["pb"].get("failed") and made["pb"]["snapshot"]["instance_id"] == vm["pb"]["id"],
-                        "item pb: %s" % (made["pb"].get("msg") or made["pb"].get("snapshot")))
+    assert not made["pb"].get("failed") and made["pb"]["snapshot"]["instance_id"] == vm["pb"]["id"], made["pb"]
 
 
-@pytest.mark.xfail(strict=True, raises=PathDifference, reason=CACHE_REASON % (
-    "Airbyte: workspace, for the workspace-scoped sources and destinations looked up by name; "
-    "plugins/module_utils/_airbyte.py AirbyteAdapter.resolve_path; the connection of the second "
-    "workspace is silently made in the first one, with its source and destination"))
 def test_airbyte_loop_over_workspaces_connects_each_items_own_source(airbyte, playbook, tmp_path):
     """Two workspaces, each with a source src and a destination dst; a loop connects them in each."""
     lab = airbyte_lab(airbyte, playbook, tmp_path)
@@ -786,18 +762,10 @@ def test_airbyte_loop_over_workspaces_connects_each_items_own_source(airbyte, pl
         assert (made[workspace].get("workspaceId"), made[workspace].get("sourceId")) == ids[workspace], made
     made = connections("pipe-in-process", True)
     assert (made["wa"].get("workspaceId"), made["wa"].get("sourceId")) == ids["wa"], made
-    same_as_module_path((made["wb"].get("workspaceId"), made["wb"].get("sourceId")) == ids["wb"],
-                        "item wb: connection made in workspace %s with source %s (wa is %s)"
-                        % (made["wb"].get("workspaceId"), made["wb"].get("sourceId"), ids["wa"]))
+    assert (made["wb"].get("workspaceId"), made["wb"].get("sourceId")) == ids["wb"], made
     assert airbyte.validation_errors == []
 
 
-@pytest.mark.xfail(strict=True, raises=PathDifference, reason=(
-    "in-process, the retries of an until: loop run in the same worker with the same (task, host) "
-    "scope, so plugins/plugin_utils/_in_process.py ModuleAction.host() gives them the same "
-    "InProcessHost and adapter, whose cache of related objects (adapter.resolved) keeps the first "
-    "attempt's lookups: a related object that appears between retries is never seen; each module "
-    "launch looks it up again"))
 def test_until_retries_see_a_related_object_made_meanwhile(air, playbook, tmp_path):
     """air_service on a simulation that another client creates after the first attempt."""
     lab = air_lab(air, playbook, tmp_path)
@@ -828,14 +796,9 @@ def test_until_retries_see_a_related_object_made_meanwhile(air, playbook, tmp_pa
     result = attempt("later-module", False)
     assert result["_status"] == "ok" and result["changed"] and result["attempts"] >= 2, result
     result = attempt("later-in-process", True)
-    same_as_module_path(result["_status"] == "ok",
-                        "after %s attempts: %s" % (result.get("attempts"), result.get("msg")))
+    assert result["_status"] == "ok" and result["changed"] and result["attempts"] >= 2, (result.get("msg"), result)
 
 
-@pytest.mark.xfail(strict=True, raises=PathDifference, reason=(
-    "in-process, progress lines are written with display.display (plugins/plugin_utils/_in_process.py "
-    "ModuleAction.host) whatever the task's no_log says: a no_log task shows the state of what it "
-    "waits for (CycleCloud: node names) while Ansible hides its output; a module shows nothing"))
 def test_no_log_task_shows_no_progress_line(air, playbook, tmp_path):
     lab = air_lab(air, playbook, tmp_path)
     air_fresh(air)()
@@ -849,4 +812,4 @@ def test_no_log_task_shows_no_progress_line(air, playbook, tmp_path):
     control = [n for n, r in enumerate(run.requests) if r["path"].endswith("/control/")]
     polls = [r for r in run.requests[control[0]:] if r["method"] == "GET" and re.search(SIMULATION, r["path"])]
     assert len(polls) >= 2, run.requests  # it read the simulation LOADING, waited, read it LOADED
-    same_as_module_path("[localhost] air_simulation:" not in run.stdout, run.stdout)
+    assert "[localhost] air_simulation:" not in run.stdout, run.stdout

@@ -13,6 +13,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.statecraft.infra.plugins.module_utils._adapter import RestAdapter
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure, poll, same_value
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter
@@ -310,3 +311,27 @@ def test_a_wait_that_is_over_at_once_tells_nothing():
     poll(lambda: "done", lambda s: s == "done", lambda s: None, lambda s: s, "done", {"wait_timeout": 5},
          sleep=lambda s: None, progress=lines.append)
     assert lines == []
+
+
+def test_loop_items_share_lookups_only_within_their_scope():
+    """An adapter serving several loop items keeps their lookups apart per scope option (a
+    CloudCIX project, an Airbyte workspace), forgets a path once written, and everything
+    for an until: retry."""
+    class Scoped(RestAdapter):
+        scope_options = ("project",)
+
+    adapter = Scoped(client=None)
+    adapter.begin({"project": "a", "name": "one"})
+    adapter.resolved[("instances", "vm1")] = ["vm1 of a"]
+    adapter.resolved[("images", "ubuntu")] = ["ubuntu"]
+    adapter.begin({"project": "a", "name": "two"})
+    assert adapter.resolved[("instances", "vm1")] == ["vm1 of a"]  # same scope: shared
+    adapter.begin({"project": "b", "name": "one"})
+    assert ("instances", "vm1") not in adapter.resolved  # another project: looked up again
+    adapter.resolved[("instances", "vm1")] = ["vm1 of b"]
+    adapter.forget("instances")  # written: no scope keeps it
+    assert all(("instances", "vm1") not in lookups for lookups in adapter.scopes.values())
+    adapter.begin({"project": "a"})
+    assert adapter.resolved == {("images", "ubuntu"): ["ubuntu"]}
+    adapter.forget()
+    assert not any(adapter.scopes.values())
