@@ -24,7 +24,7 @@ help:
 	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
 	@echo "make airbyte-sandbox  serve the Airbyte API emulator on http://127.0.0.1:8480 (AIRBYTE_SANDBOX_PORT)"
 	@echo "make cloudcix-sandbox  serve the CloudCIX API emulator on http://127.0.0.1:8580 (CLOUDCIX_SANDBOX_PORT)"
-	@echo "make bench          time the 20-device playbook, first and converged run"
+	@echo "make bench          time 20/200/1,000 looped and bulk devices (module vs in-process; ANCHOR=<tarball> adds the anchor)"
 	@echo "make build          ansible-galaxy collection build into build/"
 
 venv: $(VENV)/.installed
