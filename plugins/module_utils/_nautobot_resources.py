@@ -130,47 +130,21 @@ PLATFORM = Resource(
 )
 
 
-ROLE = Resource(
-    name="role",
-    path="extras/roles",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        weight=Field(type="int"),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
+def _classifier(name, path, **fields):
+    """Roles, statuses and tags: a named, coloured label for the content types it is for."""
+    return Resource(
+        name=name,
+        path=path,
+        platform=NAUTOBOT,
+        identity=("name",),
+        fields=dict(dict(name=Field(required=True), color=Field(clearable=False), **fields),
+                    description=Field(empty=""), content_types=ValueSet(required_on_create=True)),
+    )
 
 
-STATUS = Resource(
-    name="status",
-    path="extras/statuses",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
-
-
-TAG = Resource(
-    name="tag",
-    path="extras/tags",
-    platform=NAUTOBOT,
-    identity=("name",),
-    fields=dict(
-        name=Field(required=True),
-        color=Field(clearable=False),
-        description=Field(empty=""),
-        content_types=ValueSet(required_on_create=True),
-    ),
-)
+ROLE = _classifier("role", "extras/roles", weight=Field(type="int"))
+STATUS = _classifier("status", "extras/statuses")
+TAG = _classifier("tag", "extras/tags")
 
 
 TENANT = Resource(
