@@ -212,10 +212,6 @@ class RestAdapter(object):
         filters and caches them per task)."""
         raise NotImplementedError("%s adapters look up related objects their own way" % self.platform_name)
 
-    def is_absent(self, resource, obj):
-        """True for an object that cannot be deleted and counts as absent when empty."""
-        return False
-
     def check_write(self, resource, current, payload):
         """Raise ModuleError for a write the platform would refuse, found by reading (check
         mode runs it too, so a dry run predicts the failure). ``current`` is None on create."""

@@ -8,11 +8,14 @@ The same paths serve Airbyte Cloud (``https://api.airbyte.com/v1``) and a self-m
 Airbyte (``http://HOST:8000/api/public/v1``). The vendor SDK's typed connector
 configuration is lossy (it picks one of hundreds of connector models for a plain dict),
 so configurations travel as plain JSON here.
+
+The resources, with what some of them need beyond this adapter (a user's permissions found
+per organization, a connection's streams checked before a write), are declared in
+``_airbyte_resources.py``; jobs, OAuth overrides and the info module's reads are in
+``_airbyte_tasks.py``.
 """
 
 from __future__ import absolute_import, division, print_function
-
-import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     Platform,
@@ -24,7 +27,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic, Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, deep_merge
-from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, NO_JSON, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, error_body
 from ansible_collections.statecraft.infra.plugins.module_utils._http import mask_secrets as shared_mask_secrets
 
 CLOUD_URL = "https://api.airbyte.com/v1"
@@ -33,9 +36,6 @@ PAGE_SIZE = 100  # the API's maximum
 UNPAGED = ("tags", "permissions", "organizations", "users")
 SCOPED = ("sources", "destinations", "tags")  # related objects looked up within the task's workspace
 IN_WORKSPACE_PATH = "{workspaceId}"  # collections under their workspace (custom definitions)
-# bodies the API wants whole, though only part of them changes (a tag's PATCH, a definition's PUT)
-WHOLE_BODY = {"tag": ("name", "color"), "source_definition": ("name", "dockerImageTag"),
-              "destination_definition": ("name", "dockerImageTag"), "declarative_source": ("manifest",)}
 
 
 def connection_argspec():
@@ -176,8 +176,6 @@ class AirbyteAdapter(RestAdapter):
         return [u for u in found.values() if all(str(u.get(k)).lower() == str(v).lower() for k, v in query.items())]
 
     def find(self, resource, identity, deep=False):
-        if resource.name == "permission":
-            return self.find_permissions(identity)
         params = {}
         workspace = identity.get("workspace")
         if workspace is not None:
@@ -195,24 +193,6 @@ class AirbyteAdapter(RestAdapter):
             found = self.list(resource.path, params)
         name = identity.get("name")
         return [o for o in found if name is None or o.get("name") == name]
-
-    def find_permissions(self, identity):
-        """A user's permissions, as one object per permission with its workspaceId or
-        organizationId (the list answers scope + scopeId). Airbyte lists another user's
-        permissions per organization, so each organization of the caller is asked."""
-        users = self.resolve_path("users", identity["user"])
-        organization = identity.get("organization")
-        organizations = ([o["organizationId"] for o in self.resolve_path("organizations", organization)]
-                         if organization is not None else self.organization_ids())
-        found = {}
-        for organization_id in organizations:
-            for user in users:
-                for perm in self.list("permissions", {"userId": user["id"], "organizationId": organization_id}):
-                    view = dict((k, perm.get(k)) for k in ("permissionId", "permissionType", "userId"))
-                    if perm.get("scope") in ("workspace", "organization"):
-                        view[perm["scope"] + "Id"] = perm.get("scopeId")
-                    found[view["permissionId"]] = view
-        return list(found.values())
 
     def collection(self, resource, workspace_id=None):
         """A collection's path; custom definitions sit under their workspace."""
@@ -296,8 +276,6 @@ class AirbyteAdapter(RestAdapter):
     # -- writes ------------------------------------------------------------------------------
     def create(self, resource, payload):
         payload = self.wire(payload)
-        if resource.name == "connection":
-            payload.pop("workspaceId", None)  # the destination's workspace, not a create field
         if IN_WORKSPACE_PATH in resource.path:
             workspace_id = payload.pop("workspaceId")
             created = self.client.request("POST", self.collection(resource, workspace_id), json_body=payload,
@@ -309,13 +287,8 @@ class AirbyteAdapter(RestAdapter):
         if current is not None and current.get("status") == "locked":
             raise ModuleError("the %s %r is locked by Airbyte (%s) and cannot be changed"
                               % (resource.name, current.get("name"), current.get("statusReason") or "no reason given"))
-        if resource.name == "connection":
-            wired = self.wire(payload)
-            self.check_streams(wired, current or wired)
 
     def update(self, resource, current, payload):
-        if resource.name in WHOLE_BODY:
-            payload = dict(dict((k, current.get(k)) for k in WHOLE_BODY[resource.name]), **payload)
         if IN_WORKSPACE_PATH in resource.path:  # definitions are replaced with PUT
             payload.pop("workspaceId", None)
             updated = self.client.request("PUT", "%s/%s" % (self.collection(resource), self.object_id(current)),
@@ -323,33 +296,6 @@ class AirbyteAdapter(RestAdapter):
             return dict(updated, workspaceId=current.get("workspaceId"))
         return self.client.request("PATCH", "%s/%s" % (resource.path, self.object_id(current)),
                                    json_body=self.wire(payload), expect=(200,))
-
-    def check_streams(self, payload, ends):
-        """Streams the source does not have, or a sync mode it cannot do, fail before the write
-        with the option named (Airbyte's own answer would be a bare 400)."""
-        streams = (payload.get("configurations") or {}).get("streams") if isinstance(payload.get("configurations"), dict) else None
-        if not streams:
-            return
-        if not isinstance(ends.get("sourceId"), str):
-            return  # a source an earlier task of this check run creates: nothing to read yet
-        params = {"sourceId": ends["sourceId"]}
-        if ends.get("destinationId") and isinstance(ends["destinationId"], str):
-            params["destinationId"] = ends["destinationId"]
-        known = self.client.request("GET", "streams", params=params, expect=(200,)) or []
-        by_name = {}
-        for prop in known:
-            by_name.setdefault(prop.get("streamName"), []).append(prop)
-        for stream in streams:
-            found = [p for p in by_name.get(stream["name"], [])
-                     if stream.get("namespace") in (None, p.get("streamnamespace"))]
-            if not found:
-                raise ModuleError("streams: the source has no stream %r%s (it has: %s)" % (
-                    stream["name"], " in namespace %r" % stream["namespace"] if stream.get("namespace") else "",
-                    ", ".join(sorted(set(str(p.get("streamName")) for p in known))) or "none"))
-            modes = found[0].get("syncModes") or []
-            if stream.get("syncMode") and modes and stream["syncMode"] not in modes:
-                raise ModuleError("streams: stream %r cannot sync as %s (it can: %s)"
-                                  % (stream["name"], stream["syncMode"], ", ".join(modes)))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s" % (self.collection(resource), self.object_id(current)),
@@ -408,158 +354,7 @@ class AirbyteAdapter(RestAdapter):
         return view
 
 
-def workspace_resource(name, path, fields, **kwargs):
-    """An Airbyte object found by its name within a workspace (names need not be unique)."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
-
-    identity = dict(workspace=Ref(path="workspaces", wire="workspaceId", required=True, clearable=False),
-                    name=Field(required=True))
-    identity.update(fields)
-    return Resource(name=name, path=path, platform=AIRBYTE, identity=("workspace", "name"),
-                    required_identity=("workspace", "name"), fields=identity, **kwargs)
-
-
-def connector_resource(kind):
-    """A source or a destination: its connector by name or definition id, its configuration
-    compared key by key over what the task gives."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref
-
-    return workspace_resource(
-        kind, kind + "s",
-        dict(
-            connector=Ref(path="definitions/%ss" % kind, key="connector", wire="definitionId", aliases=["definition_id"],
-                          replace=True, clearable=False, required_on_create=True),
-            configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
-            secrets=Field(type="dict", secret=True, clearable=False),
-        ),
-        replace_guard="recreate",
-    )
-
-
-HEX_COLOR = re.compile(r"^[0-9A-Fa-f]{6}$")
-
-
-def check_tag_name(value):
-    if len(value) > 30:
-        raise ValueError("%r is longer than 30 characters" % value)
-
-
-def check_tag_color(value):
-    if not HEX_COLOR.match(value):
-        raise ValueError("%r is not six hexadecimal digits (such as FF5733)" % value)
-
-
-def tag_resource():
-    """A workspace tag: its colour compared without case (Airbyte keeps what it was sent)."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
-
-    return workspace_resource("tag", "tags", dict(
-        name=Field(required=True, check=check_tag_name),
-        color=Field(canonical=lambda v: str(v).upper(), check=check_tag_color, clearable=False,
-                    required_on_create=True),
-    ))
-
-
-def definition_resource(kind):
-    """A custom connector of a workspace: the docker image Airbyte runs for sources or
-    destinations of that name."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
-
-    return workspace_resource(
-        kind + "_definition", "workspaces/%s/definitions/%ss" % (IN_WORKSPACE_PATH, kind),
-        dict(
-            docker_repository=Field(wire="dockerRepository", replace=True, clearable=False, required_on_create=True),
-            docker_image_tag=Field(wire="dockerImageTag", clearable=False, required_on_create=True),
-            documentation_url=Field(wire="documentationUrl", create_only=True),
-        ),
-        replace_guard="recreate",
-    )
-
-
-def declarative_source_resource():
-    """A low-code (declarative) source of a workspace: its manifest, a new version on each change."""
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
-
-    return workspace_resource(
-        "declarative_source", "workspaces/%s/definitions/declarative_sources" % IN_WORKSPACE_PATH,
-        dict(manifest=Field(type="dict", clearable=False, required_on_create=True)),
-    )
-
-
-# -- permissions and OAuth overrides: on a workspace or on an organization -----------------------
-PERMISSION_TYPES = ("organization_admin", "organization_editor", "organization_runner", "organization_reader",
-                    "organization_member", "workspace_admin", "workspace_editor", "workspace_runner",
-                    "workspace_reader")
-
-
-def check_permission_scope(params):
-    kind, scope = params.get("permission_type"), "workspace" if params.get("workspace") is not None else "organization"
-    if kind and not kind.startswith(scope + "_"):
-        raise ValueError("permission_type: %s is not a permission on %s %s; use one of %s" % (
-            kind, "a" if scope == "workspace" else "an", scope,
-            ", ".join(t for t in PERMISSION_TYPES if t.startswith(scope + "_"))))
-
-
-def permission_resource():
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
-
-    return Resource(
-        name="permission", path="permissions", platform=AIRBYTE,
-        identity=("user", "workspace"), identities=[("user", "organization")], required_identity=("user",),
-        fields=dict(
-            user=Ref(path="users", key="email", wire="userId", required=True, clearable=False),
-            workspace=Ref(path="workspaces", wire="workspaceId", clearable=False),
-            organization=Ref(path="organizations", key="organizationName", wire="organizationId", clearable=False),
-            permission_type=Field(wire="permissionType", choices=PERMISSION_TYPES, clearable=False,
-                                  required_on_create=True),
-        ),
-        mutually_exclusive=[("workspace", "organization")],
-        check=check_permission_scope,
-    )
-
-
-def one_scope(adapter, params):
-    """The API path of the workspace or organization a task names (exactly one)."""
-    if params.get("workspace") is not None:
-        ids = adapter.workspace_ids(params["workspace"])
-        scope, label = "workspaces", "workspace"
-    else:
-        query = adapter.nested_query(params["organization"])
-        if "name" in query:
-            query = {"organizationName": query["name"]}
-        ids = [o["organizationId"] for o in adapter.resolve_path("organizations", query)]
-        scope, label = "organizations", "organization"
-    if len(ids) != 1:
-        raise ModuleError("%s: %s %s matches %r" % (label, "no" if not ids else len(ids), label, params[label]))
-    return "%s/%s" % (scope, ids[0]), {label + "_id": ids[0]}
-
-
-def oauth_override_task(adapter, params, check_mode, want_diff):
-    """Airbyte stores OAuth app credentials write-only: nothing reads them back, so every run
-    sends them (present) or removes them (absent) and reports a change."""
-    path, scope = one_scope(adapter, params)
-    override = dict(scope, actor_type=params["actor_type"], name=params["name"])
-    result = {"changed": True, "oauth_override": override}
-    if want_diff:
-        unknown = dict(override, configuration="(not readable: Airbyte does not show stored OAuth credentials)")
-        after = {} if params["state"] == "absent" else dict(
-            override, configuration=dict((k, MASK) for k in params["configuration"]))
-        result["diff"] = {"before": unknown, "after": after}
-    if check_mode:
-        return result
-    if params["state"] == "absent":
-        adapter.client.request("DELETE", "%s/oauthCredentials/%s/%s" % (path, params["actor_type"], params["name"]),
-                               expect=(204, 200))
-    else:
-        adapter.client.request("PUT", path + "/oauthCredentials", expect=(200, 204), json_body={
-            "actorType": params["actor_type"], "name": params["name"], "configuration": params["configuration"]})
-    return result
-
-
-# -- connection schedules and streams -----------------------------------------------------------
-QUARTZ_FIELD = re.compile(r"^[0-9A-Za-z*?/,#LW-]+$")
-
-
+# -- connection schedules and streams in one form: written by the adapter, compared by the resource
 def schedule_text(value):
     """A schedule in one comparable form: "manual", or the Quartz cron expression with
     single spaces and without the " UTC" Airbyte adds when it shows one."""
@@ -571,19 +366,6 @@ def schedule_text(value):
     if text.upper().endswith(" UTC"):
         text = text[:-4]
     return text
-
-
-def check_schedule(value):
-    """Airbyte's own rules for a cron schedule (airbyte.md 5.5), before any request."""
-    text = schedule_text(value)
-    if text == "manual":
-        return
-    fields = text.split(" ")
-    if len(fields) not in (6, 7) or not all(QUARTZ_FIELD.match(f) for f in fields):
-        raise ValueError("%r is not a Quartz cron expression (6 or 7 fields, seconds first, for example "
-                         "'0 0 2 * * ?'), nor 'manual'; Airbyte runs schedules in UTC only" % value)
-    if not fields[0].isdigit() or not fields[1].replace(",", "").isdigit():
-        raise ValueError("%r: seconds and minutes must be numbers; Airbyte runs a connection at most hourly" % value)
 
 
 def _paths(value):
@@ -619,174 +401,12 @@ def canonical_streams(value):
     return sorted(streams, key=lambda s: (s["namespace"] or "", s["name"] or ""))
 
 
-def same_streams(have, want):
-    """The same streams (by name, and namespace where given), each equal on what the task sets."""
-    if len(have) != len(want):
-        return False
-    for wanted in want:
-        found = [h for h in have if h["name"] == wanted["name"]
-                 and (wanted["namespace"] is None or h["namespace"] == wanted["namespace"])]
-        if len(found) != 1:
-            return False
-        if any(v is not None and found[0].get(k) != v for k, v in wanted.items()):
-            return False
-    return True
-
-
 def api_stream(stream):
     one = canonical_streams([stream])[0]
     wire = {"name": one["name"], "namespace": one["namespace"], "syncMode": one["sync_mode"],
             "cursorField": one["cursor_field"], "primaryKey": one["primary_key"],
             "selectedFields": [{"fieldPath": p} for p in one["selected_fields"]] if one["selected_fields"] else None}
     return dict((k, v) for k, v in wire.items() if v is not None)
-
-
-def connection_resource():
-    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet
-
-    return workspace_resource(
-        "connection", "connections",
-        dict(
-            source=Ref(path="sources", wire="sourceId", replace=True, clearable=False, required_on_create=True),
-            destination=Ref(path="destinations", wire="destinationId", replace=True, clearable=False,
-                            required_on_create=True),
-            streams=Field(type="list", elements="dict", wire="configurations", canonical=canonical_streams,
-                          compare=same_streams, clearable=False),
-            schedule=Field(type="str", canonical=schedule_text, check=check_schedule, clearable=False),
-            status=Field(choices=["active", "inactive"], clearable=False),
-            namespace_definition=Field(wire="namespaceDefinition", choices=["source", "destination", "custom_format"],
-                                       clearable=False),
-            namespace_format=Field(wire="namespaceFormat"),
-            prefix=Field(empty=""),
-            non_breaking_schema_updates_behavior=Field(
-                wire="nonBreakingSchemaUpdatesBehavior", clearable=False,
-                choices=["ignore", "disable_connection", "propagate_columns", "propagate_fully"]),
-            tags=RefSet(path="tags", key="name"),
-        ),
-        replace_guard="recreate",
-    )
-
-
-# -- jobs: a sync or clear is an action, not a state ---------------------------------------------
-TERMINAL_JOB = ("succeeded", "failed", "cancelled")
-
-
-def find_connection(adapter, params):
-    """The connection by id, or by name within the workspace (several of that name: an error)."""
-    given = str(params["connection"])
-    if UUID_RE.match(given):
-        found = adapter.get_or_none("connections/%s" % given)
-        if found is None:
-            raise ModuleError("connection: no connection has id %s" % given)
-        return found
-    if params.get("workspace") is None:
-        raise ModuleError("workspace: needed to find the connection %r by name (or give its id)" % given)
-    ids = adapter.workspace_ids(params["workspace"])
-    found = [c for c in adapter.list("connections", {"workspaceIds": ids}) if c.get("name") == given] if ids else []
-    if len(found) != 1:
-        raise ModuleError("connection: %s connection named %r in workspace %s%s" % (
-            "no" if not found else len(found), given, params["workspace"],
-            "" if not found else ": " + ", ".join(adapter.describe(c) for c in found)))
-    return found[0]
-
-
-def running_job(adapter, connection_id):
-    """The connection's job still in progress, if any (the newest first)."""
-    jobs = adapter.client.request("GET", "jobs", params={"connectionId": connection_id, "orderBy": "createdAt|DESC",
-                                                         "limit": 20}, expect=(200,))
-    for job in (jobs or {}).get("data") or []:
-        if job.get("status") not in TERMINAL_JOB:
-            return job
-    return None
-
-
-def job_task(adapter, params, check_mode, want_diff):
-    from ansible_collections.statecraft.infra.plugins.module_utils._engine import poll
-
-    connection = find_connection(adapter, params)
-    connection_id = connection["connectionId"]
-    job = running_job(adapter, connection_id)
-    result = {"changed": False, "job": job or {}, "connection_id": connection_id}
-    if params["state"] == "cancelled":
-        if job is None:
-            return result
-        result["changed"] = True
-        if not check_mode:
-            job = adapter.client.request("DELETE", "jobs/%s" % job["jobId"], expect=(200,))
-        wanted = ("cancelled",)
-    else:
-        if job is not None and job.get("jobType") != params["job_type"]:
-            raise ModuleError("job_type: a %s job (%s) of the connection is still %s; wait for it or cancel it first"
-                              % (job.get("jobType"), job.get("jobId"), job.get("status")))
-        if job is None:
-            result["changed"] = True
-            if check_mode:
-                result["job"] = {"jobType": params["job_type"], "connectionId": connection_id, "status": "pending"}
-                return result
-            job = adapter.client.request("POST", "jobs", json_body={"connectionId": connection_id,
-                                                                    "jobType": params["job_type"]}, expect=(200,))
-        wanted = ("succeeded",)
-    result["job"] = job
-    if check_mode or not params.get("wait") or job.get("status") in TERMINAL_JOB and job.get("status") in wanted:
-        return result
-
-    def read():
-        return adapter.client.request("GET", "jobs/%s" % job["jobId"], expect=(200,))
-
-    def failed(current):
-        result["job"] = current
-        if current.get("status") in TERMINAL_JOB and current.get("status") not in wanted:
-            return "the %s job %s of connection %s ended %s" % (current.get("jobType"), current.get("jobId"),
-                                                                connection.get("name"), current.get("status"))
-        return None
-
-    try:
-        result["job"] = poll(read, lambda current: current.get("status") in wanted, failed,
-                             lambda current: "the job is still %s" % current.get("status"),
-                             "the job to be %s" % wanted[0], params, progress=adapter.progress)
-    except ModuleError as exc:
-        raise ModuleError(str(exc), result)
-    return result
-
-
-# -- what the info module reads -----------------------------------------------------------------
-IN_WORKSPACE = ("sources", "destinations", "connections", "jobs", "tags", "workspaces")
-
-
-def info(adapter, params):
-    """Every object of ``resource`` (all pages), narrowed by the filters the task gives."""
-    resource = params["resource"]
-    if resource == "health":
-        response = adapter.client.send("GET", "health", use_auth=False)
-        return {"health": {"status": response.status_code, "healthy": response.status_code == 200}}
-    query = {}
-    if params.get("workspace") is not None and resource in IN_WORKSPACE:
-        ids = adapter.workspace_ids(params["workspace"])
-        if not ids:
-            return {resource: []}
-        query["workspaceIds"] = ids
-    if resource == "jobs":
-        if params.get("connection"):
-            query["connectionId"] = find_connection(adapter, params)["connectionId"]
-        query.update(dict((k, v) for k, v in (("status", params.get("status")), ("jobType", params.get("job_type")))
-                          if v))
-        query["orderBy"] = "createdAt|DESC"
-    if resource == "streams":
-        if not params.get("source_id"):
-            raise ModuleError("source_id: needed to read the streams of a source")
-        query = {"sourceId": params["source_id"]}
-        if params.get("destination_id"):
-            query["destinationId"] = params["destination_id"]
-        return {resource: adapter.client.request("GET", "streams", params=query, expect=(200,)) or []}
-    if resource in ("users", "permissions"):
-        if params.get("organization_id"):
-            query["organizationId"] = params["organization_id"]
-        if resource == "permissions" and params.get("user_id"):
-            query["userId"] = params["user_id"]
-    found = adapter.list(resource, query)
-    if params.get("name") is not None:
-        found = [o for o in found if o.get("name") == params["name"] or o.get("organizationName") == params["name"]]
-    return {resource: [adapter.result_view(None, o) for o in found]}
 
 
 AIRBYTE = Platform("airbyte", connection_argspec, AirbyteAdapter)

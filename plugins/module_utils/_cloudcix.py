@@ -8,6 +8,11 @@ Every CloudCIX application has its own host (``https://<application>.api.cloudci
 so the adapter keeps one client per application, all sharing one login. Objects come in
 ``{"content": ...}`` envelopes; lists in 0-based pages with ``_metadata.total_records``.
 Compute objects are deleted by asking for a state and go away in the background.
+
+The resources the modules declare are in ``_cloudcix_resources.py`` (``ComputeResource``,
+the kind of declaration this adapter writes in its own way, is here); what the modules do
+besides ensuring one resource (keeping a generated private key, the info module's reads)
+is in ``_cloudcix_tasks.py``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,13 +27,9 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
     transport_options,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader, TokenExchange
-from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, same_value
-from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body, mask_secrets
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import (
-    Field, Goal, KeyedSet, Lifecycle, Ref, RefSet, Resource)
-
-import ipaddress
-import os
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
+from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Ref, Resource
 
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -271,10 +272,6 @@ class CloudcixAdapter(RestAdapter):
     def read(self, field, obj):
         if obj is None:
             return None
-        if field.name == "data":
-            # the generic module's data are the object's own fields (a prediction holds the
-            # new values under "_data")
-            return self.result_view(None, obj)
         key = field.read_key or field.wire_name
         value = obj
         for part in [key] if key in obj else key.split("."):  # metadata.mount_path (a prediction holds it flat)
@@ -314,15 +311,8 @@ class CloudcixAdapter(RestAdapter):
                     body["state"] = "update_stopped" if current.get("state") == "stopped" else "update_running"
         return body
 
-    def check_write(self, resource, current, payload):
-        if resource.name == "project" and current is None and self.params.get("region_id") is None:
-            raise ModuleError("region_id: needed to create the project %r (or set CLOUDCIX_REGION_ID)"
-                              % payload.get("name"))
-
     def create(self, resource, payload):
         application, path = self.target(resource)
-        if resource.name == "project":
-            payload = dict(payload, region_id=self.params["region_id"])  # a connection option
         body = self.call(application, "POST", path, json_body=self.body(payload, resource), expect=(201, 200))
         return (body or {}).get("content")
 
@@ -373,10 +363,6 @@ class CloudcixAdapter(RestAdapter):
             obj = self._known[(field.path, obj["id"])]  # {"id": 12} is the project "web"
         return super(CloudcixAdapter, self).display(field, obj)
 
-    def shown(self, field, value):
-        # a --diff never shows a password (or a VPN's pre-shared key)
-        return mask_secrets(value) if field.name in ("data", "metadata") else value
-
     def result_view(self, resource, obj):
         if isinstance(obj, dict) and ("_data" in obj or obj.get("id") is None):  # a prediction (check mode)
             view = dict((k, v) for k, v in obj.items() if k != "_data" and not (k == "id" and v is None))
@@ -394,6 +380,12 @@ class CloudcixAdapter(RestAdapter):
     def describe(self, obj):
         return "%s (id %s%s)" % (obj.get("name") or obj.get("email") or obj.get("uri"), obj.get("id"),
                                  ", %s" % obj["state"] if obj.get("state") else "")
+
+
+def service_options():
+    """Where the generic modules work: an application, a service path, its placeholders."""
+    return dict(application=dict(type="str", required=True), service=dict(type="str", required=True),
+                path=dict(type="dict", default={}))
 
 
 def service_path(service, placeholders):
@@ -430,78 +422,7 @@ def search_filters(search, kind="search"):
     return filters
 
 
-# -- what the modules declare ---------------------------------------------------------------------
-def service_options():
-    """Where the generic modules work: an application, a service path, its placeholders."""
-    return dict(application=dict(type="str", required=True), service=dict(type="str", required=True),
-                path=dict(type="dict", default={}))
-
-
-def generic_resource():
-    """Any service of any application: the task names it (application, service, path)."""
-    return Resource(
-        name="resource", path=None, platform=CLOUDCIX,
-        identity=("pk",), identities=[("search",)], required_identity=(),
-        fields=dict(
-            pk=Field(type="raw", lookup=True, clearable=False),
-            search=Field(type="dict", lookup=True, clearable=False),
-            data=Field(type="dict", merge=True, wire="_data", clearable=False),
-        ),
-        extra_options=dict(
-            service_options(),
-            update_method=dict(type="str", default="patch", choices=["patch", "put"]),
-            delete_state=dict(type="str"),
-        ),
-        mutually_exclusive=[("pk", "search")],
-        check=check_generic_target,
-    )
-
-
-def check_generic_target(params):
-    service_path(params["service"], params.get("path"))
-    if not re.match(r"^[A-Za-z][A-Za-z0-9_-]*$", params["application"]):
-        raise ValueError("application: %r is not an application name (such as compute, membership, contact)"
-                         % params["application"])
-    if params.get("pk") is None and params.get("search") is None:
-        raise ValueError("give pk or search to find the object")
-
-
-def max_length(limit):
-    """A Field check: CloudCIX's length limit for a name (cloudcix.md)."""
-    def check(value):
-        if len(str(value).strip()) > limit:
-            raise ValueError("%d characters; CloudCIX takes at most %d" % (len(str(value).strip()), limit))
-    return check
-
-
-IP_GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-
-def check_ip_group_name(value):
-    """A letter, then letters, digits, _ and -; at most 50 (cloudcix.md 5.3.6)."""
-    max_length(50)(value)
-    if not IP_GROUP_NAME.match(value):
-        raise ValueError("%r: an IP group's name starts with a letter and holds only letters, digits, _ and -"
-                         % value)
-
-
-def check_ip_group(params):
-    """Every CIDR of the group's IP version (CloudCIX's default: 4)."""
-    version = params.get("version")
-    for cidr in params.get("cidrs") or []:
-        network = ipaddress.ip_network(str(cidr), strict=False)
-        if version is not None and network.version != version:
-            raise ValueError("cidrs: %s is an IPv%d network but version is %d" % (cidr, network.version, version))
-
-
-def project_resource():
-    return Resource(
-        name="project", path="project", platform=CLOUDCIX, identity=("name",),
-        fields=dict(name=Field(required=True, check=max_length(100)), note=Field(empty="")),
-    )
-
-
-# -- the typed Compute modules ----------------------------------------------------------------------
+# -- what a typed Compute module declares, as this adapter reads it -------------------------------
 class ComputeResource(Resource):
     """A gen-2 Compute object. ``fixed``: wire values it is created with and found by (a
     network router is the project's router, not a static route); ``config``: the wire
@@ -516,210 +437,6 @@ class ComputeResource(Resource):
 
 PROJECT = Ref("project", wire="project_id", required=True, clearable=False)
 PROJECT.name = "project"
-INSTANCE_GOALS = {  # cloudcix.md 5.3.2: the user's transitions of an instance
-    "running": Goal("restart", done=["running"], pending=["pending", "building", "restart", "update_running"],
-                    sources=["stopped"]),
-    "stopped": Goal("stop", done=["stopped"], pending=["stop", "update_stopped"], sources=["running"]),
-}
-
-
-def robot_lifecycle(goals=None):
-    """The string states the robot drives: changes wait for it, unresourced is a failure,
-    and an object queued for deletion counts as deleted."""
-    return Lifecycle(key="state", initial="pending", goals=goals or {}, transient=BUSY_STATES,
-                     failed=["unresourced"], gone=GONE_STATES[1:], settle=True)
-
-
-def project_fields(**fields):
-    """The project an object belongs to, its name and grace period, and ``fields``."""
-    out = dict(project=Ref("project", wire="project_id", required=True, clearable=False),
-               name=Field(clearable=False), grace_period=Field(type="int", clearable=False))
-    out.update(fields)
-    return out
-
-
-PURGE = {"purge": {"type": "bool", "default": False}}
-RECREATE = "recreate"
-
-
-def given_match(current, desired):
-    """True when ``current`` holds what ``desired`` gives: dicts on the keys given, lists
-    item by item in order and of the same length (firewall rules, interfaces), plain values
-    by value (a port 22 is "22")."""
-    if isinstance(desired, dict):
-        return isinstance(current, dict) and all(given_match(current.get(k), v) for k, v in desired.items())
-    if isinstance(desired, list):
-        return (isinstance(current, list) and len(current) == len(desired)
-                and all(given_match(c, d) for c, d in zip(current, desired)))
-    return same_value(current, desired)
-
-
-def cidr_set(cidrs):
-    """CIDRs as CloudCIX stores them (10.0.0.5/24 is 10.0.0.0/24), in no particular order."""
-    try:
-        return sorted(str(ipaddress.ip_network(str(c), strict=False)) for c in cidrs)
-    except ValueError as exc:
-        raise ValueError(str(exc))
-
-
-def public_key_text(key):
-    """An OpenSSH public key without its comment (CloudCIX may keep or drop it)."""
-    return " ".join(str(key).split()[:2])
-
-
-def network_router_resource():
-    return ComputeResource(
-        name="network_router", path="network/routers", identity=("project",), fixed={"type": "router"},
-        config=("networks",), lifecycle=robot_lifecycle(), extra_options=PURGE,
-        fields=project_fields(networks=KeyedSet(key="ipv4")),
-    )
-
-
-def firewall_resource():
-    return ComputeResource(
-        name="firewall", path="network/firewalls", identity=("project", "type"), config=("rules",),
-        lifecycle=robot_lifecycle(), extra_options=PURGE,
-        fields=project_fields(type=Field(choices=["project", "geo"], default="project", clearable=False),
-                              rules=Field(type="list", elements="dict", compare=given_match, empty=[])),
-    )
-
-
-def ip_group_resource():
-    return Resource(
-        name="ip_group", path="network/ip_groups", platform=CLOUDCIX, identity=("name",), check=check_ip_group,
-        fields=dict(name=Field(required=True, check=check_ip_group_name),
-                    cidrs=Field(type="list", elements="str", canonical=cidr_set, required_on_create=True,
-                                clearable=False),
-                    version=Field(type="int", choices=[4, 6], clearable=False), description=Field(empty="")),
-    )
-
-
-def ssh_key_resource():
-    return Resource(
-        name="ssh_key", path="compute/ssh_keys", platform=CLOUDCIX, identity=("name",), replace_guard=RECREATE,
-        fields=dict(name=Field(required=True, check=max_length(50)),
-                    public_key=Field(canonical=public_key_text, replace=True, clearable=False)),
-        extra_options={"private_key_path": {"type": "path"}},
-    )
-
-
-def instance_resource():
-    return ComputeResource(
-        name="instance", path="compute/instances", identity=("project", "name"), required_identity=("project", "name"),
-        config=("specs", "interfaces", "metadata"), lifecycle=robot_lifecycle(INSTANCE_GOALS),
-        extra_options=PURGE, replace_guard=RECREATE,
-        fields=project_fields(
-            name=Field(required=True),
-            type=Field(choices=["lxd", "hyperv"], create_default="lxd", replace=True, clearable=False),
-            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, clearable=False),
-            interfaces=Field(type="list", elements="dict", compare=given_match, clearable=False),
-            metadata=Field(type="dict", merge=True, create_default={}, clearable=False),
-        ),
-    )
-
-
-def volume_resource():
-    return ComputeResource(
-        name="volume", path="storage/volumes", identity=("project", "name"), required_identity=("project", "name"),
-        config=("specs", "metadata"), lifecycle=robot_lifecycle(), extra_options=PURGE, replace_guard=RECREATE,
-        fields=project_fields(
-            name=Field(required=True),
-            type=Field(choices=["cephfs", "cephrbd", "hyperv"], create_default="cephfs", replace=True,
-                       clearable=False),
-            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, clearable=False),
-            mount_path=Field(wire="metadata.mount_path", clearable=False),
-            instances=RefSet("compute/instances", wire="metadata.attach_instance_ids", read_key="contra_instances"),
-            instance=Ref("compute/instances", wire="instance_id", read_key="instance", create_only=True),
-        ),
-    )
-
-
-def vpn_resource():
-    return ComputeResource(
-        name="vpn", path="network/vpns", identity=("project", "name"), required_identity=("project", "name"),
-        config=("metadata",), lifecycle=robot_lifecycle(), extra_options=PURGE,
-        fields=project_fields(
-            name=Field(required=True),
-            type=Field(choices=["site-to-site"], create_default="site-to-site", create_only=True),
-            # sent whole: CloudCIX replaces a VPN's metadata (its IKE/IPsec settings)
-            metadata=Field(type="dict", compare=given_match, required_on_create=True, clearable=False),
-        ),
-    )
-
-
-def gpu_resource():
-    return ComputeResource(
-        name="gpu", path="compute/gpus", identity=("project", "name", "instance"),
-        required_identity=("project", "name"), lifecycle=robot_lifecycle(), extra_options=PURGE,
-        fields=project_fields(
-            name=Field(required=True),
-            instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
-                         clearable=False),
-            specs=KeyedSet(key="sku_name", purgeable=False, required_on_create=True, create_only=True),
-        ),
-    )
-
-
-def instance_copy_resource(name, path, **fields):
-    """A snapshot or backup: of one instance, found by name in the project (and by the
-    instance when given)."""
-    return ComputeResource(
-        name=name, path=path, identity=("project", "name", "instance"), required_identity=("project", "name"),
-        lifecycle=robot_lifecycle(), extra_options=PURGE,
-        fields=project_fields(
-            name=Field(required=True),
-            instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
-                         clearable=False),
-            **fields),
-    )
-
-
-def snapshot_resource():
-    return instance_copy_resource("snapshot", "compute/snapshots")
-
-
-def backup_resource():
-    return instance_copy_resource("backup", "compute/backups",
-                                  repository=Field(type="int", choices=[1, 2], create_only=True, clearable=False))
-
-
-def keep_private_key(params, result, check_mode):
-    """A key pair CloudCIX generated is shown once: return it as ``private_key``, or, with
-    private_key_path, write it there (mode 0600) and leave it out of the result."""
-    key = (result.get("ssh_key") or {}).pop("private_key", None)
-    path = params.get("private_key_path")
-    if key and path:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key if key.endswith("\n") else key + "\n")
-        os.chmod(path, 0o600)
-        result["private_key_path"] = path
-        key = None
-    result["private_key"] = key or ""
-    return result
-
-
-# -- what the info module reads -------------------------------------------------------------------
-def info(adapter, params):
-    """A list (every page, search/exclude/order), one object by pk, or whether it exists (HEAD)."""
-    application = params["application"]
-    path = service_path(params["service"], params.get("path"))
-    if params.get("pk") is not None:
-        item = "%s%s/" % (path, quote(str(params["pk"]), safe=""))
-        if params.get("exists_only"):
-            response = adapter.client_for(application).send("HEAD", item)
-            if response.status_code not in (200, 404):
-                raise adapter.client_for(application).error("HEAD", response.url, response)
-            return {"exists": response.status_code == 200, "objects": []}
-        found = adapter.read_one(application, item)
-        return {"exists": found is not None, "objects": [found] if found is not None else []}
-    filters = search_filters(params.get("search") or {})
-    filters.update(search_filters(params.get("exclude") or {}, "exclude"))
-    if params.get("order"):
-        filters["order"] = params["order"]
-    warnings = []
-    objects = adapter.list(application, path, filters, warn=warnings.extend)
-    return {"objects": objects, "warnings": ["CloudCIX: %s" % w for w in warnings], "metadata_warnings": warnings}
 
 
 CLOUDCIX = Platform("cloudcix", connection_argspec, CloudcixAdapter)

@@ -22,7 +22,7 @@ import json
 import re
 import time
 
-from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, ApiError
+from ansible_collections.statecraft.infra.plugins.module_utils._http import MASK, ApiError, mask_secrets
 
 
 class ModuleError(Exception):
@@ -215,9 +215,58 @@ class Ensure(object):
             wanted[name] = fields[name].empty
         return wanted
 
+    # -- the adapter, or the resource's own way where it declares one (_spec.Resource) --------
+    def find_objects(self, identity, deep):
+        if self.resource.find is not None:
+            return self.resource.find(self.adapter, self.resource, identity)
+        return self.adapter.find(self.resource, identity, deep=deep)
+
+    def create_object(self, payload):
+        if self.resource.create is not None:
+            return self.resource.create(self.adapter, self.resource, payload)
+        return self.adapter.create(self.resource, payload)
+
+    def update_object(self, current, payload):
+        if self.resource.resend:
+            payload = dict(dict((k, current.get(k)) for k in self.resource.resend), **payload)
+        if self.resource.update is not None:
+            return self.resource.update(self.adapter, self.resource, current, payload)
+        return self.adapter.update(self.resource, current, payload)
+
+    def delete_object(self, current):
+        if self.resource.delete is not None:
+            return self.resource.delete(self.adapter, self.resource, current)
+        return self.adapter.delete(self.resource, current)
+
+    def check_write(self, current, payload):
+        self.adapter.check_write(self.resource, current, payload)
+        if self.resource.check_write is not None:
+            self.resource.check_write(self.adapter, self.resource, current, payload)
+
+    def result_view(self, obj):
+        if self.resource.view is not None and obj:
+            return self.resource.view(self.adapter, obj)
+        return self.adapter.result_view(self.resource, obj)
+
+    def is_absent(self, obj):
+        return self.resource.is_absent is not None and bool(self.resource.is_absent(obj))
+
+    def read(self, field, obj):
+        if field.read is not None and obj is not None:
+            return field.read(self.adapter, obj)
+        return self.adapter.read(field, obj)
+
+    def shown(self, field, value):
+        value = self.adapter.shown(field, value)
+        return mask_secrets(value, keep=self.adapter.masks) if field.secret_keys else value
+
     # -- related objects -------------------------------------------------------------------
     def query(self, field, value):
-        return self.adapter.ref_query(field, value, self.params)
+        query = self.adapter.ref_query(field, value, self.params)
+        where = getattr(field, "where", None)  # a Ref's; scope siblings may be plain fields
+        if where and field.key in query:
+            query.update(where)  # a name that may exist in several kinds
+        return query
 
     def resolve(self, field, query):
         """All objects of ``field.path`` that match ``query``, cached per run."""
@@ -307,7 +356,7 @@ class Ensure(object):
     # -- comparison ------------------------------------------------------------------------
     def change(self, field, current, value):
         """None when ``current`` already satisfies ``value``; else (wire value, predicted)."""
-        have = self.adapter.read(field, current)
+        have = self.read(field, current)
         if field.kind == "value" and (field.canonical is not None or field.compare is not None):
             canonical = field.canonical or (lambda v: v)
             same = field.compare or same_value
@@ -393,7 +442,7 @@ class Ensure(object):
 
     # -- views for diff and result ---------------------------------------------------------
     def view(self, field, obj, keys=None):
-        value = self.adapter.read(field, obj)
+        value = self.read(field, obj)
         if value is None:
             return None
         if field.secret:
@@ -409,10 +458,10 @@ class Ensure(object):
         if field.kind == "keyedset":
             return sorted(value, key=lambda e: str(e.get(field.key)))
         if field.merge == "deep" and isinstance(value, dict) and keys is not None:
-            return self.adapter.shown(field, deep_subset(value, keys))
+            return self.shown(field, deep_subset(value, keys))
         if field.merge and isinstance(value, dict) and keys is not None:
-            return self.adapter.shown(field, dict((k, value.get(k)) for k in keys))
-        return self.adapter.shown(field, value)
+            return self.shown(field, dict((k, value.get(k)) for k in keys))
+        return self.shown(field, value)
 
     def snapshot(self, obj, names, merge_keys=None, keep_empty=False):
         """The diff view of ``obj``: managed fields on update (empty ones too), the fields
@@ -447,7 +496,7 @@ class Ensure(object):
             result = self.reach(lifecycle, lifecycle.goals[self.state], result, want_diff, current)
         elif lifecycle is not None and lifecycle.settle and result["changed"] and self.waits():
             self.obj = self.settled(self.obj, lifecycle)  # the robot finishes what the write started
-            result[self.resource.name] = self.adapter.result_view(self.resource, self.obj)
+            result[self.resource.name] = self.result_view(self.obj)
         return result
 
     def deleted(self, obj):
@@ -493,7 +542,7 @@ class Ensure(object):
         for name, value in identity.items():
             field = self.resource.fields[name]
             queries[name] = self.query(field, value) if field.kind == "ref" else value
-        candidates = self.adapter.find(self.resource, queries, deep=self.needs_deep_read(desired))
+        candidates = self.find_objects(queries, self.needs_deep_read(desired))
         found = []
         for obj in candidates:
             if all(self._identity_match(name, obj, query) for name, query in queries.items()):
@@ -522,20 +571,20 @@ class Ensure(object):
         field = self.resource.fields[name]
         if field.lookup:
             return True  # the adapter found it with these filters
-        have = self.adapter.read(field, obj)
+        have = self.read(field, obj)
         if field.kind == "ref":
             return self.matches(field, have, query)
         return same_value(have, query)
 
     def absent(self, current, want_diff):
-        if current is not None and self.adapter.is_absent(self.resource, current):
+        if current is not None and self.is_absent(current):
             current = None  # it exists only as an empty setting (a node's cloud-init)
         result = {"changed": current is not None, self.resource.name: {}}
         if current is not None:
             if not self.check_mode:
                 if self.busy(current):
                     current = self.settled(current, self.resource.lifecycle)
-                self.adapter.delete(self.resource, current)
+                self.delete_object(current)
                 if self.resource.waits and self.params.get("wait"):
                     self.wait_until(current, self.deleted, "it to be deleted")
             if want_diff:
@@ -563,10 +612,10 @@ class Ensure(object):
             wire, shown = self.change(field, None, value) or (value, value)
             payload[field.wire_name] = wire
             predicted[field.read_key or field.wire_name] = shown
-        self.adapter.check_write(self.resource, None, payload)
+        self.check_write(None, payload)
         obj = predicted if self.check_mode else self.created(desired, payload)
         self.obj = obj
-        result = {"changed": True, self.resource.name: self.adapter.result_view(self.resource, obj)}
+        result = {"changed": True, self.resource.name: self.result_view(obj)}
         if want_diff:
             result["diff"] = {"before": {}, "after": self.snapshot(obj, fields)}
         return self.finish(result)
@@ -602,10 +651,10 @@ class Ensure(object):
             return self.update(self.settled(current, self.resource.lifecycle), desired, want_diff)
         obj = current
         if payload:
-            self.adapter.check_write(self.resource, current, payload)
-            obj = predicted if self.check_mode else self.write(self.adapter.update, self.resource, current, payload)
+            self.check_write(current, payload)
+            obj = predicted if self.check_mode else self.write(self.update_object, current, payload)
         self.obj = obj
-        result = {"changed": bool(payload), self.resource.name: self.adapter.result_view(self.resource, obj)}
+        result = {"changed": bool(payload), self.resource.name: self.result_view(obj)}
         if want_diff:
             managed = [n for n in fields if n in desired and not fields[n].lookup]
             result["diff"] = {"before": self.snapshot(current, managed, merge_keys, keep_empty=True),
@@ -615,7 +664,7 @@ class Ensure(object):
     def replace(self, current, desired, want_diff, merge_keys):
         """A field the API cannot change: delete the object and create it anew."""
         if not self.check_mode:
-            self.adapter.delete(self.resource, current)
+            self.delete_object(current)
         result = self.create(desired, False)
         if want_diff:
             managed = [n for n in self.resource.fields if n in desired]
@@ -661,7 +710,7 @@ class Ensure(object):
             obj = self.wait_until(obj, lambda o: o is not None and o.get(lifecycle.key) in goal.done,
                                   "/".join(sorted(goal.done)), lifecycle)
         if obj is not self.obj:  # acted or waited: show the object as it is now
-            result[self.resource.name] = self.adapter.result_view(self.resource, obj)
+            result[self.resource.name] = self.result_view(obj)
         self.obj = obj
         result["changed"] = result["changed"] or acted
         if want_diff:
@@ -710,7 +759,7 @@ class Ensure(object):
         """POST the new object. A create that got no answer, or that lost a race with
         another run, is settled by reading again: the task reports what the server has."""
         try:
-            return self.adapter.create(self.resource, payload)
+            return self.create_object(payload)
         except ApiError as exc:
             if exc.uncertain:
                 found = self.find_again(desired, exc)

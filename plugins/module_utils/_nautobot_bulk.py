@@ -53,7 +53,7 @@ class Planned(Ensure):
         return "objects[%d] (%s)" % (self.index, ", ".join("%s=%s" % (n, _shown(self.params[n])) for n in names))
 
     def absent(self, current, want_diff):
-        if current is not None and not self.adapter.is_absent(self.resource, current):
+        if current is not None and not self.is_absent(current):
             self.plan = ("delete", current, None)
         return super(Planned, self).absent(current, want_diff)
 

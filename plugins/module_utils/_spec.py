@@ -31,6 +31,14 @@ class Field(object):
     ``lookup=True``: the option only finds the object (search filters the adapter applies);
     it is never compared or written. ``default``: the option's default (a part of the
     natural key that has one, such as a firewall's type).
+
+    Declared where the platform needs them (None/False: the adapter's own way):
+    ``read(adapter, obj)`` gives the current value where the object does not hold it as
+    written (an organization's members in another form, a topology's nodes read with more
+    requests, the generic CloudCIX module's data being the object's own fields); it is
+    called by the engine instead of ``adapter.read``, for stored objects and predictions
+    alike. ``secret_keys=True``: a dict whose keys that look like secrets (a password, a
+    pre-shared key) are masked in ``--diff``.
     """
 
     kind = "value"
@@ -38,7 +46,8 @@ class Field(object):
     def __init__(self, type="str", required=False, choices=None, elements=None, merge=False,
                  secret=False, empty=None, clearable=True, create_default=None,
                  required_on_create=False, wire=None, aliases=None, canonical=None, read_key=None,
-                 replace=False, create_only=False, check=None, compare=None, lookup=False, default=None):
+                 replace=False, create_only=False, check=None, compare=None, lookup=False, default=None,
+                 read=None, secret_keys=False):
         self.type = type
         self.required = required
         self.choices = choices
@@ -59,6 +68,8 @@ class Field(object):
         self.compare = compare
         self.lookup = lookup
         self.default = default
+        self.read = read
+        self.secret_keys = secret_keys
         self.name = None  # set by Resource
 
     def argspec(self):
@@ -87,17 +98,19 @@ class Ref(Field):
 
     ``path`` is the related collection's API path. ``scope`` maps an identifying field of
     the related object to a sibling option whose value narrows a name lookup (a rack's
-    name is unique only within its location).
+    name is unique only within its location). ``where``: values a lookup by ``key`` adds
+    to its query (an Air user config's kind, since one name may exist in both kinds).
     """
 
     kind = "ref"
 
-    def __init__(self, path, key="name", scope=None, **kwargs):
+    def __init__(self, path, key="name", scope=None, where=None, **kwargs):
         kwargs.setdefault("type", "raw")
         super(Ref, self).__init__(**kwargs)
         self.path = path
         self.key = key
         self.scope = scope or {}
+        self.where = where or {}
 
 
 class RefSet(Ref):
@@ -205,12 +218,29 @@ class Resource(object):
     ``id`` option that finds the object by id instead (then the identifying fields may be
     changed). ``lifecycle`` adds its goals to ``state`` and the ``wait`` options; ``waits``
     adds the wait options alone (a delete that completes asynchronously).
+
+    A resource the platform handles in its own way says so here, never by its name in the
+    adapter. The engine calls these hooks instead of the adapter's method of the same
+    name, with the adapter first (None: the adapter's own way):
+    ``find(adapter, resource, identity)`` the candidates (a node's cloud-init, which is no
+    collection; a user's permissions, listed per organization);
+    ``create(adapter, resource, payload)`` and ``update(adapter, resource, current, payload)``
+    return the object written; ``delete(adapter, resource, current)`` (a simulation is
+    destroyed through its control action); ``check_write(adapter, resource, current,
+    payload)`` raises ModuleError for a write the platform would refuse, after the
+    adapter's own check (check mode runs it too; ``current`` is None on create);
+    ``view(adapter, obj)`` is the result form of a stored object (a simulation with its
+    nodes and services); ``is_absent(obj)`` is true for an object that cannot be deleted,
+    only emptied, and counts as absent when empty (a node's cloud-init).
+    ``resend``: wire keys every update carries, taken from the current object unless the
+    update changes them (Airbyte wants a tag's name and colour in each PATCH).
     """
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,
                  display=None, by_id=False, lifecycle=None, waits=False, identities=None,
                  extra_options=None, one_of_on_create=(), mutually_exclusive=(), replace_guard=None,
-                 check=None):
+                 check=None, find=None, create=None, update=None, delete=None, check_write=None, view=None,
+                 is_absent=None, resend=()):
         self.name = name
         self.path = path
         self.identity = tuple(identity)
@@ -233,6 +263,15 @@ class Resource(object):
         # check(params) raises ValueError for options that do not fit together (a workspace
         # permission type on an organization), reported before any request
         self.check = check
+        # the platform's own ways with this resource (see above)
+        self.find = find
+        self.create = create
+        self.update = update
+        self.delete = delete
+        self.check_write = check_write
+        self.view = view
+        self.is_absent = is_absent
+        self.resend = tuple(resend)
         for option, field in fields.items():
             field.name = option
 

@@ -73,6 +73,12 @@ cloud_init:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    clear_cloud_init,
+    cloud_init_is_empty,
+    find_cloud_init,
+    update_cloud_init,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -84,9 +90,15 @@ RESOURCE = Resource(
     fields=dict(
         simulation=Ref("v1/simulation", key="title", required=True),
         node=Field(required=True),
-        user_data=Ref("v2/userconfigs"),
-        meta_data=Ref("v2/userconfigs"),
+        # a user config's name may exist in both kinds
+        user_data=Ref("v2/userconfigs", where={"kind": "cloud-init-user-data"}),
+        meta_data=Ref("v2/userconfigs", where={"kind": "cloud-init-meta-data"}),
     ),
+    # a node's cloud-init is no collection: found through the node, emptied, never deleted
+    find=find_cloud_init,
+    update=update_cloud_init,
+    delete=clear_cloud_init,
+    is_absent=cloud_init_is_empty,
 )
 
 

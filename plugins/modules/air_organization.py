@@ -75,7 +75,13 @@ organization:
       - {username: lead@example.com, roles: [Organization Admin]}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, check_members
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    check_members,
+    create_organization,
+    read_members,
+    update_organization,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Resource
 
@@ -87,8 +93,11 @@ RESOURCE = Resource(
     by_id=True,
     fields=dict(
         name=Field(clearable=False),
-        members=KeyedSet(key="username", check=check_members),
+        members=KeyedSet(key="username", check=check_members, read=read_members),
     ),
+    # members are written through the organization's members endpoint
+    create=create_organization,
+    update=update_organization,
 )
 
 

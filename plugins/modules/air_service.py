@@ -104,6 +104,7 @@ service:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_service, find_services, service_view
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -121,6 +122,10 @@ RESOURCE = Resource(
         dest_port=Field(type="int", replace=True, clearable=False, required_on_create=True),
         service_type=Field(choices=["ssh", "http", "https", "other"], replace=True, clearable=False),
     ),
+    # listed per simulation; created on a node's interface found by name; shown with both
+    find=find_services,
+    create=create_service,
+    view=service_view,
 )
 
 

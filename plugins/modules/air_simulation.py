@@ -166,10 +166,13 @@ simulation:
         src_port: 16821
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import (
-    AIR,
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    create_simulation,
+    destroy_simulation,
     future_timestamp,
     json_text,
+    simulation_view,
     utc_timestamp,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import from_content
@@ -213,6 +216,11 @@ RESOURCE = Resource(
     extra_options={"topology_file": {"type": "path"}},
     one_of_on_create=[("topology", "topology_file", "topology_content")],
     mutually_exclusive=[("topology", "topology_file", "topology_content")],
+    # created from a topology, DOT or JSON; destroyed by its control action; shown with its
+    # nodes and services
+    create=create_simulation,
+    delete=destroy_simulation,
+    view=simulation_view,
 )
 
 

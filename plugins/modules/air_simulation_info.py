@@ -70,7 +70,8 @@ simulations:
         - {name: oob-ssh, host: worker01.air.nvidia.com, src_port: 16821}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, simulations_info
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_tasks import simulations_info
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(

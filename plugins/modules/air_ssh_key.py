@@ -60,7 +60,8 @@ ssh_key:
     fingerprint: 4fnmVxqjDnTqNk0wGkqOaJ8oFvP0M9vXh2dQz3cH5xk=
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR, ssh_fingerprint
+from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import ssh_fingerprint
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
 

@@ -90,6 +90,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
     same,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_topology, topology_model
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -101,13 +102,15 @@ RESOURCE = Resource(
     fields=dict(
         name=Field(required=True),
         organization=Ref("v1/organization", create_only=True),
-        content=Field(type="raw", read_key="topology_model", canonical=from_content, compare=same,
-                      replace=True, clearable=False),
+        # compared as nodes and links, read with more requests
+        content=Field(type="raw", read_key="_topology_model", read=topology_model, canonical=from_content,
+                      compare=same, replace=True, clearable=False),
         documentation=Field(empty=""),
     ),
     extra_options={"file": {"type": "path"}},
     one_of_on_create=[("file", "content")],
     mutually_exclusive=[("file", "content")],
+    create=create_topology,  # from DOT or JSON
 )
 
 

@@ -70,6 +70,7 @@ user_config:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import find_user_configs
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -85,6 +86,7 @@ RESOURCE = Resource(
         content=Field(clearable=False, required_on_create=True),
         organization=Ref("v1/organization", create_only=True),
     ),
+    find=find_user_configs,  # a list may leave out the content: the ones that can match are read in full
 )
 
 

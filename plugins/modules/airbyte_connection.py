@@ -132,7 +132,7 @@ connection:
     configurations: {streams: [{name: customers, namespace: public, syncMode: incremental_deduped_history}]}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import connection_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import connection_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = connection_resource()

@@ -54,7 +54,7 @@ declarative_source:
     workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import declarative_source_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import declarative_source_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = declarative_source_resource()

@@ -97,7 +97,8 @@ health:
   sample: {status: 200, healthy: true}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, info
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_tasks import info
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(

@@ -101,7 +101,8 @@ connection_id:
   type: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, job_task
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_tasks import job_task
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(

@@ -86,7 +86,8 @@ oauth_override:
   sample: {workspace_id: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10, actor_type: source, name: google-ads}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE, oauth_override_task
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_tasks import oauth_override_task
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(

@@ -54,7 +54,7 @@ source:
     configuration: {}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import connector_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import connector_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = connector_resource("source")

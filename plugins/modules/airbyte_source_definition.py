@@ -49,7 +49,7 @@ source_definition:
     workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import definition_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import definition_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = definition_resource("source")

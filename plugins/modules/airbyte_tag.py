@@ -45,7 +45,7 @@ tag:
   sample: {tagId: 7c1f0a55-3e2d-4a8b-9f10-2b3c4d5e6f70, name: finance, color: 2E86C1, workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import tag_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import tag_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = tag_resource()

@@ -59,7 +59,7 @@ backup:
            repository: 1, time_valid: "2026-11-23T02:00:31.000000", instance: {id: 21, name: web1, state: running}}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import backup_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import backup_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = backup_resource()

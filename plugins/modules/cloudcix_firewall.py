@@ -73,7 +73,7 @@ firewall:
              zone: Public, description: ssh}]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import firewall_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import firewall_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = firewall_resource()

@@ -59,7 +59,7 @@ gpu:
            specs: [{sku_name: A100_GPU, quantity: 1}], instance: {id: 21, name: trainer, state: running}}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import gpu_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import gpu_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = gpu_resource()

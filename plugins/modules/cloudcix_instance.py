@@ -136,7 +136,7 @@ instance:
     metadata: {instance_type: container, dns: "8.8.8.8,8.8.4.4", userdata: ""}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import instance_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import instance_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = instance_resource()

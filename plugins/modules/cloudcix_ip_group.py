@@ -61,7 +61,7 @@ ip_group:
   sample: {id: 4, name: office, cidrs: [192.0.2.0/24], version: 4, description: Dublin, member_id: 1}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import ip_group_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import ip_group_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = ip_group_resource()

@@ -80,7 +80,7 @@ network_router:
     networks: [{name: frontend, ipv4: 10.0.1.1/24, ipv6: "2a02:2078:9:3e8::1/64", vlan: 1000}]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import network_router_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import network_router_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = network_router_resource()

@@ -51,7 +51,7 @@ project:
   sample: {id: 12, name: web, region_id: 1, note: Managed by Ansible, closed: false, address_id: 10}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import project_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import project_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = project_resource()

@@ -118,7 +118,7 @@ resource:
   sample: {id: 7, first_name: Ada, email: ada@example.com, uri: /contact/7/}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import generic_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import generic_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = generic_resource()

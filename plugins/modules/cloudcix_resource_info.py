@@ -74,7 +74,8 @@ metadata_warnings:
   elements: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import CLOUDCIX, info, service_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import CLOUDCIX, service_options
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_tasks import info
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_info
 
 OPTIONS = dict(

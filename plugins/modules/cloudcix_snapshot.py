@@ -54,7 +54,7 @@ snapshot:
            instance: {id: 21, name: web1, state: running}}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import snapshot_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import snapshot_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = snapshot_resource()

@@ -83,7 +83,8 @@ private_key_path:
   type: str
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import keep_private_key, ssh_key_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import ssh_key_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_tasks import keep_private_key
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = ssh_key_resource()

@@ -96,7 +96,7 @@ volume:
     contra_instances: [{id: 21, name: web1, state: running}]
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import volume_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import volume_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = volume_resource()

@@ -68,7 +68,7 @@ vpn:
            metadata: {ike_version: v2, child_sas: [{local_ts: 10.0.1.0/24, remote_ts: 192.168.10.0/24}]}}
 """
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import vpn_resource
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import vpn_resource
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 
 RESOURCE = vpn_resource()

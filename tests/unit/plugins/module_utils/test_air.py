@@ -16,12 +16,13 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air import (
     api_root,
     api_version,
     auth_from_params,
+    jwt_lifetime,
+)
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
     check_members,
     future_timestamp,
     json_text,
-    jwt_lifetime,
     ssh_fingerprint,
-    url_id,
     utc_timestamp,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
@@ -29,6 +30,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
     from_content,
     parse_dot,
     same,
+    url_id,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Bearer, TokenExchange
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError

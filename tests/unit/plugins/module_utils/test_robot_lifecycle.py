@@ -9,8 +9,9 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import (
-    CloudcixAdapter, instance_resource, network_router_resource, volume_resource)
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import CloudcixAdapter
+from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import (
+    instance_resource, network_router_resource, volume_resource)
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import Ensure, ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Resource
 
@@ -161,7 +162,7 @@ def with_options(params, **options):
 
 
 def test_a_pk_of_a_queued_object_is_absent_and_not_recreated():
-    from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import generic_resource
+    from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import generic_resource
 
     params = dict(application="compute", service="compute/instances", path={}, pk=5, state="absent")
     queued = adapter(**params)
