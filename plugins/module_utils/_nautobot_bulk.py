@@ -21,7 +21,7 @@ from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import Ensure, ModuleError, _canonical
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
-from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_resources import RESOURCES
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_kinds import RESOURCES
 
 READ_LIMIT = 1000  # objects per page of a list read (Nautobot's default MAX_PAGE_SIZE)
 QUERY_CHARS = 3000  # filter characters per list read: proxies refuse request lines over 4-8 KB

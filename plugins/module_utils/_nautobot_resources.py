@@ -4,7 +4,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Nautobot objects the collection manages, declared once: each typed module runs one,
 and nautobot_bulk runs many objects of one of them. Natural keys follow Nautobot's own
-uniqueness rules (a device's name is unique within its location and tenant)."""
+uniqueness rules (a device's name is unique within its location and tenant).
+
+This file holds the organizing objects (locations, device types, roles, statuses, tags,
+tenants) and devices; the other apps' objects are declared by app in _nautobot_dcim,
+_nautobot_ipam, _nautobot_virtualization and _nautobot_extras, and _nautobot_kinds lists
+them all."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -162,5 +167,5 @@ TENANT = Resource(
     ),
 )
 
-# kind (the typed module's name without nautobot_) -> its declaration
-RESOURCES = dict((r.name, r) for r in (DEVICE, DEVICE_TYPE, LOCATION, LOCATION_TYPE, MANUFACTURER, PLATFORM, ROLE, STATUS, TAG, TENANT))
+# the declarations of this file, for the registry of every kind (_nautobot_kinds)
+ALL = (DEVICE, DEVICE_TYPE, LOCATION, LOCATION_TYPE, MANUFACTURER, PLATFORM, ROLE, STATUS, TAG, TENANT)

@@ -1,0 +1,16 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Contract cases (nautobot_contract) of namespaces, VRFs, route targets, prefixes, VLANs, IP addresses; see nautobot_cases_core."""
+
+from __future__ import absolute_import, division, print_function
+
+
+def setup(nautobot, names):  # pylint: disable=unused-argument
+    """More related objects, made after the core ones (``names``: theirs and ``suffix``);
+    returns the names of those it made."""
+    return {}
+
+
+CASES = []
