@@ -55,9 +55,11 @@ class NautobotAdapter(RestAdapter):
         return cls(client)
 
     # -- reads -----------------------------------------------------------------------------
-    def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE):
-        """Every object of ``path`` that ``filters`` select (a list value: any of them)."""
+    def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE, read_params=None):
+        """Every object of ``path`` that ``filters`` select (a list value: any of them);
+        ``read_params``: the resource's own (see _spec.Resource)."""
         params = dict(filters)
+        params.update(read_params or {})
         params.update({"depth": depth, "limit": limit})
         try:
             return list(self.client.iter_next_links(path + "/", params=params))
@@ -86,7 +88,7 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
-        return self.list_objects(resource.path, filters, depth=2 if deep else 1)
+        return self.list_objects(resource.path, filters, depth=2 if deep else 1, read_params=resource.read_params)
 
     def resolve(self, field, query):
         if set(query) == {"id"}:
@@ -95,7 +97,7 @@ class NautobotAdapter(RestAdapter):
         return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=dict(resource.read_params, depth=1))
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -109,7 +111,8 @@ class NautobotAdapter(RestAdapter):
         return self._read_back(resource, updated)
 
     def _read_back(self, resource, written):
-        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]), params={"depth": 1})
+        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]),
+                                   params=dict(resource.read_params, depth=1))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))
