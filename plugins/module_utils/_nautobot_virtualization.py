@@ -6,5 +6,26 @@
 
 from __future__ import absolute_import, division, print_function
 
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
+
+
+def _cluster_label(name, path):
+    """Cluster types and groups: a name, unique in Nautobot, and a description."""
+    return Resource(
+        name=name,
+        path=path,
+        platform=NAUTOBOT,
+        identity=("name",),
+        fields=dict(
+            name=Field(required=True),
+            description=Field(empty=""),
+        ),
+    )
+
+
+CLUSTER_TYPE = _cluster_label("cluster_type", "virtualization/cluster-types")
+CLUSTER_GROUP = _cluster_label("cluster_group", "virtualization/cluster-groups")
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = ()
+ALL = (CLUSTER_TYPE, CLUSTER_GROUP)
