@@ -15,8 +15,8 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes a virtual machine (C(virtualization/virtual-machines)).
   - The virtual machine is found by its natural key only, O(name) and O(cluster) (and
-    O(tenant) when given): Nautobot keeps a virtual machine's name unique within its cluster
-    and tenant, virtual machines without a tenant counting as one tenant. Changing its status,
+    O(tenant) when given), since Nautobot keeps a virtual machine's name unique within its
+    cluster and tenant, virtual machines without a tenant counting as one tenant. Changing its status,
     role, platform or sizes updates the same virtual machine.
   - Without O(cluster), the name is matched in any cluster; when it exists in several, the task
     fails asking for O(cluster) (or O(tenant)) to tell them apart.

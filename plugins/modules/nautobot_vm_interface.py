@@ -14,8 +14,8 @@ short_description: Manage an interface of a virtual machine in Nautobot
 version_added: 0.1.0
 description:
   - Creates, updates or deletes an interface of a virtual machine (C(virtualization/interfaces)).
-  - The interface is found by its natural key, O(virtual_machine) and O(name): an interface's
-    name is unique per virtual machine.
+  - The interface is found by its natural key, O(virtual_machine) and O(name), since an
+    interface's name is unique per virtual machine.
   - "Related objects (virtual machine, status, VLANs, tags) are given by name, by id, or as a
     dict of identifying fields such as V({name: web01, cluster: vsphere-fra1})
     or V({vid: 100, vlan_group: fra1-vlans})."
