@@ -264,7 +264,8 @@ class Task(object):
     def field(self, name, kind):
         schema = self.schema
         required = bool(schema and schema.fields.get(name, {}).get("required"))
-        if kind is None and schema is not None and schema.fields.get(name, {}).get("type") == "field" \
+        info = schema.fields.get(name, {}) if schema is not None else {}
+        if kind is None and info.get("type") == "field" and not info.get("choices") and name not in MERGED \
                 and self.value_of(name) not in EMPTY:
             kind = learn_target(self.adapter, self.endpoint, schema, name)
         if kind is not None and kind[0] == "ref":
