@@ -235,9 +235,11 @@ class Task(object):
         return kinds
 
     def needs_schema(self, candidates, kinds):
-        """True when the read cannot decide a write the task may need: a create, a key the
-        object does not show, an empty field to be set, or a field to be cleared (what
-        Nautobot stores as empty depends on its type)."""
+        """True when a write may be needed that the read alone cannot shape: a create, a key
+        the object does not show, a plain field that differs (is it writable, is the value
+        one of its choices), an empty field to be set (is it a related object), a field to
+        clear (Nautobot stores some empty as "", others as null). Related fields the object
+        shows are matched by the engine, which knows their endpoint from the read."""
         if self.params["state"] == "absent":
             return False
         if not candidates:
@@ -246,10 +248,13 @@ class Task(object):
             for name, value in self.data.items():
                 if name not in obj:
                     return True
-                if name in kinds or (value in EMPTY and obj[name] in EMPTY):
-                    continue
-                if not same_value(obj[name], value):
-                    return True
+                if kinds.get(name, ("value",))[0] != "value" or (value in EMPTY and obj[name] in EMPTY):
+                    continue  # a related value the engine matches on the read (its endpoint is known)
+                have = NautobotAdapter.plain(obj[name])
+                if name in MERGED and isinstance(value, dict) and isinstance(have, dict):
+                    have = dict((k, have.get(k)) for k in value)
+                if not same_value(have, value):
+                    return True  # a write: check the key is a writable field first
             if any(obj.get(name) not in EMPTY for name in self.clear):
                 return True
         return False
@@ -304,8 +309,17 @@ class Task(object):
             required_identity=(),
             display="display",
             fields=fields,
-            find=lambda adapter, resource, identity: candidates,
+            find=self.finder(candidates),
         )
+
+    def finder(self, candidates):
+        """The engine's find: the candidates already read, then (a create that got no answer,
+        or lost a race) a fresh read."""
+        reads = [candidates]
+
+        def find(adapter, resource, identity):
+            return reads.pop() if reads else self.read()
+        return find
 
     def engine_params(self):
         params = dict(self.identity)

@@ -87,11 +87,18 @@ def test_converged_run_is_one_read_and_no_schema():
     assert requests == [("GET", "circuits/circuits/")]
 
 
-def test_update_of_a_shown_field_needs_no_schema():
+def test_update_of_a_plain_field_checks_the_schema_once():
     result, requests = run([dict(CIRCUIT)], data={"description": "two"})
     assert result["changed"] is True
+    assert [r[0] for r in requests] == ["GET", "OPTIONS", "PATCH", "GET"]
+    assert requests[2][2] == {"description": "two"}
+
+
+def test_update_of_a_shown_related_field_needs_no_schema():
+    result, requests = run([dict(CIRCUIT)], data={"status": "Planned"})
+    assert result["changed"] is True
     assert [r[0] for r in requests] == ["GET", "PATCH", "GET"]
-    assert requests[1][2] == {"description": "two"}
+    assert requests[1][2] == {"status": {"name": "Planned"}}
 
 
 def test_clear_and_empty_fields_read_the_schema_once():
