@@ -70,14 +70,30 @@ options:
     default: []
   clear:
     description:
-      - Fields to empty on the server (set to null, or to an empty string or list where
-        Nautobot stores that).
+      - Fields to empty on the server (set to null, or to an empty string where Nautobot
+        stores blank text as that). A field may not be both in O(data) and listed here.
     type: list
     elements: str
     default: []
+  state:
+    description:
+      - V(present) creates the object or updates the fields of O(data).
+      - V(absent) deletes it; deleting an object that does not exist is not a change.
+    type: str
+    choices: [present, absent]
+    default: present
 extends_documentation_fragment:
   - statecraft.infra.nautobot
-  - statecraft.infra.resource
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Check mode predicts the same C(changed) and C(diff) as a real run and writes nothing.
+      - A related object named by a field whose endpoint Nautobot could not show (no object
+        has that field set yet) is predicted as given, without a lookup.
+  diff_mode:
+    support: full
+    description: Shows the fields of O(identity) and O(data) before and after; on create and delete, all of them.
 """
 
 EXAMPLES = r"""
