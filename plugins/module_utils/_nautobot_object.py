@@ -255,7 +255,7 @@ class Task(object):
                     have = dict((k, have.get(k)) for k in value)
                 if not same_value(have, value):
                     return True  # a write: check the key is a writable field first
-            if any(obj.get(name) not in EMPTY for name in self.clear):
+            if any(name not in obj or obj[name] not in EMPTY for name in self.clear):
                 return True
         return False
 
@@ -299,7 +299,7 @@ class Task(object):
         fields = dict((name, self.field(name, kinds.get(name))) for name in names)
         if self.schema is not None:
             for name in self.schema.required():
-                # a create that misses a required field fails before any request
+                # a create that misses a required field fails before any write
                 fields.setdefault(name, Field(type="raw", required_on_create=True, clearable=False))
         return Resource(
             name=RESULT_KEY,
