@@ -105,8 +105,8 @@ EXAMPLES = r"""
 RETURN = r"""
 _list:
   description:
-    - The objects of every term (at O(depth)), in Nautobot's order; or, with O(graphql), one
-      item: the query's C(data).
+    - "The objects of every term (at O(depth)), in Nautobot's order; or, with O(graphql), one
+      item: the query's C(data)."
   type: list
   elements: dict
 """

@@ -395,6 +395,6 @@ def graphql(adapter, query, variables=None):
                                   idempotent=True)
     body = body or {}
     if body.get("errors"):
-        raise ModuleError("graphql: %s" % "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e)
-                                                   for e in body["errors"]))
+        messages = [str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in body["errors"]]
+        raise ModuleError("graphql: %s" % "; ".join(messages))
     return body.get("data") or {}

@@ -16,14 +16,14 @@ description:
   - Creates, updates or deletes one object of any Nautobot REST endpoint, such as
     V(circuits/circuits) or an app's V(plugins/<app>/<model>), for objects no typed module
     covers.
-  - The object is found by O(identity), the fields that tell it apart (follow the model's own
-    uniqueness rule, for example V({cid: C1, provider: Acme}) for a circuit), or by O(id).
+  - "The object is found by O(identity), the fields that tell it apart (follow the model's own
+    uniqueness rule, for example V({cid: C1, provider: Acme}) for a circuit), or by O(id)."
   - Only the keys of O(data) are compared, and only those that differ are sent (one PATCH).
   - What each field is (a related object and its endpoint, a list of them, a choice, plain
     data) is learned from Nautobot, not from a table in the collection. The read that finds
     the object shows it for every field that holds a value, so a converged task costs one
     request. When a write is planned and that read cannot tell (a new object, an empty
-    field, a field to clear), the endpoint's C(OPTIONS) is read once per task: unknown or
+    field, a field to clear), the endpoint's C(OPTIONS) is read once per task; unknown or
     read-only keys and values outside a field's choices then fail before any write, and so
     does a create that misses a required field.
   - "Related objects (in O(identity) or O(data)) are given by name, by id, or as a dict of
