@@ -146,6 +146,8 @@ def learn_target(adapter, endpoint, schema, name):
         schema.targets[name] = None
         if schema.sample is None:
             schema.sample = _one_object(adapter, endpoint, {}) or {}
+        if not schema.sample:
+            return None  # the endpoint holds no object yet: none can show the field either
         obj = schema.sample if schema.sample.get(name) else _one_object(adapter, endpoint, {name + "__isnull": "false"})
         kind = related_kind((obj or {}).get(name))
         if kind is not None and kind[0] != "value":
