@@ -126,3 +126,25 @@ def test_identity_and_options_checked_first():
         run([], data={"cid": "C2"})
     with pytest.raises(ModuleError, match="purge: tags"):
         run([], purge=["tags"])
+
+
+def test_a_create_without_an_answer_reads_again():
+    from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
+
+    class LostAnswer(Client):
+        def request(self, method, path, params=None, json_body=None, **kwargs):
+            if method == "POST":
+                self.requests.append(("POST", path))
+                self.objects.append(dict(CIRCUIT, cid="C9"))  # stored, but the answer was lost
+                raise ApiError("POST", path, None, "timed out", uncertain=True)
+            return super(LostAnswer, self).request(method, path, params, json_body, **kwargs)
+
+    client = LostAnswer([])
+    adapter = NautobotAdapter(client)
+    params = dict(endpoint="circuits/circuits", identity={"cid": "C9", "provider": "Acme"},
+                  data={"status": "Active"}, purge=[], clear=[], state="present")
+    adapter.begin(params)
+    result = run_object(adapter, params, False, False)
+    assert result["changed"] is True and result["object"]["cid"] == "C9"
+    assert "the create took effect" in result["warnings"][0]
+    assert [r[0] for r in client.requests].count("GET") >= 2  # the first read, and the read after the POST
