@@ -56,7 +56,7 @@ class Nautobot(object):
         self.log = AccessLog(os.path.join(run_dir, "access.log"))
         self.session = requests.Session()
         self.session.headers.update({"Authorization": "Token " + self.token,
-                                     "Accept": "application/json; version=3.0"})
+                                     "Accept": "application/json; version=2.4"})
 
     def api(self, method, path, **kwargs):
         response = self.session.request(method, "%s/api/%s" % (self.url, path.lstrip("/")), **kwargs)
