@@ -922,16 +922,13 @@ def worker_pid(state: dict) -> int | None:
     return pid if pid and pid_alive(pid) and "celery" in pid_cmdline(pid) else None
 
 
-def ensure_worker(state: dict) -> None:
-    """A Celery worker for this instance (Nautobot runs Jobs on one), started unless running."""
-    pid = worker_pid(state)
-    if pid:
-        step(f"celery worker already running (pid {pid})")
-        return
+def spawn_worker(state: dict):
+    """Start a Celery worker for this instance (Nautobot runs Jobs on one); returns
+    (process, log offset) for ``wait_worker``."""
     step(f"starting celery worker (log {WORKER_LOG})")
     with open(WORKER_LOG, "a") as log:
         log.write(f"\n===== harness up at {time.strftime('%Y-%m-%d %H:%M:%S')} =====\n")
-        start = log.tell()
+        offset = log.tell()
     log = open(WORKER_LOG, "a")
     # one child process: a 2-core machine runs the tests' Jobs one at a time anyway
     proc = subprocess.Popen(
@@ -944,6 +941,12 @@ def ensure_worker(state: dict) -> None:
     log.close()
     state.setdefault("started", {})["worker"] = {"pid": proc.pid}
     save_state(state)
+    return proc, offset
+
+
+def wait_worker(state: dict, spawned) -> None:
+    """Wait until the worker says it is ready (it then consumes the queue Nautobot sends Jobs to)."""
+    proc, offset = spawned
     deadline = time.monotonic() + HEALTH_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -952,12 +955,21 @@ def ensure_worker(state: dict) -> None:
             raise HarnessError(f"celery worker exited with code {proc.returncode} (log {WORKER_LOG})",
                                tail_file(WORKER_LOG))
         with open(WORKER_LOG, errors="replace") as fh:
-            fh.seek(start)
+            fh.seek(offset)
             if " ready." in fh.read():
                 step("celery worker ready")
                 return
         time.sleep(0.5)
     raise HarnessError(f"celery worker not ready within {HEALTH_TIMEOUT}s (log {WORKER_LOG})", tail_file(WORKER_LOG))
+
+
+def ensure_worker(state: dict) -> None:
+    """The instance's worker, started unless it runs."""
+    pid = worker_pid(state)
+    if pid:
+        step(f"celery worker already running (pid {pid})")
+        return
+    wait_worker(state, spawn_worker(state))
 
 
 def stop_worker(state: dict) -> None:
@@ -1010,7 +1022,10 @@ def cmd_up(_args) -> int:
         if nautobot_pid(state):
             step("nautobot is running but not healthy / token invalid: restarting it")
             stop_nautobot(state)
+        if worker_pid(state):
+            stop_worker(state)  # it holds the old configuration (the database password changes)
         state.get("started", {}).pop("nautobot", None)
+        state.get("started", {}).pop("worker", None)
         state.update(nautobot_version=NAUTOBOT_VERSION, run_dir=RUN, cache_dir=NB_CACHE,
                      ports={"postgres": PG_PORT, "redis": REDIS_PORT, "nautobot": NAUTOBOT_PORT})
         state.setdefault("started", {})
@@ -1033,8 +1048,9 @@ def cmd_up(_args) -> int:
         ensure_template()
         fresh_database()
         env = create_admin()
+        worker = spawn_worker(state)  # starts while runserver does: two cores
         start_nautobot(state)
-        ensure_worker(state)
+        wait_worker(state, worker)
         if http_status("/api/", env["NAUTOBOT_TOKEN"]) != 200:
             raise HarnessError("GET /api/ with the new token did not return 200", tail_file(NAUTOBOT_LOG))
         write_env(env)
