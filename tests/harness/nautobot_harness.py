@@ -759,6 +759,14 @@ print("STATECRAFT-ADMIN-OK", user.pk)
 """ + REGISTER_JOBS
 
 
+def shell_command(script: str) -> list[str]:
+    """`nautobot-server shell` running ``script``; 3.x's (Django 5.2) would import every model
+    first unless told not to, 2.4's has no such option. `--command`, as 2.4's nautobot-server
+    reads `-c` as its own --config."""
+    skip_imports = ["--no-imports"] if int(NAUTOBOT_VERSION.split(".")[0]) >= 3 else []
+    return [NAUTOBOT_SERVER, "shell"] + skip_imports + ["--command", script]
+
+
 def job_modules() -> list[str]:
     return sorted(name[:-3] for name in os.listdir(JOBS_SOURCE) if name.endswith(".py"))
 
@@ -798,7 +806,7 @@ def ensure_jobs(env: dict) -> None:
     if not install_jobs() and jobs_enabled(env["NAUTOBOT_TOKEN"]):
         return
     step(f"registering and enabling the harness Jobs ({', '.join(job_modules())}) (nautobot-server shell)")
-    proc = run([NAUTOBOT_SERVER, "shell", "--no-imports", "-c", REGISTER_JOBS], "register jobs",
+    proc = run(shell_command(REGISTER_JOBS), "register jobs",
                env=nautobot_env({"SC_JOB_MODULES": ",".join(job_modules())}), check=False, timeout=300)
     if proc.returncode != 0 or "STATECRAFT-JOBS-OK" not in proc.stdout:
         raise HarnessError("registering the harness Jobs failed", proc.stdout)
@@ -811,7 +819,7 @@ def create_admin() -> dict:
     install_jobs()
     env = nautobot_env({"SC_ADMIN_USER": ADMIN_USER, "SC_ADMIN_PASSWORD": password, "SC_TOKEN": token,
                         "SC_JOB_MODULES": ",".join(job_modules())})
-    proc = run([NAUTOBOT_SERVER, "shell", "--no-imports", "-c", CREATE_ADMIN], "create superuser/token",
+    proc = run(shell_command(CREATE_ADMIN), "create superuser/token",
                env=env, check=False, timeout=300)
     if proc.returncode != 0 or "STATECRAFT-ADMIN-OK" not in proc.stdout or "STATECRAFT-JOBS-OK" not in proc.stdout:
         raise HarnessError("creating superuser/token failed", proc.stdout)
