@@ -16,9 +16,11 @@ name = "Statecraft tests"  # the group Nautobot lists the Job under
 class StatecraftEcho(Job):
     """Logs ``message`` ``repeat`` times, sleeps ``seconds``, then fails if ``fail``."""
 
+    # every input optional: Nautobot's API treats a variable's default as the form's initial
+    # value only, and would require each one
     message = StringVar(default="hello", required=False)
-    repeat = IntegerVar(default=1, min_value=0, max_value=100)
-    seconds = IntegerVar(default=0, min_value=0, max_value=300)
+    repeat = IntegerVar(default=1, min_value=0, max_value=100, required=False)
+    seconds = IntegerVar(default=0, min_value=0, max_value=300, required=False)
     fail = BooleanVar(default=False)
 
     class Meta:
@@ -26,7 +28,9 @@ class StatecraftEcho(Job):
         description = "Logs its message, waits, and fails on request (statecraft.infra tests)."
         has_sensitive_variables = False  # inputs are kept, so a run can be scheduled and shown
 
-    def run(self, *, message="hello", repeat=1, seconds=0, fail=False):
+    def run(self, *, message=None, repeat=None, seconds=None, fail=False):
+        message = "hello" if message is None else message
+        repeat = 1 if repeat is None else repeat
         for number in range(1, repeat + 1):
             self.logger.info("echo %d of %d: %s", number, repeat, message)
         if seconds:
