@@ -9,6 +9,8 @@ COLL_ROOT   := $(BUILD)/collections
 COLL        := $(COLL_ROOT)/ansible_collections/statecraft/infra
 HARNESS     := $(PYTHON) tests/harness/nautobot_harness.py
 PYTEST_ARGS ?=
+# the Nautobot series the integration tests run against (each its own instance; see tests/harness/README.md)
+NAUTOBOT_VERSIONS ?= 3.2 2.4
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
@@ -18,8 +20,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
 	@echo "make example        run examples/nautobot_fabric.yml against a local Nautobot"
-	@echo "make nautobot-up    start PostgreSQL, Redis and Nautobot on loopback (cached)"
-	@echo "make nautobot-down  stop everything nautobot-up started"
+	@echo "make nautobot-up    start PostgreSQL, Redis, Nautobot and a Celery worker on loopback, for each"
+	@echo "                    of NAUTOBOT_VERSIONS (default: 3.2 2.4; cached)"
+	@echo "make nautobot-down  stop everything nautobot-up started (NAUTOBOT_VERSIONS)"
 	@echo "make air-sandbox    serve the NVIDIA Air emulator on http://127.0.0.1:8280 (AIR_SANDBOX_PORT)"
 	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
 	@echo "make airbyte-sandbox  serve the Airbyte API emulator on http://127.0.0.1:8480 (AIRBYTE_SANDBOX_PORT)"
@@ -76,26 +79,30 @@ cloudcix-sandbox:
 	$(PYTHON) tests/emulators/cloudcix_emulator.py --host 127.0.0.1 --port $(CLOUDCIX_SANDBOX_PORT)
 
 nautobot-up:
-	$(HARNESS) up
+	@set -e; for version in $(NAUTOBOT_VERSIONS); do $(HARNESS) up --nautobot $$version; done
 
 nautobot-down:
-	$(HARNESS) down
+	@set -e; for version in $(NAUTOBOT_VERSIONS); do $(HARNESS) down --nautobot $$version; done
 
+# the exports of the default instance (3.2); `$(HARNESS) env --nautobot 2.4` for the other
 nautobot-env:
 	@$(HARNESS) env
 
+# the tests of a series left out of NAUTOBOT_VERSIONS are skipped
 integration: venv nautobot-up
-	$(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
+	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
 test: sanity units emulators integration
 
-example: venv collection nautobot-up
+example: venv collection
+	$(HARNESS) up
 	eval "$$($(HARNESS) env)" && export NAUTOBOT_URL NAUTOBOT_TOKEN && \
 	  ANSIBLE_CONFIG=tests/integration/ansible.cfg $(BIN)/ansible-playbook examples/nautobot_fabric.yml
 
 # figures only, never part of `make test`; knobs: BENCH_SIZES, BENCH_PATHS, BENCH_EMULATORS, ANCHOR=<tarball>
 # (see tests/bench/bench.py)
-bench: venv collection nautobot-up
+bench: venv collection
+	$(HARNESS) up
 	ANCHOR="$(ANCHOR)" $(BIN)/python tests/bench/bench.py
 
 build: collection

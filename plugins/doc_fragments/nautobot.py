@@ -31,8 +31,10 @@ options:
     description:
       - REST API version to pin with the C(Accept) header, so responses keep their shape
         when the server is upgraded.
-      - Nautobot 3.x accepts V(2.0) to V(2.4) and V(3.0) up to its own version.
-      - If not set, the environment variable E(NAUTOBOT_API_VERSION) is used, and then V(3.0).
+      - Nautobot 2.4 accepts V(2.0) to V(2.4); Nautobot 3.x accepts V(2.0) to V(2.4) and
+        V(3.0) up to its own version.
+      - If not set, the environment variable E(NAUTOBOT_API_VERSION) is used, and then V(2.4),
+        which every supported server (Nautobot 2.4 and 3.x) accepts.
     type: str
   timeout:
     description:

@@ -24,7 +24,9 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import StaticHeader
 from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
 
-DEFAULT_API_VERSION = "3.0"
+# the newest API version every supported server (Nautobot 2.4 and 3.x) accepts; the
+# serializers differ by version only below 2.2, so 3.x answers 2.4 as it answers 3.0
+DEFAULT_API_VERSION = "2.4"
 PAGE_SIZE = 100
 STUB_KEYS = frozenset(("id", "object_type", "url"))
 # a filter value that names no existing object is a 400, not an empty list

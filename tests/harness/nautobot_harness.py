@@ -38,48 +38,93 @@ import time
 import urllib.error
 import urllib.request
 
-NAUTOBOT_VERSION = "3.2.7"
-
-# --------------------------------------------------------------------------- paths & settings
+# One instance per Nautobot series, each with its own cache, run dir and ports, so several run
+# at once. The default series keeps the unsuffixed environment overrides (STATECRAFT_RUN,
+# NAUTOBOT_PORT, STATECRAFT_PG_PORT, STATECRAFT_REDIS_PORT); another series reads the same
+# names with its series as a suffix (NAUTOBOT_PORT_2_4), so one shell can hold both.
+INSTANCES = {
+    "3.2": {"version": "3.2.7", "run": "/tmp/statecraft-nautobot", "nautobot": 8180, "postgres": 54329,
+            "redis": 6389},
+    "2.4": {"version": "2.4.44", "run": "/tmp/statecraft-nautobot-2.4", "nautobot": 8124, "postgres": 54324,
+            "redis": 6324},
+}
+DEFAULT_SERIES = "3.2"
 
 CACHE_ROOT = os.environ.get("STATECRAFT_CACHE") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "statecraft-infra"
 )
-NB_CACHE = os.path.join(CACHE_ROOT, f"nautobot-{NAUTOBOT_VERSION}")
-VENV = os.path.join(NB_CACHE, "venv")
-VENV_MARKER = os.path.join(VENV, ".statecraft-install-ok")
-DUMP = os.path.join(NB_CACHE, "migrated.dump")
-CACHE_LOCK = os.path.join(NB_CACHE, ".lock")
-NAUTOBOT_SERVER = os.path.join(VENV, "bin", "nautobot-server")
-
-RUN = os.path.abspath(os.environ.get("STATECRAFT_RUN") or "/tmp/statecraft-nautobot")
-CONFIG = os.path.join(RUN, "nautobot_config.py")
-STATE = os.path.join(RUN, "state.json")
-ENV_FILE = os.path.join(RUN, "env")
-ENV_JSON = os.path.join(RUN, "env.json")
-RUN_LOCK = os.path.join(RUN, ".lock")
-NAUTOBOT_ROOT = os.path.join(RUN, "nautobot-root")
-NAUTOBOT_LOG = os.path.join(RUN, "nautobot.log")
-ACCESS_LOG = os.path.join(RUN, "access.log")
-MIGRATE_LOG = os.path.join(RUN, "migrate.log")
-PGDATA = os.path.join(RUN, "pgdata")
-TEMPLATE_STAMP = os.path.join(RUN, "template.stamp")  # which dump the template database was restored from
-PGSOCK = os.path.join(RUN, "pgsock")
-PG_LOG = os.path.join(RUN, "postgres.log")
-REDIS_DIR = os.path.join(RUN, "redis")
-REDIS_PID = os.path.join(RUN, "redis.pid")
-REDIS_LOG = os.path.join(RUN, "redis.log")
-
+HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+JOBS_SOURCE = os.path.join(HARNESS_DIR, "jobs")  # the test Jobs copied into every instance's JOBS_ROOT
 HOST = "127.0.0.1"
-PG_PORT = int(os.environ.get("STATECRAFT_PG_PORT", "54329"))
-REDIS_PORT = int(os.environ.get("STATECRAFT_REDIS_PORT", "6389"))
-NAUTOBOT_PORT = int(os.environ.get("NAUTOBOT_PORT", "8180"))
 HEALTH_TIMEOUT = int(os.environ.get("STATECRAFT_HEALTH_TIMEOUT", "180"))
 
 DB_NAME = "nautobot"
 DB_TEMPLATE = "nautobot_template"  # fresh migrated copy; `reset-db` clones it (fast file copy)
 DB_USER = "nautobot"
 ADMIN_USER = "admin"
+REDIS_CACHE_DB = 1  # Django's cache; the Celery broker uses db 0
+
+
+def series_of(version: str | None) -> str:
+    """The instance a version names: a series ("2.4") or its pinned release ("2.4.44")."""
+    version = (version or DEFAULT_SERIES).strip()
+    for series, instance in INSTANCES.items():
+        if version in (series, instance["version"]):
+            return series
+    known = ", ".join("%s (%s)" % (s, i["version"]) for s, i in INSTANCES.items())
+    raise SystemExit(f"[nautobot-harness] ERROR: unknown Nautobot version {version!r}; known: {known}")
+
+
+def configure(series: str) -> None:
+    """Set the paths and ports of one instance (module globals, as every step reads them)."""
+    global SERIES, NAUTOBOT_VERSION, NB_CACHE, VENV, VENV_MARKER, DUMP, CACHE_LOCK, NAUTOBOT_SERVER, RUN
+    global CONFIG, STATE, ENV_FILE, ENV_JSON, RUN_LOCK, NAUTOBOT_ROOT, JOBS_ROOT, NAUTOBOT_LOG, WORKER_LOG
+    global ACCESS_LOG, MIGRATE_LOG, PGDATA, TEMPLATE_STAMP, PGSOCK, PG_LOG, REDIS_DIR, REDIS_PID, REDIS_LOG
+    global PG_PORT, REDIS_PORT, NAUTOBOT_PORT
+    instance = INSTANCES[series]
+    suffix = "" if series == DEFAULT_SERIES else "_" + series.replace(".", "_")
+
+    def override(name, default):
+        return os.environ.get(name + suffix) or default
+
+    version = instance["version"]
+    cache = os.path.join(CACHE_ROOT, f"nautobot-{version}")
+    venv = os.path.join(cache, "venv")
+    run_dir = os.path.abspath(override("STATECRAFT_RUN", instance["run"]))
+    root = os.path.join(run_dir, "nautobot-root")
+    SERIES = series
+    NAUTOBOT_VERSION = version
+    NB_CACHE = cache
+    VENV = venv
+    VENV_MARKER = os.path.join(venv, ".statecraft-install-ok")
+    DUMP = os.path.join(cache, "migrated.dump")
+    CACHE_LOCK = os.path.join(cache, ".lock")
+    NAUTOBOT_SERVER = os.path.join(venv, "bin", "nautobot-server")
+    RUN = run_dir
+    CONFIG = os.path.join(run_dir, "nautobot_config.py")
+    STATE = os.path.join(run_dir, "state.json")
+    ENV_FILE = os.path.join(run_dir, "env")
+    ENV_JSON = os.path.join(run_dir, "env.json")
+    RUN_LOCK = os.path.join(run_dir, ".lock")
+    NAUTOBOT_ROOT = root
+    JOBS_ROOT = os.path.join(root, "jobs")
+    NAUTOBOT_LOG = os.path.join(run_dir, "nautobot.log")
+    WORKER_LOG = os.path.join(run_dir, "worker.log")
+    ACCESS_LOG = os.path.join(run_dir, "access.log")
+    MIGRATE_LOG = os.path.join(run_dir, "migrate.log")
+    PGDATA = os.path.join(run_dir, "pgdata")
+    TEMPLATE_STAMP = os.path.join(run_dir, "template.stamp")  # which dump the template database holds
+    PGSOCK = os.path.join(run_dir, "pgsock")
+    PG_LOG = os.path.join(run_dir, "postgres.log")
+    REDIS_DIR = os.path.join(run_dir, "redis")
+    REDIS_PID = os.path.join(run_dir, "redis.pid")
+    REDIS_LOG = os.path.join(run_dir, "redis.log")
+    PG_PORT = int(override("STATECRAFT_PG_PORT", instance["postgres"]))
+    REDIS_PORT = int(override("STATECRAFT_REDIS_PORT", instance["redis"]))
+    NAUTOBOT_PORT = int(override("NAUTOBOT_PORT", instance["nautobot"]))
+
+
+configure(series_of(os.environ.get("STATECRAFT_NAUTOBOT_VERSION")))
 
 IS_ROOT = os.geteuid() == 0
 
@@ -462,17 +507,19 @@ def drop_db(name: str) -> None:
 
 # --------------------------------------------------------------------------- redis
 
-def redis_cmd(*args: str, timeout: float = 5.0) -> str:
-    payload = f"*{len(args)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in args)
+def redis_cmd(*args: str, timeout: float = 5.0, db: int | None = None) -> str:
+    """One command's one-line reply; ``db``: run it in that database (SELECT first)."""
+    commands = ([("SELECT", str(db))] if db is not None else []) + [args]
+    payload = "".join(f"*{len(c)}\r\n" + "".join(f"${len(a.encode())}\r\n{a}\r\n" for a in c) for c in commands)
     with socket.create_connection((HOST, REDIS_PORT), timeout=timeout) as sock:
         sock.sendall(payload.encode())
         data = b""
-        while not data.endswith(b"\r\n"):
+        while data.count(b"\r\n") < len(commands):
             chunk = sock.recv(4096)
             if not chunk:
                 break
             data += chunk
-    return data.decode(errors="replace").strip()
+    return data.decode(errors="replace").strip().split("\r\n")[-1]
 
 
 def redis_pid() -> int | None:
@@ -564,7 +611,7 @@ DATABASES = {{
 }}
 
 _REDIS = "redis://{host}:{redis_port}"
-CACHES = {{"default": dict(_DEFAULT_CACHES["default"], LOCATION=_REDIS + "/1")}}
+CACHES = {{"default": dict(_DEFAULT_CACHES["default"], LOCATION=_REDIS + "/{cache_db}")}}
 CELERY_BROKER_URL = _REDIS + "/0"
 
 NAUTOBOT_ROOT = {root!r}
@@ -605,6 +652,7 @@ def write_config(db_password: str) -> None:
         host=HOST,
         pg_port=str(PG_PORT),
         redis_port=REDIS_PORT,
+        cache_db=REDIS_CACHE_DB,
         root=NAUTOBOT_ROOT,
         access_log=ACCESS_LOG,
     )
@@ -679,11 +727,25 @@ def fresh_database() -> None:
     step(f"creating fresh database {DB_NAME} from {DB_TEMPLATE}")
     drop_db(DB_NAME)
     psql(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{DB_TEMPLATE}" OWNER {DB_USER}', "clone template database")
-    step("flushing redis (cached data of the old database)")
-    reply = redis_cmd("FLUSHALL")
+    # only the cache's database: db 0 holds the Celery broker's queue bindings, which a
+    # running worker declared once and which Nautobot needs to route a Job to it
+    step("flushing redis cache database (cached data of the old database)")
+    reply = redis_cmd("FLUSHDB", db=REDIS_CACHE_DB)
     if reply != "+OK":
-        raise HarnessError(f"redis FLUSHALL failed: {reply}")
+        raise HarnessError(f"redis FLUSHDB failed: {reply}")
 
+
+# Job rows for the modules in JOBS_ROOT (what `post_upgrade` does after a deploy), with the
+# harness's own Jobs enabled (Nautobot installs a Job disabled)
+REGISTER_JOBS = """
+import os
+from django.apps import apps
+from nautobot.extras.models import Job
+from nautobot.extras.signals import refresh_job_models
+refresh_job_models(sender=apps.get_app_config("extras"), apps=apps)
+enabled = Job.objects.filter(module_name__in=os.environ["SC_JOB_MODULES"].split(",")).update(enabled=True)
+print("STATECRAFT-JOBS-OK", enabled)
+"""
 
 CREATE_ADMIN = """
 import os
@@ -694,17 +756,72 @@ User.objects.filter(username=os.environ["SC_ADMIN_USER"]).delete()
 user = User.objects.create_superuser(os.environ["SC_ADMIN_USER"], "admin@example.com", os.environ["SC_ADMIN_PASSWORD"])
 Token.objects.create(user=user, key=os.environ["SC_TOKEN"], description="statecraft test harness")
 print("STATECRAFT-ADMIN-OK", user.pk)
-"""
+""" + REGISTER_JOBS
+
+
+def shell_command(script: str) -> list[str]:
+    """`nautobot-server shell` running ``script``; 3.x's (Django 5.2) would import every model
+    first unless told not to, 2.4's has no such option. `--command`, as 2.4's nautobot-server
+    reads `-c` as its own --config."""
+    skip_imports = ["--no-imports"] if int(NAUTOBOT_VERSION.split(".")[0]) >= 3 else []
+    return [NAUTOBOT_SERVER, "shell"] + skip_imports + ["--command", script]
+
+
+def job_modules() -> list[str]:
+    return sorted(name[:-3] for name in os.listdir(JOBS_SOURCE) if name.endswith(".py"))
+
+
+def install_jobs() -> bool:
+    """Copy the harness's Jobs into JOBS_ROOT; True when a file was new or changed."""
+    os.makedirs(JOBS_ROOT, exist_ok=True)
+    changed = False
+    for module in job_modules():
+        source, target = os.path.join(JOBS_SOURCE, module + ".py"), os.path.join(JOBS_ROOT, module + ".py")
+        with open(source) as fh:
+            text = fh.read()
+        with contextlib.suppress(OSError), open(target) as fh:
+            if fh.read() == text:
+                continue
+        write_atomic(target, text)
+        changed = True
+    return changed
+
+
+def jobs_enabled(token: str) -> bool:
+    """Whether Nautobot lists every harness Job, enabled (one API request)."""
+    req = urllib.request.Request(f"http://{HOST}:{NAUTOBOT_PORT}/api/extras/jobs/?limit=1000&"
+                                 + "&".join(f"module_name={m}" for m in job_modules()))
+    req.add_header("Authorization", f"Token {token}")
+    req.add_header("Accept", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            jobs = json.load(resp)["results"]
+    except (urllib.error.URLError, OSError, ValueError, KeyError):
+        return False
+    return {j["module_name"] for j in jobs if j.get("enabled") and j.get("installed")} == set(job_modules())
+
+
+def ensure_jobs(env: dict) -> None:
+    """On a running instance: the harness's Jobs installed in JOBS_ROOT, registered and enabled."""
+    if not install_jobs() and jobs_enabled(env["NAUTOBOT_TOKEN"]):
+        return
+    step(f"registering and enabling the harness Jobs ({', '.join(job_modules())}) (nautobot-server shell)")
+    proc = run(shell_command(REGISTER_JOBS), "register jobs",
+               env=nautobot_env({"SC_JOB_MODULES": ",".join(job_modules())}), check=False, timeout=300)
+    if proc.returncode != 0 or "STATECRAFT-JOBS-OK" not in proc.stdout:
+        raise HarnessError("registering the harness Jobs failed", proc.stdout)
 
 
 def create_admin() -> dict:
     token = secrets.token_hex(20)
     password = secrets.token_urlsafe(16)
-    step(f"creating superuser '{ADMIN_USER}' and API token (nautobot-server shell)")
-    env = nautobot_env({"SC_ADMIN_USER": ADMIN_USER, "SC_ADMIN_PASSWORD": password, "SC_TOKEN": token})
-    proc = run([NAUTOBOT_SERVER, "shell", "--no-imports", "-c", CREATE_ADMIN], "create superuser/token",
+    step(f"creating superuser '{ADMIN_USER}' and API token, enabling the harness Jobs (nautobot-server shell)")
+    install_jobs()
+    env = nautobot_env({"SC_ADMIN_USER": ADMIN_USER, "SC_ADMIN_PASSWORD": password, "SC_TOKEN": token,
+                        "SC_JOB_MODULES": ",".join(job_modules())})
+    proc = run(shell_command(CREATE_ADMIN), "create superuser/token",
                env=env, check=False, timeout=300)
-    if proc.returncode != 0 or "STATECRAFT-ADMIN-OK" not in proc.stdout:
+    if proc.returncode != 0 or "STATECRAFT-ADMIN-OK" not in proc.stdout or "STATECRAFT-JOBS-OK" not in proc.stdout:
         raise HarnessError("creating superuser/token failed", proc.stdout)
     return {
         "NAUTOBOT_URL": f"http://{HOST}:{NAUTOBOT_PORT}",
@@ -806,6 +923,77 @@ def stop_nautobot(state: dict) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+# --------------------------------------------------------------------------- celery worker
+
+def worker_pid(state: dict) -> int | None:
+    pid = state.get("started", {}).get("worker", {}).get("pid")
+    return pid if pid and pid_alive(pid) and "celery" in pid_cmdline(pid) else None
+
+
+def spawn_worker(state: dict):
+    """Start a Celery worker for this instance (Nautobot runs Jobs on one); returns
+    (process, log offset) for ``wait_worker``."""
+    step(f"starting celery worker (log {WORKER_LOG})")
+    with open(WORKER_LOG, "a") as log:
+        log.write(f"\n===== harness up at {time.strftime('%Y-%m-%d %H:%M:%S')} =====\n")
+        offset = log.tell()
+    log = open(WORKER_LOG, "a")
+    # one child process: a 2-core machine runs the tests' Jobs one at a time anyway
+    proc = subprocess.Popen(
+        [NAUTOBOT_SERVER, "celery", "worker", "--loglevel", "INFO", "--concurrency", "1",
+         "--hostname", f"statecraft-{SERIES}@%h"],
+        env=nautobot_env({"PYTHONUNBUFFERED": "1"}),
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True, cwd=RUN,
+    )
+    log.close()
+    state.setdefault("started", {})["worker"] = {"pid": proc.pid}
+    save_state(state)
+    return proc, offset
+
+
+def wait_worker(state: dict, spawned) -> None:
+    """Wait until the worker says it is ready (it then consumes the queue Nautobot sends Jobs to)."""
+    proc, offset = spawned
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            state["started"].pop("worker", None)
+            save_state(state)
+            raise HarnessError(f"celery worker exited with code {proc.returncode} (log {WORKER_LOG})",
+                               tail_file(WORKER_LOG))
+        with open(WORKER_LOG, errors="replace") as fh:
+            fh.seek(offset)
+            if " ready." in fh.read():
+                step("celery worker ready")
+                return
+        time.sleep(0.5)
+    raise HarnessError(f"celery worker not ready within {HEALTH_TIMEOUT}s (log {WORKER_LOG})", tail_file(WORKER_LOG))
+
+
+def ensure_worker(state: dict) -> None:
+    """The instance's worker, started unless it runs."""
+    pid = worker_pid(state)
+    if pid:
+        step(f"celery worker already running (pid {pid})")
+        return
+    wait_worker(state, spawn_worker(state))
+
+
+def stop_worker(state: dict) -> None:
+    pid = worker_pid(state)
+    if pid is None:
+        step("celery worker: not running")
+        return
+    step(f"stopping celery worker (pid {pid})")
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    if not wait_exit(pid, 20):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        wait_exit(pid, 5)
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
@@ -814,14 +1002,27 @@ def port_in_use(port: int) -> bool:
 
 # --------------------------------------------------------------------------- commands
 
+def check_instance(state: dict) -> None:
+    """A run dir belongs to one Nautobot version: never drive another one's services."""
+    recorded = state.get("nautobot_version")
+    if recorded and recorded != NAUTOBOT_VERSION and state.get("started"):
+        raise HarnessError(f"{RUN} holds a running Nautobot {recorded}, not {NAUTOBOT_VERSION}; "
+                           "give this version its own run dir and ports (see tests/harness/README.md)")
+
+
 def cmd_up(_args) -> int:
     os.makedirs(RUN, exist_ok=True)
     os.chmod(RUN, 0o755)
     with file_lock(RUN_LOCK):
         state = load_state()
+        check_instance(state)
         env = read_env()
         if nautobot_pid(state) and env and http_status("/health/") == 200 \
                 and http_status("/api/", env["NAUTOBOT_TOKEN"]) == 200:
+            # an instance started before the harness ran Jobs gets its worker and Jobs here,
+            # without a restart
+            ensure_worker(state)
+            ensure_jobs(env)
             step(f"already up: {env['NAUTOBOT_URL']} (env file {ENV_FILE})")
             step(f"connection settings (token included): {ENV_FILE}; `env` prints them")
             return 0
@@ -829,7 +1030,10 @@ def cmd_up(_args) -> int:
         if nautobot_pid(state):
             step("nautobot is running but not healthy / token invalid: restarting it")
             stop_nautobot(state)
+        if worker_pid(state):
+            stop_worker(state)  # it holds the old configuration (the database password changes)
         state.get("started", {}).pop("nautobot", None)
+        state.get("started", {}).pop("worker", None)
         state.update(nautobot_version=NAUTOBOT_VERSION, run_dir=RUN, cache_dir=NB_CACHE,
                      ports={"postgres": PG_PORT, "redis": REDIS_PORT, "nautobot": NAUTOBOT_PORT})
         state.setdefault("started", {})
@@ -852,7 +1056,9 @@ def cmd_up(_args) -> int:
         ensure_template()
         fresh_database()
         env = create_admin()
+        worker = spawn_worker(state)  # starts while runserver does: two cores
         start_nautobot(state)
+        wait_worker(state, worker)
         if http_status("/api/", env["NAUTOBOT_TOKEN"]) != 200:
             raise HarnessError("GET /api/ with the new token did not return 200", tail_file(NAUTOBOT_LOG))
         write_env(env)
@@ -867,9 +1073,12 @@ def cmd_down(_args) -> int:
         return 0
     with file_lock(RUN_LOCK):
         state = load_state()
+        check_instance(state)
         started = state.get("started", {})
         if not started:
             step("nothing recorded in state.json as started by this harness; nothing to stop")
+        if "worker" in started:
+            stop_worker(state)
         if "nautobot" in started:
             stop_nautobot(state)
         if "redis" in started:
@@ -900,6 +1109,8 @@ def cmd_status(_args) -> int:
     health = http_status("/health/") if npid else None
     print(f"nautobot : {'running pid %s' % npid if npid else 'stopped'} on {HOST}:{NAUTOBOT_PORT}"
           f" (health: {health})")
+    wpid = worker_pid(state)
+    print(f"worker   : {'running pid %s' % wpid if wpid else 'stopped'}")
     print(f"run dir  : {RUN}")
     print(f"env file : {ENV_FILE if env else '(none)'}")
     print(f"cache    : {NB_CACHE} (venv {'ok' if os.path.exists(VENV_MARKER) else 'missing'}, "
@@ -907,18 +1118,22 @@ def cmd_status(_args) -> int:
     return 0 if npid and health == 200 else 1
 
 
-def cmd_env(_args) -> int:
+def cmd_env(args) -> int:
     env = read_env()
     if env is None:
         print(f"nautobot harness is not up (no {ENV_JSON}); run: {sys.argv[0]} up", file=sys.stderr)
         return 1
-    print_exports(env)
+    if args.json:
+        print(json.dumps(env, indent=2))
+    else:
+        print_exports(env)
     return 0
 
 
 def cmd_reset_db(_args) -> int:
     with file_lock(RUN_LOCK):
         state = load_state()
+        check_instance(state)
         t0 = time.monotonic()
         if not (pg_pid() and pg_ready()):
             raise HarnessError("postgres is not running; run `up` first")
@@ -932,6 +1147,7 @@ def cmd_reset_db(_args) -> int:
         env = create_admin()
         write_env(env)
         if nautobot_pid(state):
+            ensure_worker(state)
             status = http_status("/api/", env["NAUTOBOT_TOKEN"])
             if status != 200:
                 raise HarnessError(f"GET /api/ with the new token returned {status}", tail_file(NAUTOBOT_LOG))
@@ -945,7 +1161,12 @@ def cmd_reset_db(_args) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["up", "down", "status", "env", "reset-db"])
+    parser.add_argument("--nautobot", metavar="VERSION", default=os.environ.get("STATECRAFT_NAUTOBOT_VERSION"),
+                        help="which instance: a series (%s) or its release; default $STATECRAFT_NAUTOBOT_VERSION, "
+                             "then %s" % (", ".join(INSTANCES), DEFAULT_SERIES))
+    parser.add_argument("--json", action="store_true", help="env: print env.json instead of exports")
     args = parser.parse_args(argv)
+    configure(series_of(args.nautobot))
     handler = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "env": cmd_env,
                "reset-db": cmd_reset_db}[args.command]
     try:

@@ -50,13 +50,14 @@ class AccessLog(object):
 
 
 class Nautobot(object):
-    def __init__(self, env, run_dir):
+    def __init__(self, env, run_dir=None):
         self.url = env["NAUTOBOT_URL"]
         self.token = env["NAUTOBOT_TOKEN"]
-        self.log = AccessLog(os.path.join(run_dir, "access.log"))
+        self.version = env.get("NAUTOBOT_VERSION")
+        self.log = AccessLog(env.get("STATECRAFT_NAUTOBOT_ACCESS_LOG") or os.path.join(run_dir, "access.log"))
         self.session = requests.Session()
         self.session.headers.update({"Authorization": "Token " + self.token,
-                                     "Accept": "application/json; version=3.0"})
+                                     "Accept": "application/json; version=2.4"})
 
     def api(self, method, path, **kwargs):
         response = self.session.request(method, "%s/api/%s" % (self.url, path.lstrip("/")), **kwargs)
@@ -116,22 +117,34 @@ def _harness(*args):
     return out.stdout
 
 
+def _nautobot(series):
+    """The harness's Nautobot of ``series`` ("3.2", "2.4"), started unless it runs; its tests
+    are skipped when STATECRAFT_NAUTOBOT_VERSIONS (`make integration NAUTOBOT_VERSIONS=...`)
+    leaves it out."""
+    wanted = os.environ.get("STATECRAFT_NAUTOBOT_VERSIONS")
+    if wanted is not None and series not in wanted.split():
+        pytest.skip("Nautobot %s is not in STATECRAFT_NAUTOBOT_VERSIONS=%r" % (series, wanted))
+    _harness("up", "--nautobot", series)
+    return Nautobot(json.loads(_harness("env", "--json", "--nautobot", series)))
+
+
+def _recording_proxy(nautobot):
+    sys.path.insert(0, os.path.join(REPO, "tests", "harness"))
+    from recording_proxy import RecordingProxy
+
+    return RecordingProxy(nautobot.url).start()
+
+
 @pytest.fixture(scope="session")
 def nautobot():
-    _harness("up")
-    run_dir = os.environ.get("STATECRAFT_RUN", "/tmp/statecraft-nautobot")
-    with open(os.path.join(run_dir, "env.json")) as handle:
-        env = json.load(handle)
-    return Nautobot(env, run_dir)
+    """Nautobot 3.2 (the harness's default instance)."""
+    return _nautobot("3.2")
 
 
 @pytest.fixture(scope="session")
 def proxy(nautobot):
     """A recording proxy in front of Nautobot; modules under test talk to ``proxy.url``."""
-    sys.path.insert(0, os.path.join(REPO, "tests", "harness"))
-    from recording_proxy import RecordingProxy
-
-    running = RecordingProxy(nautobot.url).start()
+    running = _recording_proxy(nautobot)
     yield running
     running.stop()
 
@@ -146,6 +159,29 @@ def evidence(nautobot, proxy):
 def connection(nautobot, proxy):
     """Connection options for modules under test (through the recording proxy)."""
     return {"url": proxy.url, "token": nautobot.token}
+
+
+# the same for the oldest supported Nautobot, 2.4: its own server, proxy and connection
+@pytest.fixture(scope="session")
+def nautobot24():
+    return _nautobot("2.4")
+
+
+@pytest.fixture(scope="session")
+def proxy24(nautobot24):
+    running = _recording_proxy(nautobot24)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def evidence24(nautobot24, proxy24):
+    return lambda: Evidence(nautobot24, proxy24)
+
+
+@pytest.fixture(scope="session")
+def connection24(nautobot24, proxy24):
+    return {"url": proxy24.url, "token": nautobot24.token}
 
 
 @pytest.fixture

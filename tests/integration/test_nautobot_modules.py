@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The module contract, for every typed Nautobot module, against a real Nautobot.
 
-Each case walks one object through its life (nautobot_contract): absent when absent,
-check-mode create, create, converged re-run, check-mode update, update of one field, a
-misspelled related name, check-mode delete, delete, absent again. Evidence comes from
+Each case walks one object through its life (nautobot_contract) on Nautobot 3.2: absent
+when absent, check-mode create, create, converged re-run, check-mode update, update of one
+field, a misspelled related name, check-mode delete, delete, absent again; and on Nautobot
+2.4, the oldest supported: create, converged re-run, delete. Evidence comes from
 outside the client: the recording proxy in front of Nautobot and Nautobot's own
 object-change log. The cases are kept by Nautobot app in nautobot_cases_*.py.
 """
@@ -51,6 +52,22 @@ def names(nautobot):
 @pytest.mark.parametrize("case", CASES, ids=[c.module for c in CASES])
 def test_module_contract(case, server, names, unique, module_run, playbook):
     Walk(server, module_run, playbook).lifecycle(case, dict(names, u=unique))
+
+
+@pytest.fixture
+def server24(nautobot24, connection24, evidence24):
+    return Server(nautobot24, connection24, evidence24)
+
+
+@pytest.fixture(scope="module")
+def names24(nautobot24):
+    return related_objects(nautobot24)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.module for c in CASES])
+def test_module_contract_on_nautobot_2_4(case, server24, names24, unique, module_run, playbook):
+    """The oldest supported Nautobot: create, converged, delete (the default API version, 2.4)."""
+    Walk(server24, module_run, playbook).lifecycle(case, dict(names24, u=unique), full=False)
 
 
 def test_every_typed_module_has_a_case():
