@@ -6,6 +6,8 @@
 
 from __future__ import absolute_import, division, print_function
 
+from nautobot_contract import Case
+
 
 def setup(nautobot, names):  # pylint: disable=unused-argument
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
@@ -13,4 +15,8 @@ def setup(nautobot, names):  # pylint: disable=unused-argument
     return {}
 
 
-CASES = []
+# module, identifying + creating options, one-field update, (related option, bad value)
+CASES = [
+    Case("nautobot_tenant_group", {"name": "tg-{u}", "parent": "{group}", "description": "one"},
+         {"description": "two"}, ("parent", "no-such-group-{u}")),
+]
