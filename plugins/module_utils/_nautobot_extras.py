@@ -2,9 +2,150 @@
 # Copyright (c) statecraft.infra contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Nautobot's custom fields, relationships, contacts and teams, declared once (see _nautobot_resources)."""
+"""Nautobot's custom fields, relationships, contacts and teams, declared once (see _nautobot_resources).
+
+A custom field's choices live in their own collection (``extras/custom-field-choices``),
+which the field's own read does not carry at any depth: they are declared as a part of the
+field, read with one more request only when a task manages them, and written by hooks
+around the field's own write (each hook takes the adapter first, ``_nautobot.NautobotAdapter``).
+"""
 
 from __future__ import absolute_import, division, print_function
 
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
+from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Resource, ValueSet
+
+MAX_PAGE = 1000  # Nautobot's default MAX_PAGE_SIZE: one request for up to this many objects
+
+
+def find_unfiltered(adapter, resource, identity):  # pylint: disable=unused-argument
+    """Every object of the collection, for a natural key Nautobot offers no filter for
+    (a custom field's ``key``); the engine matches the identity locally."""
+    return adapter.list_objects(resource.path, {}, limit=MAX_PAGE)
+
+
+# -- custom field choices -------------------------------------------------------------------
+CHOICES = "custom_field_choices"  # where a custom field read here holds its choices (with ids)
+CHOICES_PATH = "extras/custom-field-choices"
+SELECTION_TYPES = ("select", "multi-select")
+DEFAULT_WEIGHT = 100
+
+
+def read_choices(adapter, obj):
+    """The field's choices as {value, weight}, read once per object (none for a field
+    still to be created)."""
+    if CHOICES not in obj:
+        if obj.get("id") is None:
+            return None
+        found = adapter.list_objects(CHOICES_PATH, {"custom_field": obj["id"]}, depth=0, limit=MAX_PAGE)
+        obj[CHOICES] = [dict(id=c["id"], value=c["value"], weight=c["weight"]) for c in found]
+    # a choice given without a weight gets Nautobot's default, so predictions show it too
+    return [dict(value=c["value"], weight=c.get("weight", DEFAULT_WEIGHT)) for c in obj[CHOICES]]
+
+
+def check_choices(value):
+    for entry in value:
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), str) or not entry["value"]:
+            raise ValueError("each choice is a dict with a non-empty value (and optionally weight), not %r" % (entry,))
+        unknown = sorted(set(entry) - {"value", "weight"})
+        if unknown:
+            raise ValueError("choice %r: unknown key(s) %s; a choice has value and weight"
+                             % (entry["value"], ", ".join(unknown)))
+
+
+def check_custom_field(params):
+    if params.get("choices") and params.get("type") and params["type"] not in SELECTION_TYPES:
+        raise ValueError("choices: only select and multi-select custom fields have choices, not type %s"
+                         % params["type"])
+
+
+def check_custom_field_write(adapter, resource, current, payload):  # pylint: disable=unused-argument
+    # Nautobot refuses it too, but only at the write; check mode should know as well
+    if current is not None and "type" in payload:
+        raise ModuleError("type: the custom field is %s and Nautobot cannot change a custom field's type; "
+                          "delete it (and its values) and create it anew" % adapter.plain(current.get("type")))
+
+
+def _sync_choices(adapter, field, have, target, removals):
+    """Write the choices of ``field`` (an id): add and reweigh those of ``target`` first, or
+    (``removals``) delete those ``target`` does not hold, so a default always has its choice."""
+    by_value = dict((c["value"], c) for c in have)
+    if removals:
+        wanted = set(c["value"] for c in target)
+        gone = [{"id": c["id"]} for c in have if c["value"] not in wanted]
+        if gone:
+            adapter.client.request("DELETE", CHOICES_PATH + "/", json_body=gone)
+        return
+    new = [dict(entry, custom_field=field) for entry in target if entry["value"] not in by_value]
+    if new:
+        adapter.client.request("POST", CHOICES_PATH + "/", json_body=new)
+    for entry in target:
+        stored = by_value.get(entry["value"])
+        if stored is not None and "weight" in entry and str(stored["weight"]) != str(entry["weight"]):
+            adapter.client.request("PATCH", "%s/%s/" % (CHOICES_PATH, stored["id"]), json_body={"weight": entry["weight"]})
+
+
+def create_custom_field(adapter, resource, payload):
+    """POST the field, then its choices; a default that must be one of them comes last."""
+    payload = dict(payload)
+    choices = payload.pop(CHOICES, None)
+    default = payload.pop("default", None) if choices and "default" in payload else None
+    obj = adapter.create(resource, payload)
+    if choices:
+        _sync_choices(adapter, obj["id"], [], choices, removals=False)
+        if default is not None:
+            obj = adapter.update(resource, obj, {"default": default})
+        obj.pop(CHOICES, None)
+        read_choices(adapter, obj)
+    else:
+        obj[CHOICES] = []  # a new field has none: nothing to read for the diff
+    return obj
+
+
+def update_custom_field(adapter, resource, current, payload):
+    payload = dict(payload)
+    choices = payload.pop(CHOICES, None)
+    have = current.get(CHOICES) or []
+    if choices is not None:
+        _sync_choices(adapter, current["id"], have, choices, removals=False)
+    obj = adapter.update(resource, current, payload) if payload else dict(current)
+    if choices is not None:
+        _sync_choices(adapter, current["id"], have, choices, removals=True)
+        obj.pop(CHOICES, None)
+        read_choices(adapter, obj)
+    return obj
+
+
+CUSTOM_FIELD = Resource(
+    name="custom_field",
+    path="extras/custom-fields",
+    platform=NAUTOBOT,
+    identity=("key",),  # unique; the label is only shown (and need not be unique)
+    fields=dict(
+        key=Field(required=True),
+        label=Field(required_on_create=True, clearable=False),
+        type=Field(choices=["text", "integer", "boolean", "date", "datetime", "url", "select", "multi-select",
+                            "json", "markdown"], required_on_create=True, clearable=False),
+        content_types=ValueSet(required_on_create=True),
+        grouping=Field(empty=""),
+        description=Field(empty=""),
+        required=Field(type="bool", clearable=False),
+        default=Field(type="raw"),
+        filter_logic=Field(choices=["disabled", "loose", "exact"], clearable=False),
+        weight=Field(type="int", clearable=False),
+        validation_minimum=Field(type="int"),
+        validation_maximum=Field(type="int"),
+        validation_regex=Field(empty=""),
+        advanced_ui=Field(type="bool", clearable=False),
+        choices=KeyedSet("value", wire=CHOICES, read=read_choices, check=check_choices),
+    ),
+    check=check_custom_field,
+    find=find_unfiltered,
+    create=create_custom_field,
+    update=update_custom_field,
+    check_write=check_custom_field_write,
+)
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = ()
+ALL = (CUSTOM_FIELD,)

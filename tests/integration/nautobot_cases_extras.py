@@ -19,4 +19,7 @@ def setup(nautobot, names):  # pylint: disable=unused-argument
 CASES = [
     Case("nautobot_tenant_group", {"name": "tg-{u}", "parent": "{group}", "description": "one"},
          {"description": "two"}, ("parent", "no-such-group-{u}")),
+    Case("nautobot_custom_field", {"key": "cf_{u}", "label": "CF {u}", "type": "text",
+                                   "content_types": ["dcim.device"], "validation_regex": "^[a-z]+$"},
+         {"description": "two"}, None),
 ]
