@@ -147,5 +147,30 @@ CUSTOM_FIELD = Resource(
     check_write=check_custom_field_write,
 )
 
+RELATIONSHIP = Resource(
+    name="relationship",
+    path="extras/relationships",
+    platform=NAUTOBOT,
+    identity=("key",),  # unique (the label is unique too, but may be changed)
+    fields=dict(
+        key=Field(required=True),
+        label=Field(required_on_create=True, clearable=False),
+        type=Field(choices=["one-to-one", "symmetric-one-to-one", "one-to-many", "many-to-many",
+                            "symmetric-many-to-many"], clearable=False),
+        # object types as app_label.model; Nautobot refuses a change once associations exist
+        source_type=Field(required_on_create=True, clearable=False),
+        destination_type=Field(required_on_create=True, clearable=False),
+        source_label=Field(empty=""),
+        destination_label=Field(empty=""),
+        source_hidden=Field(type="bool", clearable=False),
+        destination_hidden=Field(type="bool", clearable=False),
+        source_filter=Field(type="dict"),
+        destination_filter=Field(type="dict"),
+        required_on=Field(choices=["source", "destination"], empty=""),
+        description=Field(empty=""),
+        advanced_ui=Field(type="bool", clearable=False),
+    ),
+)
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (CUSTOM_FIELD,)
+ALL = (CUSTOM_FIELD, RELATIONSHIP)

@@ -22,4 +22,8 @@ CASES = [
     Case("nautobot_custom_field", {"key": "cf_{u}", "label": "CF {u}", "type": "text",
                                    "content_types": ["dcim.device"], "validation_regex": "^[a-z]+$"},
          {"description": "two"}, None),
+    Case("nautobot_relationship", {"key": "rel_{u}", "label": "Rel {u}", "type": "one-to-many",
+                                   "source_type": "dcim.location", "destination_type": "dcim.device",
+                                   "source_label": "Devices"},
+         {"description": "two"}, None),
 ]
