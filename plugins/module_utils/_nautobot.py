@@ -79,7 +79,7 @@ class NautobotAdapter(RestAdapter):
         return filters
 
     def find(self, resource, identity, deep=False):
-        filters = {}
+        filters = dict(resource.read_query)
         for name, value in identity.items():
             field = resource.fields[name]
             if field.kind != "ref":
@@ -95,7 +95,7 @@ class NautobotAdapter(RestAdapter):
         return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=dict(resource.read_query, depth=1))
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -109,7 +109,8 @@ class NautobotAdapter(RestAdapter):
         return self._read_back(resource, updated)
 
     def _read_back(self, resource, written):
-        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]), params={"depth": 1})
+        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]),
+                                   params=dict(resource.read_query, depth=1))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))
