@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Resource, ValueSet
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, RefSet, Resource, ValueSet
 
 MAX_PAGE = 1000  # Nautobot's default MAX_PAGE_SIZE: one request for up to this many objects
 
@@ -172,5 +172,29 @@ RELATIONSHIP = Resource(
     ),
 )
 
+def _point_of_contact(name, path, **fields):
+    """A contact or a team: unique by name, phone and email together (Nautobot's rule), so
+    phone and email, when given, narrow the match; ``id`` finds one whose phone or email changes."""
+    return Resource(
+        name=name,
+        path=path,
+        platform=NAUTOBOT,
+        identity=("name", "phone", "email"),
+        required_identity=("name",),
+        by_id=True,
+        # the members (a team's contacts, a contact's teams) are many-to-many
+        read_query={"exclude_m2m": "false"},
+        fields=dict(
+            dict(name=Field(required=True), phone=Field(clearable=False), email=Field(clearable=False),
+                 address=Field(empty=""), comments=Field(empty=""), **fields),
+            tags=RefSet("extras/tags"),
+            custom_fields=Field(type="dict", merge=True, clearable=False),
+        ),
+    )
+
+
+CONTACT = _point_of_contact("contact", "extras/contacts", teams=RefSet("extras/teams"))
+TEAM = _point_of_contact("team", "extras/teams", contacts=RefSet("extras/contacts"))
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (CUSTOM_FIELD, RELATIONSHIP)
+ALL = (CONTACT, CUSTOM_FIELD, RELATIONSHIP, TEAM)

@@ -9,10 +9,14 @@ from __future__ import absolute_import, division, print_function
 from nautobot_contract import Case
 
 
-def setup(nautobot, names):  # pylint: disable=unused-argument
+def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
-    return {}
+    made = dict((key, "%s-base-%s" % (key, names["suffix"])) for key in ("team", "contact", "xtag"))
+    nautobot.api("POST", "extras/tags/", json={"name": made["xtag"], "content_types": ["extras.contact", "extras.team"]})
+    nautobot.api("POST", "extras/teams/", json={"name": made["team"]})
+    nautobot.api("POST", "extras/contacts/", json={"name": made["contact"], "email": "base@example.com"})
+    return made
 
 
 # module, identifying + creating options, one-field update, (related option, bad value)
@@ -26,4 +30,10 @@ CASES = [
                                    "source_type": "dcim.location", "destination_type": "dcim.device",
                                    "source_label": "Devices"},
          {"description": "two"}, None),
+    Case("nautobot_contact", {"name": "contact-{u}", "email": "c{u}@example.com", "phone": "+1 555 0100",
+                              "teams": ["{team}"], "tags": ["{xtag}"]},
+         {"comments": "two"}, ("teams", "no-such-team-{u}")),
+    Case("nautobot_team", {"name": "team-{u}", "email": "t{u}@example.com", "contacts": ["{contact}"],
+                           "address": "1 Main St"},
+         {"comments": "two"}, ("contacts", "no-such-contact-{u}")),
 ]
