@@ -12,6 +12,9 @@ around the field's own write (each hook takes the adapter first, ``_nautobot.Nau
 
 from __future__ import absolute_import, division, print_function
 
+import json
+import re
+
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, RefSet, Resource, ValueSet
@@ -196,5 +199,116 @@ def _point_of_contact(name, path, **fields):
 CONTACT = _point_of_contact("contact", "extras/contacts", teams=RefSet("extras/teams"))
 TEAM = _point_of_contact("team", "extras/teams", contacts=RefSet("extras/contacts"))
 
+# -- contact associations ------------------------------------------------------------------
+# The association holds its object as a content type and a bare id (a generic foreign key),
+# which Nautobot neither expands nor resolves by name: the object the task names is looked
+# up in its type's collection, and the association is then found and written by that id.
+ASSOCIATED = "associated_object"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def collection_of(adapter, object_type):
+    """The API path of a content type's objects (``dcim.location`` -> ``dcim/locations``),
+    from the app's endpoint list, read once per task: Nautobot's path segments are plural and
+    hyphenated (``ipam.ipaddress`` -> ``ipam/ip-addresses``, ``virtualization.vminterface``
+    -> ``virtualization/interfaces``), so they are matched rather than built."""
+    app, _dot, model = object_type.partition(".")
+    key = ("api", app)
+    if key not in adapter.resolved:
+        adapter.resolved[key] = sorted(adapter.get_or_none(app + "/") or {})
+    segments = adapter.resolved[key]
+    plurals = (model + "s", model + "es", model[:-1] + "ies")
+    exact = [s for s in segments if s.replace("-", "") in plurals]
+    near = [s for s in segments if model.endswith(s.replace("-", "")[:-1])]
+    found = exact or near
+    if len(found) != 1:
+        raise ModuleError("associated_object_type: Nautobot has no API collection for %s; give it as "
+                          "app_label.model (for example dcim.location)" % object_type)
+    return "%s/%s" % (app, found[0])
+
+
+def associated_id(adapter, object_type, value):
+    """The id of the object the task names (an id is taken as it is, unread), or None when no
+    object matches; several matches are an error."""
+    if isinstance(value, str) and UUID.match(value):
+        return value
+    if isinstance(value, dict) and set(value) == {"id"}:
+        return value["id"]
+    path = collection_of(adapter, object_type)
+    query = value if isinstance(value, dict) else {"name": value}
+    key = (path, "associated", json.dumps(query, sort_keys=True, default=str))
+    if key not in adapter.resolved:
+        # Nautobot filters related objects by name or id; deeper dicts are not filters
+        filters = dict((k, v["id"] if isinstance(v, dict) else v) for k, v in query.items()
+                       if not isinstance(v, dict) or set(v) == {"id"})
+        adapter.resolved[key] = [o["id"] for o in adapter.list_objects(path, filters)]
+    found = adapter.resolved[key]
+    if len(found) > 1:
+        raise ModuleError("associated_object: %d objects of %s match %s; give more identifying fields or an id"
+                          % (len(found), path, adapter.describe_query(query)))
+    return found[0] if found else None
+
+
+def find_association(adapter, resource, identity):
+    """The associations of the named object with the contact or team in the role (one read
+    once the object's id is known); each is shown with the object as the task named it."""
+    object_id = associated_id(adapter, identity["associated_object_type"], identity[ASSOCIATED])
+    if object_id is None:
+        return []
+    filters = {"associated_object_type": identity["associated_object_type"], "associated_object_id": object_id}
+    for name in ("contact", "team", "role"):
+        if name in identity:
+            query = identity[name]
+            filters[name] = query["id"] if set(query) == {"id"} else query.get("name")
+    found = [o for o in adapter.list_objects(resource.path, dict((k, v) for k, v in filters.items() if v))
+             if o.get("associated_object_id") == object_id]
+    for obj in found:
+        obj[ASSOCIATED] = identity[ASSOCIATED]
+    return found
+
+
+def create_association(adapter, resource, payload):
+    payload = dict(payload)
+    named = payload.pop(ASSOCIATED)
+    object_id = associated_id(adapter, payload["associated_object_type"], named)
+    if object_id is None:
+        raise ModuleError("associated_object: no %s matches %s" % (
+            collection_of(adapter, payload["associated_object_type"]),
+            adapter.describe_query(named if isinstance(named, dict) else {"name": named})))
+    payload["associated_object_id"] = object_id
+    obj = adapter.create(resource, payload)
+    obj[ASSOCIATED] = named
+    return obj
+
+
+def update_association(adapter, resource, current, payload):
+    obj = adapter.update(resource, current, payload)
+    obj[ASSOCIATED] = current[ASSOCIATED]
+    return obj
+
+
+CONTACT_ASSOCIATION = Resource(
+    name="contact_association",
+    path="extras/contact-associations",
+    platform=NAUTOBOT,
+    # Nautobot's unique pairs: (contact or team, the object, role)
+    identity=("contact", "associated_object_type", ASSOCIATED, "role"),
+    identities=[("team", "associated_object_type", ASSOCIATED, "role")],
+    required_identity=("associated_object_type", ASSOCIATED, "role"),
+    mutually_exclusive=[("contact", "team")],
+    fields=dict(
+        contact=Ref("extras/contacts", clearable=False),
+        team=Ref("extras/teams", clearable=False),
+        associated_object_type=Field(clearable=False),
+        associated_object=Field(type="raw", clearable=False),
+        role=Ref("extras/roles", clearable=False),
+        status=Ref("extras/statuses", create_default="Active", clearable=False),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+    find=find_association,
+    create=create_association,
+    update=update_association,
+)
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (CONTACT, CUSTOM_FIELD, RELATIONSHIP, TEAM)
+ALL = (CONTACT, CONTACT_ASSOCIATION, CUSTOM_FIELD, RELATIONSHIP, TEAM)

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 from nautobot_contract import Case
 
+ASSOCIATION_FIELD = "statecraft_association_note"
+
 
 def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
@@ -16,6 +18,12 @@ def setup(nautobot, names):
     nautobot.api("POST", "extras/tags/", json={"name": made["xtag"], "content_types": ["extras.contact", "extras.team"]})
     nautobot.api("POST", "extras/teams/", json={"name": made["team"]})
     nautobot.api("POST", "extras/contacts/", json={"name": made["contact"], "email": "base@example.com"})
+    made["loc_id"] = nautobot.one("dcim/locations/", name=names["loc"])["id"]
+    # the one custom field of contact associations (the association case compares all of them)
+    if not any(cf["key"] == ASSOCIATION_FIELD for cf in nautobot.get("extras/custom-fields/", limit=1000)["results"]):
+        nautobot.api("POST", "extras/custom-fields/", json={
+            "key": ASSOCIATION_FIELD, "label": "Statecraft test note", "type": "text",
+            "content_types": ["extras.contactassociation"]})
     return made
 
 
@@ -36,4 +44,8 @@ CASES = [
     Case("nautobot_team", {"name": "team-{u}", "email": "t{u}@example.com", "contacts": ["{contact}"],
                            "address": "1 Main St"},
          {"comments": "two"}, ("contacts", "no-such-contact-{u}")),
+    Case("nautobot_contact_association", {"contact": "{contact}", "associated_object_type": "dcim.location",
+                                          "associated_object": "{loc_id}", "role": "Support",
+                                          "custom_fields": {ASSOCIATION_FIELD: "one"}},
+         {"custom_fields": {ASSOCIATION_FIELD: "two"}}, ("role", "no-such-role-{u}")),
 ]
