@@ -61,7 +61,8 @@ options:
     type: raw
   status:
     description:
-      - Status of the association, by name. A new association is V(Active) unless set.
+      - Status of the association, by name (Nautobot ships V(Active), V(Primary) and
+        V(Secondary) for associations). A new association is V(Active) unless set.
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
@@ -90,7 +91,7 @@ EXAMPLES = r"""
     associated_object_type: dcim.device
     associated_object: {name: leaf1, location: dc1}
     role: On Site
-    status: Planned
+    status: Secondary
 
 - name: Unassign her
   statecraft.infra.nautobot_contact_association:
