@@ -17,7 +17,7 @@ import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, RefSet, Resource, ValueSet
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, KeyedSet, Ref, RefSet, Resource, ValueSet
 
 MAX_PAGE = 1000  # Nautobot's default MAX_PAGE_SIZE: one request for up to this many objects
 
@@ -70,7 +70,7 @@ def check_custom_field_write(adapter, resource, current, payload):  # pylint: di
                           "delete it (and its values) and create it anew" % adapter.plain(current.get("type")))
 
 
-def _sync_choices(adapter, field, have, target, removals):
+def sync_choices(adapter, field, have, target, removals):
     """Write the choices of ``field`` (an id): add and reweigh those of ``target`` first, or
     (``removals``) delete those ``target`` does not hold, so a default always has its choice."""
     by_value = dict((c["value"], c) for c in have)
@@ -96,7 +96,7 @@ def create_custom_field(adapter, resource, payload):
     default = payload.pop("default", None) if choices and "default" in payload else None
     obj = adapter.create(resource, payload)
     if choices:
-        _sync_choices(adapter, obj["id"], [], choices, removals=False)
+        sync_choices(adapter, obj["id"], [], choices, removals=False)
         if default is not None:
             obj = adapter.update(resource, obj, {"default": default})
         obj.pop(CHOICES, None)
@@ -111,10 +111,10 @@ def update_custom_field(adapter, resource, current, payload):
     choices = payload.pop(CHOICES, None)
     have = current.get(CHOICES) or []
     if choices is not None:
-        _sync_choices(adapter, current["id"], have, choices, removals=False)
+        sync_choices(adapter, current["id"], have, choices, removals=False)
     obj = adapter.update(resource, current, payload) if payload else dict(current)
     if choices is not None:
-        _sync_choices(adapter, current["id"], have, choices, removals=True)
+        sync_choices(adapter, current["id"], have, choices, removals=True)
         obj.pop(CHOICES, None)
         read_choices(adapter, obj)
     return obj
