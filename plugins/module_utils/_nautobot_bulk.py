@@ -92,6 +92,9 @@ def filter_key(resource):
 
 def bulk_task(adapter, params, check_mode, want_diff):
     resource = RESOURCES[params["kind"]]
+    if own_ways(resource):
+        raise ModuleError("kind: %s objects are %s their own way, which bulk requests cannot; use "
+                          "statecraft.infra.nautobot_%s with a loop" % (resource.name, own_ways(resource), resource.name))
     if params["batch_size"] < 1:
         raise ModuleError("batch_size: %s; give 1 or more objects per write" % params["batch_size"])
     items = checked(resource, params, adapter, check_mode)
@@ -109,6 +112,16 @@ def bulk_task(adapter, params, check_mode, want_diff):
             if item.plan and item.plan[0] != "delete":
                 result[resource.name] = adapter.result_view(resource, written[id(item)])
     return summary(resource, items, results, warnings, want_diff)
+
+
+def own_ways(resource):
+    """What of ``resource`` its declaration does in its own way (found, written or read by
+    hooks), which the bulk path (filtered list reads, bulk writes) would bypass; "" if none."""
+    ways = [word for word, hooks in (("found", (resource.find,)),
+                                     ("written", (resource.create, resource.update, resource.delete)),
+                                     ("read", [f.read for f in resource.fields.values()]))
+            if any(hook is not None for hook in hooks)]
+    return " and ".join(ways)
 
 
 def checked(resource, params, adapter, check_mode):
@@ -147,7 +160,8 @@ def read_into(adapter, resource, items, depth):
     wanted = sorted(set(str(i.params[name]) for i in items))
     found = {}
     for chunk in chunks_by_length(wanted):
-        for obj in adapter.list_objects(resource.path, {wire: chunk}, depth=depth, limit=READ_LIMIT):
+        for obj in adapter.list_objects(resource.path, dict(resource.read_query, **{wire: chunk}), depth=depth,
+                                        limit=READ_LIMIT):
             found.setdefault(_canonical(adapter.read(resource.fields[name], obj)), []).append(obj)
     for item in items:
         item.adapter.found = found
@@ -196,7 +210,8 @@ def write(adapter, resource, items, batch_size):
                 ids.update((id(i), i.plan[1]["id"]) for i in batch)
     now = {}
     for chunk in batches(sorted(set(ids.values())), 80):  # 80 ids fill about 3,000 characters
-        now.update((o["id"], o) for o in adapter.list_objects(resource.path, {"id": chunk}, limit=READ_LIMIT))
+        now.update((o["id"], o) for o in adapter.list_objects(resource.path, dict(resource.read_query, id=chunk),
+                                                              limit=READ_LIMIT))
     return dict((key, now.get(object_id, {"id": object_id})) for key, object_id in ids.items())
 
 

@@ -6,6 +6,8 @@
 
 from __future__ import absolute_import, division, print_function
 
+import pytest
+
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT, NautobotAdapter
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, RefSet, Resource
 
@@ -51,3 +53,30 @@ def test_reads_carry_nothing_more_by_default():
     adapter.find(team, {"name": "x"})
     adapter.get(team, "a1")
     assert all("exclude_m2m" not in params for _method, _path, params in client.requests)
+
+
+def test_bulk_refuses_kinds_written_their_own_way():
+    from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
+    from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_bulk import bulk_task, own_ways
+    from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_kinds import RESOURCES
+
+    assert own_ways(RESOURCES["tag"]) == ""
+    assert own_ways(RESOURCES["custom_field"]) == "found and written and read"
+    client = RecordingClient()
+    with pytest.raises(ModuleError, match="nautobot_contact_association with a loop"):
+        bulk_task(NautobotAdapter(client), dict(kind="contact_association", objects=[{}], defaults={},
+                                                state="present", batch_size=10), False, False)
+    assert client.requests == []
+
+
+def test_bulk_reads_carry_the_declared_query():
+    from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_bulk import read_into
+
+    class Item(object):
+        params = {"name": "x"}
+        adapter = type("Planned", (), {})()
+
+    client = RecordingClient()
+    read_into(NautobotAdapter(client), resource(read_query={"exclude_m2m": "false"}), [Item()], depth=1)
+    assert client.requests[0][2]["exclude_m2m"] == "false"
+    assert client.requests[0][2]["name"] == ["x"]
