@@ -175,6 +175,7 @@ RELATIONSHIP = Resource(
     ),
 )
 
+
 def _point_of_contact(name, path, **fields):
     """A contact or a team: unique by name, phone and email together (Nautobot's rule), so
     phone and email, when given, narrow the match; ``id`` finds one whose phone or email changes."""
