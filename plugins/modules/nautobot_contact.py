@@ -21,8 +21,8 @@ description:
   - Because O(phone) and O(email) identify the contact, a task that gives a new phone or
     e-mail with O(name) alone looks for another contact (and creates it). To change the
     phone, e-mail or name of an existing contact, find it by O(id).
-  - Teams and tags are given by name, by id, or as a dict of identifying fields
-    (such as V({name: NOC, email: noc@example.com}) where names repeat).
+  - "Teams and tags are given by name, by id, or as a dict of identifying fields
+    (such as V({name: NOC, email: noc@example.com}) where names repeat)."
 author:
   - statecraft.infra team (@statecraft)
 options:

@@ -13,9 +13,9 @@ module: nautobot_contact_association
 short_description: Assign a contact or a team to an object in Nautobot
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a contact association (C(extras/contact-associations)): a
+  - Creates, updates or deletes a contact association (C(extras/contact-associations)), a
     contact or a team assigned to an object, such as a location or a device, in a role
-    (V(Support), V(Billing), ...) and with a status.
+    (V(Support), V(Billing), and so on) and with a status.
   - "The association is found by its natural key, Nautobot's unique pairs: O(contact) or
     O(team), the object (O(associated_object_type) and O(associated_object)) and O(role).
     Changing any of them means another association; O(status) and O(custom_fields) are
@@ -28,8 +28,8 @@ author:
 options:
   contact:
     description:
-      - Contact assigned, by name, by id, or as a dict such as
-        V({name: Alice Example, email: alice@example.com}) where names repeat.
+      - "Contact assigned, by name, by id, or as a dict such as
+        V({name: Alice Example, email: alice@example.com}) where names repeat."
       - Give O(contact) or O(team), not both.
     type: raw
   team:
@@ -43,9 +43,9 @@ options:
     type: str
   associated_object:
     description:
-      - The object, among the objects of O(associated_object_type): by name, by id, or as
+      - "The object, among the objects of O(associated_object_type): by name, by id, or as
         a dict of filters of that type's API collection, such as
-        V({name: leaf1, location: dc1}) for a device whose name repeats across locations.
+        V({name: leaf1, location: dc1}) for a device whose name repeats across locations."
       - A name or dict is looked up in the type's collection, which is found in the app's
         endpoint list (C(GET /api/<app_label>/)); each is read once per task, so a
         converged task costs three requests (one with an id). More than one match fails

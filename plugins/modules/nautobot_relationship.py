@@ -13,10 +13,10 @@ module: nautobot_relationship
 short_description: Manage a relationship definition in Nautobot
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a relationship definition (C(extras/relationships)): a
+  - Creates, updates or deletes a relationship definition (C(extras/relationships)), a
     user-defined link between two object types, such as circuits to VLANs.
   - The relationship is found by its natural key, O(key), which is unique in Nautobot.
-    O(label) is unique too but may be changed: changing it updates the same relationship.
+    O(label) is unique too but may be changed; changing it updates the same relationship.
   - Linking two objects through the relationship is not done here.
 author:
   - statecraft.infra team (@statecraft)
@@ -67,8 +67,8 @@ options:
     type: bool
   source_filter:
     description:
-      - Filter (filterset parameters) the source objects must match, for example
-        V({status: [Active]}). Compared as a whole.
+      - "Filter (filterset parameters) the source objects must match, for example
+        V({status: [Active]}). Compared as a whole."
     type: dict
   destination_filter:
     description:

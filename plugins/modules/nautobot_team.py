@@ -21,8 +21,8 @@ description:
   - Because O(phone) and O(email) identify the team, a task that gives a new phone or
     e-mail with O(name) alone looks for another team (and creates it). To change the
     phone, e-mail or name of an existing team, find it by O(id).
-  - Contacts and tags are given by name, by id, or as a dict of identifying fields
-    (such as V({name: Alice Example, email: alice@example.com}) where names repeat).
+  - "Contacts and tags are given by name, by id, or as a dict of identifying fields
+    (such as V({name: Alice Example, email: alice@example.com}) where names repeat)."
 author:
   - statecraft.infra team (@statecraft)
 options:
