@@ -126,7 +126,7 @@ CUSTOM_FIELD = Resource(
     platform=NAUTOBOT,
     identity=("key",),  # unique; the label is only shown (and need not be unique)
     fields=dict(
-        key=Field(required=True),
+        key=Field(required=True, secret=False),  # a name, though Ansible takes "key" for a secret
         label=Field(required_on_create=True, clearable=False),
         type=Field(choices=["text", "integer", "boolean", "date", "datetime", "url", "select", "multi-select",
                             "json", "markdown"], required_on_create=True, clearable=False),
@@ -156,7 +156,7 @@ RELATIONSHIP = Resource(
     platform=NAUTOBOT,
     identity=("key",),  # unique (the label is unique too, but may be changed)
     fields=dict(
-        key=Field(required=True),
+        key=Field(required=True, secret=False),  # a name, though Ansible takes "key" for a secret
         label=Field(required_on_create=True, clearable=False),
         type=Field(choices=["one-to-one", "symmetric-one-to-one", "one-to-many", "many-to-many",
                             "symmetric-many-to-many"], clearable=False),

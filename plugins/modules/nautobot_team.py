@@ -13,7 +13,9 @@ module: nautobot_team
 short_description: Manage a team in Nautobot
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a team (C(extras/teams)), a group of contacts that objects can be assigned to in place of one contact (see M(statecraft.infra.nautobot_contact_association)).
+  - Creates, updates or deletes a team (C(extras/teams)), a group of contacts that objects
+    can be assigned to in place of one contact (see
+    M(statecraft.infra.nautobot_contact_association)).
   - "The team is found by its natural key: Nautobot keeps O(name), O(phone) and O(email)
     unique together, so the same name may be used with another phone or e-mail. O(name)
     finds it; O(phone) and O(email), when given, narrow the match (a task that matches

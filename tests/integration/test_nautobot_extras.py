@@ -80,11 +80,11 @@ def test_custom_field_choices(nautobot, evidence, run, unique):
 def test_contact_association_by_name(nautobot, evidence, run, unique):
     location_type = "lt-ca-%s" % unique
     nautobot.api("POST", "dcim/location-types/", json={"name": location_type, "content_types": ["dcim.device"]})
-    nautobot.api("POST", "dcim/locations/", json={"name": "site-%s" % unique, "location_type": {"name": location_type},
-                                                   "status": {"name": "Active"}})
+    site = {"name": "site-%s" % unique, "location_type": {"name": location_type}, "status": {"name": "Active"}}
+    nautobot.api("POST", "dcim/locations/", json=site)
     nautobot.api("POST", "extras/teams/", json={"name": "team-%s" % unique})
-    args = dict(team="team-%s" % unique, associated_object_type="dcim.location",
-                associated_object="site-%s" % unique, role="Billing")
+    named = dict(team="team-%s" % unique, role="Billing")
+    args = dict(named, associated_object_type="dcim.location", associated_object="site-%s" % unique)
 
     result, ev = observe(evidence, run, "nautobot_contact_association", status="Secondary", **args)
     assert result["changed"] is True, result
@@ -99,14 +99,14 @@ def test_contact_association_by_name(nautobot, evidence, run, unique):
     assert ev.methods() == ["GET", "GET", "GET"], ev.requests
 
     # a misspelled object: a clear message, nothing written
-    result, ev = observe(evidence, run, "nautobot_contact_association",
-                         **dict(args, associated_object="no-such-site-%s" % unique))
+    result, ev = observe(evidence, run, "nautobot_contact_association", associated_object_type="dcim.location",
+                         associated_object="no-such-site-%s" % unique, **named)
     assert result.get("failed") is True and "no-such-site-%s" % unique in result["msg"], result
     ev.assert_no_write()
 
     # a type whose API path is hyphenated and plural (virtualization.vminterface -> interfaces)
-    result = run("nautobot_contact_association", **dict(args, associated_object_type="virtualization.vminterface",
-                                                         associated_object="no-such-%s" % unique, state="absent"))
+    result = run("nautobot_contact_association", state="absent", associated_object_type="virtualization.vminterface",
+                 associated_object="no-such-%s" % unique, **named)
     assert result["changed"] is False, result
 
     result = run("nautobot_contact_association", state="absent", **args)
