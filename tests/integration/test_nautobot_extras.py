@@ -112,6 +112,9 @@ def test_contact_association_by_name(nautobot, evidence, run, unique):
     result = run("nautobot_contact_association", state="absent", **args)
     assert result["changed"] is True, result
     assert nautobot.count("extras/contact-associations/", associated_object_id=created["associated_object_id"]) == 0
+    nautobot.api("DELETE", "dcim/locations/%s/" % created["associated_object_id"])
+    nautobot.api("DELETE", "dcim/location-types/%s/" % nautobot.one("dcim/location-types/", name=location_type)["id"])
+    nautobot.api("DELETE", "extras/teams/%s/" % created["team"]["id"])
 
 
 def test_contact_by_id_changes_its_phone(nautobot, run, unique):
