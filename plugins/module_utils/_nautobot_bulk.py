@@ -92,6 +92,9 @@ def filter_key(resource):
 
 def bulk_task(adapter, params, check_mode, want_diff):
     resource = RESOURCES[params["kind"]]
+    if own_ways(resource):
+        raise ModuleError("kind: %s objects are %s their own way, which bulk requests cannot; use "
+                          "statecraft.infra.nautobot_%s with a loop" % (resource.name, own_ways(resource), resource.name))
     if params["batch_size"] < 1:
         raise ModuleError("batch_size: %s; give 1 or more objects per write" % params["batch_size"])
     items = checked(resource, params, adapter, check_mode)
@@ -109,6 +112,16 @@ def bulk_task(adapter, params, check_mode, want_diff):
             if item.plan and item.plan[0] != "delete":
                 result[resource.name] = adapter.result_view(resource, written[id(item)])
     return summary(resource, items, results, warnings, want_diff)
+
+
+def own_ways(resource):
+    """What of ``resource`` its declaration does in its own way (found, written or read by
+    hooks), which the bulk path (filtered list reads, bulk writes) would bypass; "" if none."""
+    ways = [word for word, hooks in (("found", (resource.find,)),
+                                     ("written", (resource.create, resource.update, resource.delete)),
+                                     ("read", [f.read for f in resource.fields.values()]))
+            if any(hook is not None for hook in hooks)]
+    return " and ".join(ways)
 
 
 def checked(resource, params, adapter, check_mode):

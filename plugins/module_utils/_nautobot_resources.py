@@ -7,7 +7,7 @@ and nautobot_bulk runs many objects of one of them. Natural keys follow Nautobot
 uniqueness rules (a device's name is unique within its location and tenant).
 
 This file holds the organizing objects (locations, device types, roles, statuses, tags,
-tenants) and devices; the other apps' objects are declared by app in _nautobot_dcim,
+tenants and tenant groups) and devices; the other apps' objects are declared by app in _nautobot_dcim,
 _nautobot_ipam, _nautobot_virtualization and _nautobot_extras, and _nautobot_kinds lists
 them all."""
 
@@ -167,5 +167,20 @@ TENANT = Resource(
     ),
 )
 
+
+TENANT_GROUP = Resource(
+    name="tenant_group",
+    path="tenancy/tenant-groups",
+    platform=NAUTOBOT,
+    identity=("name",),  # unique across tenant groups, whatever the parent
+    fields=dict(
+        name=Field(required=True),
+        parent=Ref("tenancy/tenant-groups"),
+        description=Field(empty=""),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+)
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (DEVICE, DEVICE_TYPE, LOCATION, LOCATION_TYPE, MANUFACTURER, PLATFORM, ROLE, STATUS, TAG, TENANT)
+ALL = (DEVICE, DEVICE_TYPE, LOCATION, LOCATION_TYPE, MANUFACTURER, PLATFORM, ROLE, STATUS, TAG, TENANT,
+       TENANT_GROUP)

@@ -16,7 +16,8 @@ class Field(object):
 
     ``merge=True`` (dicts such as custom fields): only the keys the user gave are compared
     and written; ``merge="deep"``: the same at every depth (a connector configuration),
-    and a value the platform masks counts as unknown, never as a difference. ``secret=True``: masked in output, written per ``update_secrets``.
+    and a value the platform masks counts as unknown, never as a difference. ``secret=True``: masked in output, written per ``update_secrets``;
+    ``secret=False``: no secret although its name looks like one (a custom field's ``key``), said so to Ansible (``no_log: false``).
     ``empty`` is what ``clear`` sets it to (None, or "" for platforms that store blanks).
     ``create_default`` is used only when the object is created and the option is unset.
     ``canonical(value)`` brings the desired and the current value to one form before they
@@ -44,7 +45,7 @@ class Field(object):
     kind = "value"
 
     def __init__(self, type="str", required=False, choices=None, elements=None, merge=False,
-                 secret=False, empty=None, clearable=True, create_default=None,
+                 secret=None, empty=None, clearable=True, create_default=None,
                  required_on_create=False, wire=None, aliases=None, canonical=None, read_key=None,
                  replace=False, create_only=False, check=None, compare=None, lookup=False, default=None,
                  read=None, secret_keys=False):
@@ -80,8 +81,8 @@ class Field(object):
             spec["choices"] = list(self.choices)
         if self.elements:
             spec["elements"] = self.elements
-        if self.secret:
-            spec["no_log"] = True
+        if self.secret is not None:
+            spec["no_log"] = bool(self.secret)
         if self.aliases:
             spec["aliases"] = list(self.aliases)
         if self.default is not None:
