@@ -574,6 +574,8 @@ class Ensure(object):
         have = self.read(field, obj)
         if field.kind == "ref":
             return self.matches(field, have, query)
+        if field.canonical is not None and have is not None:
+            return same_value(field.canonical(have), field.canonical(query))  # 2001:DB8::1 is 2001:db8::1
         return same_value(have, query)
 
     def absent(self, current, want_diff):

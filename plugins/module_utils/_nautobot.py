@@ -31,6 +31,14 @@ STUB_KEYS = frozenset(("id", "object_type", "url"))
 NO_SUCH_CHOICE = ("Select a valid choice", "is not one of the available choices")
 
 
+def read_params_over(depth, read_params):
+    """A read's query parameters: ``depth`` unless the resource reads deeper, plus the
+    resource's own (``Resource.read_params``)."""
+    params = dict(read_params or {})
+    params["depth"] = max(depth, int(params.get("depth") or 0))
+    return params
+
+
 def connection_argspec():
     env = env_fallback_for
     return dict({
@@ -55,10 +63,11 @@ class NautobotAdapter(RestAdapter):
         return cls(client)
 
     # -- reads -----------------------------------------------------------------------------
-    def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE):
-        """Every object of ``path`` that ``filters`` select (a list value: any of them)."""
-        params = dict(filters)
-        params.update({"depth": depth, "limit": limit})
+    def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE, read_params=None):
+        """Every object of ``path`` that ``filters`` select (a list value: any of them);
+        ``read_params``: the resource's own read parameters (``Resource.read_params``)."""
+        params = dict(filters, limit=limit)
+        params.update(read_params_over(depth, read_params))
         try:
             return list(self.client.iter_next_links(path + "/", params=params))
         except ApiError as exc:
@@ -86,7 +95,7 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
-        return self.list_objects(resource.path, filters, depth=2 if deep else 1)
+        return self.list_objects(resource.path, filters, depth=2 if deep else 1, read_params=resource.read_params)
 
     def resolve(self, field, query):
         if set(query) == {"id"}:
@@ -95,7 +104,7 @@ class NautobotAdapter(RestAdapter):
         return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=read_params_over(1, resource.read_params))
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -109,7 +118,8 @@ class NautobotAdapter(RestAdapter):
         return self._read_back(resource, updated)
 
     def _read_back(self, resource, written):
-        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]), params={"depth": 1})
+        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]),
+                                   params=read_params_over(1, resource.read_params))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))
