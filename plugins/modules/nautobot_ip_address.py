@@ -68,8 +68,8 @@ options:
     type: str
   interfaces:
     description:
-      - Device interfaces the address is assigned to, each as a dict such as
-        V({device: leaf1, name: eth0}), or an interface id.
+      - "Device interfaces the address is assigned to, each as a dict such as
+        V({device: leaf1, name: eth0}), or an interface id."
       - Nautobot keeps these as assignments (C(ipam/ip-address-to-interface)), written after
         the address itself.
       - Compared as a set, as O(tags) are. With O(purge_interfaces=false) (the default) the
@@ -85,8 +85,8 @@ options:
     default: false
   vm_interfaces:
     description:
-      - Virtual machine interfaces the address is assigned to, each as a dict such as
-        V({virtual_machine: vm1, name: eth0}), or an id; compared like O(interfaces).
+      - "Virtual machine interfaces the address is assigned to, each as a dict such as
+        V({virtual_machine: vm1, name: eth0}), or an id; compared like O(interfaces)."
     type: list
     elements: raw
   purge_vm_interfaces:

@@ -54,8 +54,8 @@ options:
     type: raw
   vlan:
     description:
-      - VLAN the prefix is on; a name must be unique, else give a dict such as
-        V({vid: 100, vlan_group: dc1-access}) or an id.
+      - "VLAN the prefix is on; a name must be unique, else give a dict such as
+        V({vid: 100, vlan_group: dc1-access}) or an id."
     type: raw
   rir:
     description:
