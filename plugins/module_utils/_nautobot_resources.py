@@ -17,6 +17,14 @@ from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import 
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource, ValueSet
 
 
+def check_primary_ip(value):
+    """A device's primary address by address or id: the device's one read shows its address,
+    not the namespace the address is in, so a dict naming more could not be compared."""
+    if isinstance(value, dict) and set(value) - {"id", "address"}:
+        raise ValueError("give the address (such as 10.0.0.1/24) or the address's id, not %s; an address "
+                         "that exists in several namespaces is given by its id" % ", ".join(sorted(value)))
+
+
 DEVICE = Resource(
     name="device",
     path="dcim/devices",
@@ -36,6 +44,9 @@ DEVICE = Resource(
         serial=Field(empty=""),
         asset_tag=Field(),
         comments=Field(empty=""),
+        # by address (Nautobot resolves it on write); it must be on one of the device's interfaces
+        primary_ip4=Ref("ipam/ip-addresses", key="address", check=check_primary_ip),
+        primary_ip6=Ref("ipam/ip-addresses", key="address", check=check_primary_ip),
         tags=RefSet("extras/tags"),
         custom_fields=Field(type="dict", merge=True, clearable=False),
     ),

@@ -83,6 +83,23 @@ options:
     description:
       - Free-form comments (Markdown).
     type: str
+  primary_ip4:
+    description:
+      - Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
+        or the address's id.
+      - Nautobot accepts only an address already assigned to one of the device's
+        interfaces (see M(statecraft.infra.nautobot_ip_address)); any other is refused
+        and nothing is written.
+      - "An address that exists in several namespaces is refused as ambiguous: give its id
+        then (the C(ip_address.id) that M(statecraft.infra.nautobot_ip_address) returns).
+        A dict such as V({address: 10.0.0.1/24, namespace: ns1}) is not supported, since the
+        device's one read does not show its address's namespace."
+      - V(clear=[primary_ip4]) unsets it.
+    type: raw
+  primary_ip6:
+    description:
+      - Primary IPv6 address of the device, given as O(primary_ip4) is (V(2001:db8::1/64)).
+    type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
@@ -118,6 +135,12 @@ EXAMPLES = r"""
         face: front
         tags: [fabric, production]
         purge_tags: true
+
+    - name: Its loopback as the primary address (assigned to an interface first)
+      statecraft.infra.nautobot_device:
+        name: leaf1
+        location: dc1
+        primary_ip4: 10.255.0.1/32
 
     - name: Remove the tenant and the serial number
       statecraft.infra.nautobot_device:
