@@ -233,8 +233,9 @@ VLAN = Resource(
 
 
 def _parent_namespace(adapter, obj):
-    """An IP address's namespace is its parent prefix's (Nautobot writes it, never shows it)."""
-    return (obj.get("parent") or {}).get("namespace")
+    """An IP address's namespace is its parent prefix's (Nautobot takes it on write but never
+    shows it); a predicted new address holds the one it is to be written with."""
+    return (obj.get("parent") or {}).get("namespace") or obj.get("namespace")
 
 
 IP_INTERFACES = Through("interfaces", "ipam/ip-address-to-interface", "ip_address", "interface")
