@@ -285,6 +285,8 @@ class Ensure(object):
             return UNKNOWN
         verdict = True
         for key, wanted in query.items():
+            if key in getattr(field, "filter_keys", ()):
+                continue  # the server filtered by it; the object as read does not show it
             have = obj.get(key)
             if not self.adapter.is_related(have):
                 have = self.adapter.plain(have)
@@ -563,7 +565,7 @@ class Ensure(object):
             values = value if field.kind == "refset" else [value]
             if field.kind in ("ref", "refset"):
                 for one in values:
-                    if isinstance(one, dict) and set(one) - {"id", field.key}:
+                    if isinstance(one, dict) and set(one) - {"id", field.key} - field.filter_keys:
                         return True
         return False
 

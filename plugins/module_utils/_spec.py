@@ -100,17 +100,22 @@ class Ref(Field):
     the related object to a sibling option whose value narrows a name lookup (a rack's
     name is unique only within its location). ``where``: values a lookup by ``key`` adds
     to its query (an Air user config's kind, since one name may exist in both kinds).
+    ``filter_keys``: keys a dict may give that the server filters a lookup by but that the
+    related object, as read, does not show (an IP address's namespace sits in its parent
+    prefix): a lookup sends them as filters and trusts the answer, and the comparison with
+    the object as read leaves them out.
     """
 
     kind = "ref"
 
-    def __init__(self, path, key="name", scope=None, where=None, **kwargs):
+    def __init__(self, path, key="name", scope=None, where=None, filter_keys=(), **kwargs):
         kwargs.setdefault("type", "raw")
         super(Ref, self).__init__(**kwargs)
         self.path = path
         self.key = key
         self.scope = scope or {}
         self.where = where or {}
+        self.filter_keys = frozenset(filter_keys)
 
 
 class RefSet(Ref):

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ensure
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter
-from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, RefSet, Resource
+from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
 
 
 class RecordingClient(object):
@@ -63,3 +63,51 @@ def test_identity_with_a_canonical_form_matches_the_server_spelling():
     result = ensure(resource(), params, NautobotAdapter(client))
     assert result["changed"] is False
     assert len(client.reads) == 1
+
+
+class HiddenKeyServer(NautobotAdapter):
+    """Addresses whose namespace the server filters by but never shows."""
+
+    ADDRESSES = [{"id": "a1", "address": "10.0.0.1/24", "ns": "red"}, {"id": "a2", "address": "10.0.0.1/24", "ns": "blue"}]
+
+    def __init__(self, device):
+        super(HiddenKeyServer, self).__init__(client=None)
+        self.device = device
+        self.calls = []
+
+    def find(self, resource, identity, deep=False):
+        self.calls.append(("find", deep))
+        return [dict(self.device)]
+
+    def resolve(self, field, query):
+        self.calls.append(("resolve", dict(query)))
+        return [dict((k, v) for k, v in a.items() if k != "ns") for a in self.ADDRESSES
+                if a["address"] == query.get("address") and a["ns"] == query.get("namespace", a["ns"])]
+
+    def update(self, resource, current, payload):
+        self.calls.append(("update", payload))
+        return dict(current, **payload)
+
+
+DEVICE = Resource(name="device", path="dcim/devices", platform="nautobot", identity=("name",),
+                  fields=dict(name=Field(required=True),
+                              primary_ip4=Ref("ipam/ip-addresses", key="address", filter_keys=("namespace",))))
+
+
+def device_params(primary_ip4):
+    return {"name": "d1", "primary_ip4": primary_ip4, "state": "present", "clear": []}
+
+
+def test_filter_keys_are_sent_to_the_lookup_and_left_out_of_the_comparison():
+    server = HiddenKeyServer({"id": "d1", "name": "d1", "primary_ip4": None})
+    result = ensure(DEVICE, device_params({"address": "10.0.0.1/24", "namespace": "blue"}), server)
+    assert result["changed"] is True
+    assert server.calls == [("find", False), ("resolve", {"address": "10.0.0.1/24", "namespace": "blue"}),
+                            ("update", {"primary_ip4": "a2"})]
+
+
+def test_filter_keys_need_no_deeper_read_and_no_lookup_when_converged():
+    server = HiddenKeyServer({"id": "d1", "name": "d1", "primary_ip4": {"id": "a2", "address": "10.0.0.1/24"}})
+    result = ensure(DEVICE, device_params({"address": "10.0.0.1/24", "namespace": "blue"}), server)
+    assert result["changed"] is False
+    assert server.calls == [("find", False)]
