@@ -86,15 +86,16 @@ options:
   primary_ip4:
     description:
       - Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
-        or the address's id.
+        as a dict of address and namespace (V({address: 10.0.0.1/24, namespace: ns1})), or
+        as the address's id.
       - Nautobot accepts only an address already assigned to one of the device's
         interfaces (see M(statecraft.infra.nautobot_ip_address)); any other is refused
         and nothing is written.
-      - "An address that exists in several namespaces is refused as ambiguous: give its id
-        then (the C(ip_address.id) that M(statecraft.infra.nautobot_ip_address) returns).
-        A dict such as V({address: 10.0.0.1/24, namespace: ns1}) is not supported, since the
-        device's one read does not show its address's namespace."
-      - V(clear=[primary_ip4]) unsets it.
+      - An address alone that exists in several namespaces is refused as ambiguous; give
+        its namespace then. The namespace narrows the lookup when the address is written;
+        the current primary address is compared by address, in the device's one read
+        (which does not show the address's namespace).
+      - Set O(clear=[primary_ip4]) to unset it.
     type: raw
   primary_ip6:
     description:

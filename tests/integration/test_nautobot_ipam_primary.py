@@ -32,6 +32,11 @@ def lab(nautobot):
             "device": device["id"], "name": name, "type": "1000base-t", "status": {"name": "Active"}})
     nautobot.api("POST", "ipam/prefixes/", json={"prefix": "2001:db8:20::/48", "namespace": {"name": names["ns"]},
                                                  "status": {"name": "Active"}})
+    # a second namespace holding the same range, for an address that exists in both
+    names["ns2"] = "ns2-ipam-%s" % suffix
+    nautobot.api("POST", "ipam/namespaces/", json={"name": names["ns2"]})
+    nautobot.api("POST", "ipam/prefixes/", json={"prefix": "10.20.0.0/16", "namespace": {"name": names["ns2"]},
+                                                 "status": {"name": "Active"}})
     names["device_id"] = device["id"]
     return names
 
@@ -119,9 +124,22 @@ def test_device_primary_ip4_and_ip6_by_address(lab, nautobot, connection, eviden
     assert result.get("failed") is True and "primary_ip4" in result["msg"], result
     assert ev.new_changes == 0
 
-    # given with a namespace: refused before any request
-    result = device(primary_ip4={"address": "10.20.2.1/24", "namespace": lab["ns"]})
+    # the same address in another namespace too: by address alone it is ambiguous, with its
+    # namespace it is found; unset first, so that setting it is a change
+    module_run("nautobot_ip_address", **dict(connection, address="10.20.2.1/24", namespace=lab["ns2"]))
+    assert device(clear=["primary_ip4"])["changed"] is True
+    result = device(primary_ip4="10.20.2.1/24")
     assert result.get("failed") is True and "primary_ip4" in result["msg"], result
+    result = device(primary_ip4={"address": "10.20.2.1/24", "namespace": lab["ns"]})
+    assert result["changed"] is True, result
+    assert result["device"]["primary_ip4"]["address"] == "10.20.2.1/24"
+    watching = evidence()
+    result = device(primary_ip4={"address": "10.20.2.1/24", "namespace": lab["ns"]})
+    ev = watching.stop()
+    assert result["changed"] is False, result
+    assert ev.methods() == ["GET"], ev.requests
+    module_run("nautobot_ip_address", **dict(connection, address="10.20.2.1/24", namespace=lab["ns2"],
+                                             state="absent"))
 
     result = device(clear=["primary_ip4", "primary_ip6"])
     assert result["changed"] is True
