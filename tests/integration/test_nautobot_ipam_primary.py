@@ -9,6 +9,9 @@ set by address, refused (nothing stored) for an address not on the device."""
 
 from __future__ import absolute_import, division, print_function
 
+import random
+import uuid
+
 import pytest
 
 import nautobot_cases_core
@@ -18,24 +21,26 @@ import nautobot_cases_ipam
 @pytest.fixture(scope="module")
 def lab(nautobot):
     """A device with two interfaces, and a namespace with the prefixes its addresses need."""
-    import uuid
-
     suffix = uuid.uuid4().hex[:6]
     names = dict(nautobot_cases_core.setup(nautobot, suffix), suffix=suffix)
     names.update(nautobot_cases_ipam.setup(nautobot, dict(names)))
     names["dev"] = "ipdev-%s" % suffix
+    # a second namespace holding the same range, for an address that exists in both
+    names["ns2"] = "ns2-ipam-%s" % suffix
+    nautobot.api("POST", "ipam/namespaces/", json={"name": names["ns2"]})
     device = nautobot.api("POST", "dcim/devices/", json={
         "name": names["dev"], "location": {"name": names["loc"]}, "device_type": {"model": names["dt"]},
         "role": {"name": names["role"]}, "status": {"name": "Active"}})
     for name in ("eth0", "eth1"):
         nautobot.api("POST", "dcim/interfaces/", json={
             "device": device["id"], "name": name, "type": "1000base-t", "status": {"name": "Active"}})
-    nautobot.api("POST", "ipam/prefixes/", json={"prefix": "2001:db8:20::/48", "namespace": {"name": names["ns"]},
-                                                 "status": {"name": "Active"}})
-    # a second namespace holding the same range, for an address that exists in both
-    names["ns2"] = "ns2-ipam-%s" % suffix
-    nautobot.api("POST", "ipam/namespaces/", json={"name": names["ns2"]})
-    nautobot.api("POST", "ipam/prefixes/", json={"prefix": "10.20.0.0/16", "namespace": {"name": names["ns2"]},
+    # addresses of this run alone, so an address left by an earlier run never makes one ambiguous
+    names["v4"] = "10.%d.%d" % (random.randint(21, 250), random.randint(0, 255))
+    names["v6"] = "2001:db8:%x:%x" % (random.randint(1, 0xffff), random.randint(1, 0xffff))
+    for ns in (names["ns"], names["ns2"]):
+        nautobot.api("POST", "ipam/prefixes/", json={"prefix": names["v4"] + ".0/24", "namespace": {"name": ns},
+                                                     "status": {"name": "Active"}})
+    nautobot.api("POST", "ipam/prefixes/", json={"prefix": names["v6"] + "::/64", "namespace": {"name": names["ns"]},
                                                  "status": {"name": "Active"}})
     names["device_id"] = device["id"]
     return names
@@ -95,55 +100,56 @@ def test_interfaces_add_only_exact_and_converged(lab, nautobot, connection, evid
 
 
 def test_device_primary_ip4_and_ip6_by_address(lab, nautobot, connection, evidence, module_run):
-    for address, interface in (("10.20.2.1/24", "eth0"), ("2001:db8:20::1/64", "eth0")):
+    ip4, ip6, stray = lab["v4"] + ".1/24", lab["v6"] + "::1/64", lab["v4"] + ".3/24"
+    for address, interface in ((ip4, "eth0"), (ip6, "eth0")):
         result = module_run("nautobot_ip_address", **dict(
             connection, address=address, namespace=lab["ns"],
             interfaces=[{"device": lab["dev"], "name": interface}]))
         assert result["changed"] is True, result
     # an address in the namespace but on no interface of the device
-    module_run("nautobot_ip_address", **dict(connection, address="10.20.3.1/24", namespace=lab["ns"]))
+    module_run("nautobot_ip_address", **dict(connection, address=stray, namespace=lab["ns"]))
 
     def device(**args):
         return module_run("nautobot_device", **dict(connection, name=lab["dev"], location=lab["loc"], **args))
 
-    result = device(primary_ip4="10.20.2.1/24", primary_ip6="2001:db8:20::1/64")
+    result = device(primary_ip4=ip4, primary_ip6=ip6)
     assert result["changed"] is True, result
-    assert result["device"]["primary_ip4"]["address"] == "10.20.2.1/24"
-    assert result["device"]["primary_ip6"]["address"] == "2001:db8:20::1/64"
+    assert result["device"]["primary_ip4"]["address"] == ip4
+    assert result["device"]["primary_ip6"]["address"] == ip6
 
     watching = evidence()
-    result = device(primary_ip4="10.20.2.1/24", primary_ip6="2001:db8:20::1/64")
+    result = device(primary_ip4=ip4, primary_ip6=ip6)
     ev = watching.stop()
     assert result["changed"] is False, result
     assert ev.methods() == ["GET"], ev.requests
 
     # Nautobot refuses an address the device does not have; the task says so, nothing stored
     watching = evidence()
-    result = device(primary_ip4="10.20.3.1/24")
+    result = device(primary_ip4=stray)
     ev = watching.stop()
     assert result.get("failed") is True and "primary_ip4" in result["msg"], result
     assert ev.new_changes == 0
 
     # the same address in another namespace too: by address alone it is ambiguous, with its
     # namespace it is found; unset first, so that setting it is a change
-    module_run("nautobot_ip_address", **dict(connection, address="10.20.2.1/24", namespace=lab["ns2"]))
+    module_run("nautobot_ip_address", **dict(connection, address=ip4, namespace=lab["ns2"]))
     assert device(clear=["primary_ip4"])["changed"] is True
-    result = device(primary_ip4="10.20.2.1/24")
+    result = device(primary_ip4=ip4)
     assert result.get("failed") is True and "primary_ip4" in result["msg"], result
-    result = device(primary_ip4={"address": "10.20.2.1/24", "namespace": lab["ns"]})
+    result = device(primary_ip4={"address": ip4, "namespace": lab["ns"]})
     assert result["changed"] is True, result
-    assert result["device"]["primary_ip4"]["address"] == "10.20.2.1/24"
+    assert result["device"]["primary_ip4"]["address"] == ip4
     watching = evidence()
-    result = device(primary_ip4={"address": "10.20.2.1/24", "namespace": lab["ns"]})
+    result = device(primary_ip4={"address": ip4, "namespace": lab["ns"]})
     ev = watching.stop()
     assert result["changed"] is False, result
     assert ev.methods() == ["GET"], ev.requests
-    module_run("nautobot_ip_address", **dict(connection, address="10.20.2.1/24", namespace=lab["ns2"],
+    module_run("nautobot_ip_address", **dict(connection, address=ip4, namespace=lab["ns2"],
                                              state="absent"))
 
     result = device(clear=["primary_ip4", "primary_ip6"])
     assert result["changed"] is True
     assert result["device"]["primary_ip4"] is None and result["device"]["primary_ip6"] is None
-    for address in ("10.20.2.1/24", "2001:db8:20::1/64", "10.20.3.1/24"):
+    for address in (ip4, ip6, stray):
         assert module_run("nautobot_ip_address", **dict(connection, address=address, namespace=lab["ns"],
                                                         state="absent"))["changed"] is True
