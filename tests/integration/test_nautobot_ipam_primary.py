@@ -16,6 +16,7 @@ import pytest
 
 import nautobot_cases_core
 import nautobot_cases_ipam
+from nautobot_contract import play
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def assigned(nautobot, address_id):
     return sorted(a["interface"]["name"] for a in found)
 
 
-def test_interfaces_add_only_exact_and_converged(lab, nautobot, connection, evidence, module_run):
+def test_interfaces_add_only_exact_and_converged(lab, nautobot, connection, evidence, module_run, playbook):
     def run(**args):
         return module_run("nautobot_ip_address", **dict(connection, address="10.20.1.1/24", namespace=lab["ns"],
                                                         **args))
@@ -73,10 +74,12 @@ def test_interfaces_add_only_exact_and_converged(lab, nautobot, connection, evid
 
     # add-only: eth1 joins, eth0 stays; check mode predicts it and writes nothing
     watching = evidence()
-    result = module_run("nautobot_ip_address", _ansible_check_mode=True,
-                        **dict(connection, address="10.20.1.1/24", namespace=lab["ns"], interfaces=[eth[1]]))
+    task = playbook(play("nautobot_ip_address", {"address": "10.20.1.1/24", "namespace": lab["ns"],
+                                                 "interfaces": [eth[1]]}, connection),
+                    check=True, diff=True).task("under test")
     ev = watching.stop()
-    assert result["changed"] is True, result
+    assert task["changed"] is True, task
+    assert task["diff"]["after"]["interfaces"] == ["eth0", "eth1"], task["diff"]
     ev.assert_no_write()
     result = run(interfaces=[eth[1]])
     assert result["changed"] is True
