@@ -85,9 +85,9 @@ options:
     type: str
   primary_ip4:
     description:
-      - Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
+      - "Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
         as a dict of address and namespace (V({address: 10.0.0.1/24, namespace: ns1})), or
-        as the address's id.
+        as the address's id."
       - Nautobot accepts only an address already assigned to one of the device's
         interfaces (see M(statecraft.infra.nautobot_ip_address)); any other is refused
         and nothing is written.
