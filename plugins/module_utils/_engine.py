@@ -285,6 +285,8 @@ class Ensure(object):
             return UNKNOWN
         verdict = True
         for key, wanted in query.items():
+            if key in getattr(field, "filter_keys", ()):
+                continue  # the server filtered by it; the object as read does not show it
             have = obj.get(key)
             if not self.adapter.is_related(have):
                 have = self.adapter.plain(have)
@@ -563,7 +565,7 @@ class Ensure(object):
             values = value if field.kind == "refset" else [value]
             if field.kind in ("ref", "refset"):
                 for one in values:
-                    if isinstance(one, dict) and set(one) - {"id", field.key}:
+                    if isinstance(one, dict) and set(one) - {"id", field.key} - field.filter_keys:
                         return True
         return False
 
@@ -574,6 +576,8 @@ class Ensure(object):
         have = self.read(field, obj)
         if field.kind == "ref":
             return self.matches(field, have, query)
+        if field.canonical is not None and have is not None:
+            return same_value(field.canonical(have), field.canonical(query))  # 2001:DB8::1 is 2001:db8::1
         return same_value(have, query)
 
     def absent(self, current, want_diff):

@@ -33,6 +33,14 @@ STUB_KEYS = frozenset(("id", "object_type", "url"))
 NO_SUCH_CHOICE = ("Select a valid choice", "is not one of the available choices")
 
 
+def read_params_over(depth, read_params):
+    """A read's query parameters: ``depth`` unless the resource reads deeper, plus the
+    resource's own (``Resource.read_params``)."""
+    params = dict(read_params or {})
+    params["depth"] = max(depth, int(params.get("depth") or 0))
+    return params
+
+
 def connection_argspec():
     env = env_fallback_for
     return dict({
@@ -59,10 +67,9 @@ class NautobotAdapter(RestAdapter):
     # -- reads -----------------------------------------------------------------------------
     def list_objects(self, path, filters, depth=1, limit=PAGE_SIZE, read_params=None):
         """Every object of ``path`` that ``filters`` select (a list value: any of them);
-        ``read_params``: the resource's own (see _spec.Resource)."""
-        params = dict(filters)
-        params.update(read_params or {})
-        params.update({"depth": depth, "limit": limit})
+        ``read_params``: the resource's own read parameters (``Resource.read_params``)."""
+        params = dict(filters, limit=limit)
+        params.update(read_params_over(depth, read_params))
         try:
             return list(self.client.iter_next_links(path + "/", params=params))
         except ApiError as exc:
@@ -99,7 +106,7 @@ class NautobotAdapter(RestAdapter):
         return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=dict(resource.read_params, depth=1))
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=read_params_over(1, resource.read_params))
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -114,7 +121,7 @@ class NautobotAdapter(RestAdapter):
 
     def _read_back(self, resource, written):
         return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]),
-                                   params=dict(resource.read_params, depth=1))
+                                   params=read_params_over(1, resource.read_params))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))

@@ -11,7 +11,9 @@
    looked up once for the whole task.
 4. The writes go out as Nautobot's bulk POST, PATCH and DELETE on the list endpoint, in
    batches; each batch is one transaction on the server. The written objects are read back
-   in the same filtered list reads.
+   in the same filtered list reads. A kind that declares its own create, update or delete
+   (an IP address's interfaces are assigned through their own endpoint) is written one
+   object at a time through it. Reads carry the kind's ``read_params``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -74,7 +76,7 @@ class _Deferred(object):
         return getattr(self._adapter, name)
 
     def find(self, resource, identity, deep=False):
-        return self.found.get(_canonical(identity.get(filter_key(resource))), [])
+        return self.found.get(key_form(resource, identity.get(filter_key(resource))), [])
 
     def check_write(self, resource, current, payload):
         self._adapter.check_write(resource, current, payload)
@@ -88,6 +90,15 @@ def _shown(value):
 def filter_key(resource):
     """The natural-key option a list read filters on: the first that is a plain value."""
     return [n for n in resource.identity if resource.fields[n].kind != "ref"][0]
+
+
+def key_form(resource, value):
+    """A filter key's value as objects read are filed under (in the field's canonical form:
+    2001:DB8::1/64 is the address Nautobot shows as 2001:db8::1/64)."""
+    field = resource.fields[filter_key(resource)]
+    if field.canonical is not None and value is not None:
+        value = field.canonical(value)
+    return _canonical(value)
 
 
 def bulk_task(adapter, params, check_mode, want_diff):
@@ -115,13 +126,11 @@ def bulk_task(adapter, params, check_mode, want_diff):
 
 
 def own_ways(resource):
-    """What of ``resource`` its declaration does in its own way (found, written or read by
-    hooks), which the bulk path (filtered list reads, bulk writes) would bypass; "" if none."""
-    ways = [word for word, hooks in (("found", (resource.find,)),
-                                     ("written", (resource.create, resource.update, resource.delete)),
-                                     ("read", [f.read for f in resource.fields.values()]))
-            if any(hook is not None for hook in hooks)]
-    return " and ".join(ways)
+    """"found" when ``resource`` is found its own way (a find hook), which the bulk path's
+    filtered list reads would bypass; "" if not. Kinds that write their own way are written
+    one object at a time through their hooks (see write); read hooks run on the objects
+    the list reads found."""
+    return "found" if resource.find is not None else ""
 
 
 def checked(resource, params, adapter, check_mode):
@@ -162,7 +171,7 @@ def read_into(adapter, resource, items, depth):
     for chunk in chunks_by_length(wanted):
         for obj in adapter.list_objects(resource.path, {wire: chunk}, depth=depth, limit=READ_LIMIT,
                                         read_params=resource.read_params):
-            found.setdefault(_canonical(adapter.read(resource.fields[name], obj)), []).append(obj)
+            found.setdefault(key_form(resource, adapter.read(resource.fields[name], obj)), []).append(obj)
     for item in items:
         item.adapter.found = found
 
@@ -192,6 +201,10 @@ def write(adapter, resource, items, batch_size):
     done = {"created": 0, "updated": 0, "deleted": 0}
     for method, kind in (("POST", "create"), ("PATCH", "update"), ("DELETE", "delete")):
         planned = [i for i in items if i.plan and i.plan[0] == kind]
+        if getattr(resource, kind) is not None:
+            # the resource writes its own way (assignments through their own endpoint): one by one
+            ids.update(write_own_way(adapter, resource, kind, planned, done))
+            continue
         for batch in batches(planned, batch_size):
             if kind == "create":
                 body = [i.plan[2] for i in batch]
@@ -213,6 +226,26 @@ def write(adapter, resource, items, batch_size):
         now.update((o["id"], o) for o in adapter.list_objects(resource.path, {"id": chunk}, limit=READ_LIMIT,
                                                               read_params=resource.read_params))
     return dict((key, now.get(object_id, {"id": object_id})) for key, object_id in ids.items())
+
+
+def write_own_way(adapter, resource, kind, planned, done):
+    """The planned writes of a resource that declares its own ``kind`` hook, one object at
+    a time through it; returns id(item) -> the written object's id."""
+    ids = {}
+    hook = getattr(resource, kind)
+    for item in planned:
+        current, payload = item.plan[1], item.plan[2]
+        try:
+            if kind == "create":
+                ids[id(item)] = hook(adapter, resource, payload)["id"]
+            elif kind == "update":
+                ids[id(item)] = hook(adapter, resource, current, payload)["id"]
+            else:
+                hook(adapter, resource, current)
+        except ApiError as exc:
+            raise refused(exc, resource, [item], done)
+        done[kind + "d"] += 1
+    return ids
 
 
 def refused(exc, resource, batch, done):

@@ -17,6 +17,15 @@ from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import 
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource, ValueSet
 
 
+def check_primary_ip(value):
+    """A device's primary address by address (and namespace) or id: the device's one read
+    shows the address, and Nautobot filters addresses by namespace; nothing else would
+    compare in that read."""
+    if isinstance(value, dict) and set(value) - {"id", "address", "namespace"}:
+        raise ValueError("give the address (such as 10.0.0.1/24), a dict of address and namespace, or the "
+                         "address's id, not %s" % ", ".join(sorted(value)))
+
+
 DEVICE = Resource(
     name="device",
     path="dcim/devices",
@@ -36,6 +45,12 @@ DEVICE = Resource(
         serial=Field(empty=""),
         asset_tag=Field(),
         comments=Field(empty=""),
+        # by address (Nautobot resolves it on write); it must be on one of the device's interfaces.
+        # The namespace is in the address's parent prefix, not in the device's read: it narrows
+        # the lookup, and the comparison is by address (a device whose interfaces hold one
+        # address in two namespaces is not told apart)
+        primary_ip4=Ref("ipam/ip-addresses", key="address", filter_keys=("namespace",), check=check_primary_ip),
+        primary_ip6=Ref("ipam/ip-addresses", key="address", filter_keys=("namespace",), check=check_primary_ip),
         tags=RefSet("extras/tags"),
         custom_fields=Field(type="dict", merge=True, clearable=False),
     ),

@@ -101,17 +101,22 @@ class Ref(Field):
     the related object to a sibling option whose value narrows a name lookup (a rack's
     name is unique only within its location). ``where``: values a lookup by ``key`` adds
     to its query (an Air user config's kind, since one name may exist in both kinds).
+    ``filter_keys``: keys a dict may give that the server filters a lookup by but that the
+    related object, as read, does not show (an IP address's namespace sits in its parent
+    prefix): a lookup sends them as filters and trusts the answer, and the comparison with
+    the object as read leaves them out.
     """
 
     kind = "ref"
 
-    def __init__(self, path, key="name", scope=None, where=None, **kwargs):
+    def __init__(self, path, key="name", scope=None, where=None, filter_keys=(), **kwargs):
         kwargs.setdefault("type", "raw")
         super(Ref, self).__init__(**kwargs)
         self.path = path
         self.key = key
         self.scope = scope or {}
         self.where = where or {}
+        self.filter_keys = frozenset(filter_keys)
 
 
 class RefSet(Ref):
@@ -235,9 +240,10 @@ class Resource(object):
     only emptied, and counts as absent when empty (a node's cloud-init).
     ``resend``: wire keys every update carries, taken from the current object unless the
     update changes them (Airbyte wants a tag's name and colour in each PATCH).
-    ``read_params``: query parameters every read of the object carries, for fields the
-    platform shows only when asked (Nautobot's many-to-many fields other than tags need
-    ``exclude_m2m=false``); the adapter adds them to its reads.
+    ``read_params``: query parameters every read of this resource carries, so that the one
+    read shows what its fields compare (Nautobot lists many-to-many fields such as an IP
+    address's interfaces only with ``exclude_m2m=false``; a natural key two levels down
+    needs ``depth=2``).
     """
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,

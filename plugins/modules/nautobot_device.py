@@ -83,6 +83,24 @@ options:
     description:
       - Free-form comments (Markdown).
     type: str
+  primary_ip4:
+    description:
+      - "Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
+        as a dict of address and namespace (V({address: 10.0.0.1/24, namespace: ns1})), or
+        as the address's id."
+      - Nautobot accepts only an address already assigned to one of the device's
+        interfaces (see M(statecraft.infra.nautobot_ip_address)); any other is refused
+        and nothing is written.
+      - An address alone that exists in several namespaces is refused as ambiguous; give
+        its namespace then. The namespace narrows the lookup when the address is written;
+        the current primary address is compared by address, in the device's one read
+        (which does not show the address's namespace).
+      - Set O(clear=[primary_ip4]) to unset it.
+    type: raw
+  primary_ip6:
+    description:
+      - Primary IPv6 address of the device, given as O(primary_ip4) is (V(2001:db8::1/64)).
+    type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
@@ -118,6 +136,12 @@ EXAMPLES = r"""
         face: front
         tags: [fabric, production]
         purge_tags: true
+
+    - name: Its loopback as the primary address (assigned to an interface first)
+      statecraft.infra.nautobot_device:
+        name: leaf1
+        location: dc1
+        primary_ip4: 10.255.0.1/32
 
     - name: Remove the tenant and the serial number
       statecraft.infra.nautobot_device:
