@@ -335,3 +335,19 @@ def test_loop_items_share_lookups_only_within_their_scope():
     assert adapter.resolved == {("images", "ubuntu"): ["ubuntu"]}
     adapter.forget()
     assert not any(adapter.scopes.values())
+
+
+@pytest.mark.parametrize("query, resolves", [
+    ({"name": "R1"}, True),
+    ({"name": "R1", "location": {"name": "dc1"}}, True),
+    ({"name": "R1", "location": {"id": "s1"}}, True),
+    # a bare value in a nested query is read by Nautobot as an id; several fields as filters
+    # naming further objects by id: both are looked up first and sent as an id
+    ({"name": "R1", "location": "dc1"}, False),
+    ({"name": "R1", "location": {"name": "dc1", "parent": "region1"}}, False),
+    ({"name": "R1", "facility_id": "F1"}, False),
+])
+def test_nautobot_resolves_a_scoped_name_only_when_each_scope_is_one_name_or_id(query, resolves):
+    rack = Ref("dcim/racks", scope={"location": "location"})
+    rack.name = "rack"
+    assert NautobotAdapter(client=None).server_resolves(rack, query) is resolves
