@@ -6,11 +6,29 @@
 
 from __future__ import absolute_import, division, print_function
 
+from nautobot_contract import Case
 
-def setup(nautobot, names):  # pylint: disable=unused-argument
+CONTENT_TYPES = ["dcim.rackgroup", "dcim.rack", "dcim.device", "dcim.interface", "dcim.consoleport",
+                 "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.cable", "dcim.virtualchassis"]
+
+
+def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
-    return {}
+    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev"))
+    nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": CONTENT_TYPES})
+    nautobot.api("POST", "dcim/locations/", json={
+        "name": made["dloc"], "location_type": {"name": made["dlt"]}, "status": {"name": "Active"}})
+    nautobot.api("POST", "dcim/rack-groups/", json={"name": made["rg"], "location": {"name": made["dloc"]}})
+    nautobot.api("POST", "extras/tags/", json={"name": made["dtag"], "content_types": CONTENT_TYPES})
+    return made
 
 
-CASES = []
+# module, identifying + creating options, one-field update, (related option, bad value)
+CASES = [
+    Case("nautobot_rack_group", {"name": "rg-{u}", "location": "{dloc}", "parent": "{rg}", "description": "one"},
+         {"description": "two"}, ("parent", "no-such-group-{u}")),
+    Case("nautobot_rack", {"name": "rack-{u}", "location": "{dloc}", "rack_group": "{rg}", "tags": ["{dtag}"],
+                           "u_height": 44, "serial": "S1"},
+         {"serial": "S2"}, ("role", "no-such-role-{u}")),
+]
