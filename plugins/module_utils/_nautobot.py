@@ -86,6 +86,7 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
+        filters.update(resource.read_params)
         return self.list_objects(resource.path, filters, depth=2 if deep else 1)
 
     def resolve(self, field, query):
@@ -95,7 +96,7 @@ class NautobotAdapter(RestAdapter):
         return self.list_objects(field.path, self._filters(query))
 
     def get(self, resource, object_id):
-        return self.get_or_none("%s/%s/" % (resource.path, object_id), params={"depth": 1})
+        return self.get_or_none("%s/%s/" % (resource.path, object_id), params=dict(resource.read_params, depth=1))
 
     # -- writes ----------------------------------------------------------------------------
     # Nautobot answers writes at depth 0 (related objects as bare ids), so the object is
@@ -109,7 +110,8 @@ class NautobotAdapter(RestAdapter):
         return self._read_back(resource, updated)
 
     def _read_back(self, resource, written):
-        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]), params={"depth": 1})
+        return self.client.request("GET", "%s/%s/" % (resource.path, written["id"]),
+                                   params=dict(resource.read_params, depth=1))
 
     def delete(self, resource, current):
         self.client.request("DELETE", "%s/%s/" % (resource.path, current["id"]))

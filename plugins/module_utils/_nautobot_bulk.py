@@ -147,7 +147,8 @@ def read_into(adapter, resource, items, depth):
     wanted = sorted(set(str(i.params[name]) for i in items))
     found = {}
     for chunk in chunks_by_length(wanted):
-        for obj in adapter.list_objects(resource.path, {wire: chunk}, depth=depth, limit=READ_LIMIT):
+        for obj in adapter.list_objects(resource.path, dict(resource.read_params, **{wire: chunk}),
+                                        depth=depth, limit=READ_LIMIT):
             found.setdefault(_canonical(adapter.read(resource.fields[name], obj)), []).append(obj)
     for item in items:
         item.adapter.found = found
@@ -196,7 +197,8 @@ def write(adapter, resource, items, batch_size):
                 ids.update((id(i), i.plan[1]["id"]) for i in batch)
     now = {}
     for chunk in batches(sorted(set(ids.values())), 80):  # 80 ids fill about 3,000 characters
-        now.update((o["id"], o) for o in adapter.list_objects(resource.path, {"id": chunk}, limit=READ_LIMIT))
+        now.update((o["id"], o) for o in adapter.list_objects(resource.path, dict(resource.read_params, id=chunk),
+                                                                   limit=READ_LIMIT))
     return dict((key, now.get(object_id, {"id": object_id})) for key, object_id in ids.items())
 
 

@@ -234,13 +234,15 @@ class Resource(object):
     only emptied, and counts as absent when empty (a node's cloud-init).
     ``resend``: wire keys every update carries, taken from the current object unless the
     update changes them (Airbyte wants a tag's name and colour in each PATCH).
+    ``read_params``: query parameters every read of the object adds (Nautobot leaves most
+    many-to-many fields, such as an interface's tagged VLANs, out unless asked).
     """
 
     def __init__(self, name, path, identity, fields, platform, required_identity=None,
                  display=None, by_id=False, lifecycle=None, waits=False, identities=None,
                  extra_options=None, one_of_on_create=(), mutually_exclusive=(), replace_guard=None,
                  check=None, find=None, create=None, update=None, delete=None, check_write=None, view=None,
-                 is_absent=None, resend=()):
+                 is_absent=None, resend=(), read_params=None):
         self.name = name
         self.path = path
         self.identity = tuple(identity)
@@ -272,6 +274,7 @@ class Resource(object):
         self.view = view
         self.is_absent = is_absent
         self.resend = tuple(resend)
+        self.read_params = dict(read_params or {})
         for option, field in fields.items():
             field.name = option
 

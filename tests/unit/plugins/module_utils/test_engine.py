@@ -351,3 +351,35 @@ def test_nautobot_resolves_a_scoped_name_only_when_each_scope_is_one_name_or_id(
     rack = Ref("dcim/racks", scope={"location": "location"})
     rack.name = "rack"
     assert NautobotAdapter(client=None).server_resolves(rack, query) is resolves
+
+
+class RecordingClient(object):
+    def __init__(self):
+        self.reads = []
+
+    def iter_next_links(self, path, params=None):
+        self.reads.append((path, dict(params)))
+        return iter([])
+
+    def request(self, method, path, params=None, json_body=None):
+        if method == "GET":
+            self.reads.append((path, dict(params or {})))
+        return {"id": "i1"}
+
+
+def test_nautobot_reads_carry_the_resources_read_params():
+    """Many-to-many fields Nautobot leaves out by default are asked for on every read of a
+    resource that declares them: the find, a read by id and the read back after a write."""
+    ports = Resource(name="port", path="dcim/interfaces", platform="nautobot", identity=("name",),
+                     fields=dict(name=Field(required=True)), read_params={"exclude_m2m": "false"})
+    client = RecordingClient()
+    adapter = NautobotAdapter(client)
+    adapter.find(ports, {"name": "eth0"})
+    adapter.get(ports, "i1")
+    adapter.update(ports, {"id": "i1"}, {"name": "eth1"})
+    assert [params.get("exclude_m2m") for _path, params in client.reads] == ["false"] * 3
+    assert client.reads[0][1]["name"] == "eth0"
+    plain = Resource(name="thing", path="things", platform="nautobot", identity=("name",),
+                     fields=dict(name=Field(required=True)))
+    adapter.find(plain, {"name": "x"})
+    assert "exclude_m2m" not in client.reads[-1][1]
