@@ -86,6 +86,8 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
+            elif field.find_filter and isinstance(value.get(field.key), (str, int)):
+                filters[field.wire_name] = value[field.key]  # its other fields match locally
         filters.update(resource.read_params)
         return self.list_objects(resource.path, filters, depth=2 if deep else 1)
 

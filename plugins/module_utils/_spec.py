@@ -100,17 +100,21 @@ class Ref(Field):
     the related object to a sibling option whose value narrows a name lookup (a rack's
     name is unique only within its location). ``where``: values a lookup by ``key`` adds
     to its query (an Air user config's kind, since one name may exist in both kinds).
+    ``find_filter=True``: the collection's filter of this option's wire name takes the
+    related object's ``key`` (Nautobot's ``device`` filter takes a device name), so a find
+    by it reads only the objects of that related object (an interface by device + name).
     """
 
     kind = "ref"
 
-    def __init__(self, path, key="name", scope=None, where=None, **kwargs):
+    def __init__(self, path, key="name", scope=None, where=None, find_filter=False, **kwargs):
         kwargs.setdefault("type", "raw")
         super(Ref, self).__init__(**kwargs)
         self.path = path
         self.key = key
         self.scope = scope or {}
         self.where = where or {}
+        self.find_filter = find_filter
 
 
 class RefSet(Ref):

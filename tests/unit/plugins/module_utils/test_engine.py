@@ -383,3 +383,17 @@ def test_nautobot_reads_carry_the_resources_read_params():
                      fields=dict(name=Field(required=True)))
     adapter.find(plain, {"name": "x"})
     assert "exclude_m2m" not in client.reads[-1][1]
+
+
+def test_nautobot_find_filters_by_a_related_name_where_the_ref_declares_it():
+    """A component is found with its device's name as a filter (one small read); a ref
+    without ``find_filter`` is matched locally only, since its filter may not take the key."""
+    port = Resource(name="port", path="dcim/interfaces", platform="nautobot", identity=("device", "name"),
+                    fields=dict(device=Ref("dcim/devices", find_filter=True, required=True),
+                                name=Field(required=True), lag=Ref("dcim/interfaces")))
+    client = RecordingClient()
+    adapter = NautobotAdapter(client)
+    adapter.find(port, {"device": {"name": "leaf1", "location": "dc1"}, "name": "eth0"})
+    adapter.find(port, {"device": {"id": "d1"}, "name": "eth0", "lag": {"name": "po1"}})
+    assert client.reads[0][1]["device"] == "leaf1" and client.reads[0][1]["name"] == "eth0"
+    assert client.reads[1][1]["device"] == "d1" and "lag" not in client.reads[1][1]
