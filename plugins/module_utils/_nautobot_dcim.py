@@ -5,12 +5,15 @@
 """Nautobot's racks, ports, interfaces, cables and virtual chassis, declared once (see _nautobot_resources).
 
 Natural keys follow Nautobot's uniqueness rules: a rack group's name is unique within its
-location, a rack's within its rack group (and is narrowed by its location)."""
+location, a rack's within its rack group (and is narrowed by its location), a device
+component's (interface, port) within its device."""
 
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, RefSet, Resource
+
+INTERFACE_MODES = ["access", "tagged", "tagged-all"]
 
 RACK_TYPES = ["2-post-frame", "4-post-frame", "4-post-cabinet", "wall-frame", "wall-frame-vertical",
               "wall-cabinet", "wall-cabinet-vertical", "other"]
@@ -58,5 +61,47 @@ RACK = Resource(
 )
 
 
+def mac_address(value):
+    """A MAC address as Nautobot shows it (AA:BB:CC:00:00:01), whatever the separators."""
+    digits = "".join(c for c in str(value) if c not in ":-. ").upper()
+    if len(digits) != 12 or any(c not in "0123456789ABCDEF" for c in digits):
+        raise ValueError("%s is not a MAC address (12 hexadecimal digits)" % value)
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def _component(name, path, read_params=None, **fields):
+    """Interfaces and ports: named uniquely within their device, which is given by name (a
+    dict narrows it: a device's name is unique only per location and tenant)."""
+    declared = dict(
+        device=Ref("dcim/devices", required=True, find_filter=True),
+        name=Field(required=True),
+        label=Field(empty=""),
+        description=Field(empty=""),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    )
+    declared.update(fields)
+    return Resource(name=name, path=path, platform=NAUTOBOT, identity=("device", "name"),
+                    required_identity=("device", "name"), fields=declared, read_params=read_params)
+
+
+INTERFACE = _component(
+    "interface", "dcim/interfaces",
+    # tagged VLANs are a many-to-many field, which Nautobot 3 leaves out unless asked
+    read_params={"exclude_m2m": "false"},
+    type=Field(required_on_create=True, clearable=False),
+    status=Ref("extras/statuses", create_default="Active", clearable=False),
+    enabled=Field(type="bool", clearable=False),
+    mgmt_only=Field(type="bool", clearable=False),
+    mtu=Field(type="int"),
+    mac_address=Field(canonical=mac_address),
+    mode=Field(choices=INTERFACE_MODES, empty=""),
+    untagged_vlan=Ref("ipam/vlans", key="vid"),
+    tagged_vlans=RefSet("ipam/vlans", key="vid"),
+    # the parent LAG is an interface of the same device
+    lag=Ref("dcim/interfaces", scope={"device": "device"}),
+)
+
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (RACK_GROUP, RACK)
+ALL = (RACK_GROUP, RACK, INTERFACE)

@@ -15,12 +15,23 @@ CONTENT_TYPES = ["dcim.rackgroup", "dcim.rack", "dcim.device", "dcim.interface",
 def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
-    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev"))
+    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg"))
     nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": CONTENT_TYPES})
     nautobot.api("POST", "dcim/locations/", json={
         "name": made["dloc"], "location_type": {"name": made["dlt"]}, "status": {"name": "Active"}})
     nautobot.api("POST", "dcim/rack-groups/", json={"name": made["rg"], "location": {"name": made["dloc"]}})
     nautobot.api("POST", "extras/tags/", json={"name": made["dtag"], "content_types": CONTENT_TYPES})
+    nautobot.api("POST", "dcim/devices/", json={
+        "name": made["dev"], "location": {"name": made["dloc"]}, "device_type": {"model": names["dt"]},
+        "role": {"name": names["role"]}, "status": {"name": "Active"}})
+    nautobot.api("POST", "dcim/interfaces/", json={
+        "device": {"name": made["dev"]}, "name": made["lag"], "type": "lag", "status": {"name": "Active"}})
+    # VLANs of a group of this run's own (the nautobot_vlan module is another area's)
+    nautobot.api("POST", "ipam/vlan-groups/", json={"name": made["vg"]})
+    for vid in (101, 102, 103):
+        nautobot.api("POST", "ipam/vlans/", json={
+            "vid": vid, "name": "v%d-%s" % (vid, names["suffix"]), "vlan_group": {"name": made["vg"]},
+            "status": {"name": "Active"}})
     return made
 
 
@@ -31,4 +42,9 @@ CASES = [
     Case("nautobot_rack", {"name": "rack-{u}", "location": "{dloc}", "rack_group": "{rg}", "tags": ["{dtag}"],
                            "u_height": 44, "serial": "S1"},
          {"serial": "S2"}, ("role", "no-such-role-{u}")),
+    Case("nautobot_interface", {"device": "{dev}", "name": "if-{u}", "type": "1000base-t", "lag": "{lag}",
+                                "mode": "tagged", "untagged_vlan": {"vid": 101, "vlan_group": "{vg}"},
+                                "tagged_vlans": [{"vid": 102, "vlan_group": "{vg}"}, {"vid": 103, "vlan_group": "{vg}"}],
+                                "mtu": 9000, "mac_address": "aa-bb-cc-00-00-01", "tags": ["{dtag}"]},
+         {"description": "two"}, ("lag", "no-such-lag-{u}")),
 ]
