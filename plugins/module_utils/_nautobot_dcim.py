@@ -103,5 +103,20 @@ INTERFACE = _component(
 )
 
 
+# ports: the type is Nautobot's choice (console/power types may be blank, front/rear need one)
+CONSOLE_PORT = _component("console_port", "dcim/console-ports", type=Field(empty=""))
+POWER_PORT = _component("power_port", "dcim/power-ports", type=Field(empty=""),
+                        maximum_draw=Field(type="int"), allocated_draw=Field(type="int"))
+REAR_PORT = _component("rear_port", "dcim/rear-ports", type=Field(required_on_create=True, clearable=False),
+                       positions=Field(type="int", clearable=False))
+FRONT_PORT = _component(
+    "front_port", "dcim/front-ports",
+    type=Field(required_on_create=True, clearable=False),
+    # the rear port it maps to is a port of the same device
+    rear_port=Ref("dcim/rear-ports", scope={"device": "device"}, required_on_create=True, clearable=False),
+    rear_port_position=Field(type="int", clearable=False),
+)
+
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (RACK_GROUP, RACK, INTERFACE)
+ALL = (RACK_GROUP, RACK, INTERFACE, CONSOLE_PORT, POWER_PORT, REAR_PORT, FRONT_PORT)

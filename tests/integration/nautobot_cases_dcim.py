@@ -15,7 +15,7 @@ CONTENT_TYPES = ["dcim.rackgroup", "dcim.rack", "dcim.device", "dcim.interface",
 def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
-    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg"))
+    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg", "rear"))
     nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": CONTENT_TYPES})
     nautobot.api("POST", "dcim/locations/", json={
         "name": made["dloc"], "location_type": {"name": made["dlt"]}, "status": {"name": "Active"}})
@@ -26,6 +26,8 @@ def setup(nautobot, names):
         "role": {"name": names["role"]}, "status": {"name": "Active"}})
     nautobot.api("POST", "dcim/interfaces/", json={
         "device": {"name": made["dev"]}, "name": made["lag"], "type": "lag", "status": {"name": "Active"}})
+    nautobot.api("POST", "dcim/rear-ports/", json={
+        "device": {"name": made["dev"]}, "name": made["rear"], "type": "lc", "positions": 4})
     # VLANs of a group of this run's own (the nautobot_vlan module is another area's)
     nautobot.api("POST", "ipam/vlan-groups/", json={"name": made["vg"]})
     for vid in (101, 102, 103):
@@ -47,4 +49,13 @@ CASES = [
                                 "tagged_vlans": [{"vid": 102, "vlan_group": "{vg}"}, {"vid": 103, "vlan_group": "{vg}"}],
                                 "mtu": 9000, "mac_address": "aa-bb-cc-00-00-01", "tags": ["{dtag}"]},
          {"description": "two"}, ("lag", "no-such-lag-{u}")),
+    Case("nautobot_console_port", {"device": "{dev}", "name": "con-{u}", "type": "rj-45", "tags": ["{dtag}"]},
+         {"description": "two"}, None),
+    Case("nautobot_power_port", {"device": "{dev}", "name": "psu-{u}", "type": "iec-60320-c14", "maximum_draw": 500},
+         {"maximum_draw": 400}, None),
+    Case("nautobot_rear_port", {"device": "{dev}", "name": "rear-{u}", "type": "lc", "positions": 4},
+         {"positions": 6}, None),
+    Case("nautobot_front_port", {"device": "{dev}", "name": "front-{u}", "type": "lc", "rear_port": "{rear}",
+                                 "rear_port_position": 2, "tags": ["{dtag}"]},
+         {"label": "F2"}, ("rear_port", "no-such-rear-{u}")),
 ]
