@@ -15,7 +15,7 @@ CONTENT_TYPES = ["dcim.rackgroup", "dcim.rack", "dcim.device", "dcim.interface",
 def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
-    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg", "rear"))
+    made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg", "rear", "dev2", "ifa", "ifb"))
     nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": CONTENT_TYPES})
     nautobot.api("POST", "dcim/locations/", json={
         "name": made["dloc"], "location_type": {"name": made["dlt"]}, "status": {"name": "Active"}})
@@ -24,8 +24,12 @@ def setup(nautobot, names):
     nautobot.api("POST", "dcim/devices/", json={
         "name": made["dev"], "location": {"name": made["dloc"]}, "device_type": {"model": names["dt"]},
         "role": {"name": names["role"]}, "status": {"name": "Active"}})
-    nautobot.api("POST", "dcim/interfaces/", json={
-        "device": {"name": made["dev"]}, "name": made["lag"], "type": "lag", "status": {"name": "Active"}})
+    nautobot.api("POST", "dcim/devices/", json={
+        "name": made["dev2"], "location": {"name": made["dloc"]}, "device_type": {"model": names["dt"]},
+        "role": {"name": names["role"]}, "status": {"name": "Active"}})
+    for device, name, kind in (("dev", "lag", "lag"), ("dev", "ifa", "1000base-t"), ("dev2", "ifb", "1000base-t")):
+        nautobot.api("POST", "dcim/interfaces/", json={
+            "device": {"name": made[device]}, "name": made[name], "type": kind, "status": {"name": "Active"}})
     nautobot.api("POST", "dcim/rear-ports/", json={
         "device": {"name": made["dev"]}, "name": made["rear"], "type": "lc", "positions": 4})
     # VLANs of a group of this run's own (the nautobot_vlan module is another area's)
@@ -58,4 +62,8 @@ CASES = [
     Case("nautobot_front_port", {"device": "{dev}", "name": "front-{u}", "type": "lc", "rear_port": "{rear}",
                                  "rear_port_position": 2, "tags": ["{dtag}"]},
          {"label": "F2"}, ("rear_port", "no-such-rear-{u}")),
+    Case("nautobot_cable", {"termination_a": {"device": "{dev}", "interface": "{ifa}"},
+                            "termination_b": {"device": "{dev2}", "interface": "{ifb}"},
+                            "type": "cat6", "color": "aa1409", "length": 3, "length_unit": "m", "tags": ["{dtag}"]},
+         {"label": "c2"}, ("status", "no-such-status-{u}")),
 ]
