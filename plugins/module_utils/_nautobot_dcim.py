@@ -312,5 +312,30 @@ CABLE = Resource(
 )
 
 
+def check_virtual_chassis_write(adapter, resource, current, payload):
+    """Nautobot takes a master on create without making it a member, and then refuses every
+    later change of the virtual chassis (its master is no member): refuse that first write."""
+    if current is None and payload.get("master") is not None:
+        raise ModuleError("master: a new virtual chassis has no members yet; create it without master, make the "
+                          "device a member (its virtual_chassis and vc_position), then set master")
+
+
+VIRTUAL_CHASSIS = Resource(
+    name="virtual_chassis",
+    path="dcim/virtual-chassis",
+    platform=NAUTOBOT,
+    identity=("name",),
+    fields=dict(
+        name=Field(required=True),
+        domain=Field(empty=""),
+        master=Ref("dcim/devices"),
+        tags=RefSet("extras/tags"),
+        custom_fields=Field(type="dict", merge=True, clearable=False),
+    ),
+    check_write=check_virtual_chassis_write,
+)
+
+
 # the declarations of this file, for the registry of every kind (_nautobot_kinds)
-ALL = (RACK_GROUP, RACK, INTERFACE, CONSOLE_PORT, POWER_PORT, REAR_PORT, FRONT_PORT, CABLE)
+ALL = (RACK_GROUP, RACK, INTERFACE, CONSOLE_PORT, POWER_PORT, REAR_PORT, FRONT_PORT, CABLE,
+       VIRTUAL_CHASSIS)

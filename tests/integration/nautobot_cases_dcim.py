@@ -66,4 +66,6 @@ CASES = [
                             "termination_b": {"device": "{dev2}", "interface": "{ifb}"},
                             "type": "cat6", "color": "aa1409", "length": 3, "length_unit": "m", "tags": ["{dtag}"]},
          {"label": "c2"}, ("status", "no-such-status-{u}")),
+    Case("nautobot_virtual_chassis", {"name": "vc-{u}", "domain": "d1", "tags": ["{dtag}"]},
+         {"domain": "d2"}, ("master", "no-such-device-{u}")),
 ]

@@ -86,3 +86,23 @@ def test_a_cable_to_a_port_that_does_not_exist_fails_before_any_write(site, walk
     assert result.get("failed") is True, result
     assert "termination_b" in result["msg"] and "no-such-port" in result["msg"], result["msg"]
     ev.assert_no_write()
+
+
+def test_a_virtual_chassis_gets_its_master_once_the_device_is_a_member(site, walk, nautobot):
+    name = "vc-%s" % uuid.uuid4().hex[:6]
+    result, ev = walk.observe(walk.run, "nautobot_virtual_chassis", name=name, master=site["dev"])
+    assert result.get("failed") is True and "master" in result["msg"], result
+    ev.assert_no_write()
+
+    chassis = walk.run("nautobot_virtual_chassis", name=name)["virtual_chassis"]
+    device = nautobot.one("dcim/devices/", name=site["dev"])
+    nautobot.api("PATCH", "dcim/devices/%s/" % device["id"], json={"virtual_chassis": chassis["id"], "vc_position": 1})
+    try:
+        result = walk.run("nautobot_virtual_chassis", name=name, master=site["dev"])
+        assert result["changed"] is True and result["virtual_chassis"]["master"]["name"] == site["dev"], result
+        result, ev = walk.observe(walk.run, "nautobot_virtual_chassis", name=name, master=site["dev"])
+        assert result["changed"] is False and ev.methods() == ["GET"], ev.requests
+        walk.run("nautobot_virtual_chassis", name=name, clear=["master"])
+    finally:
+        nautobot.api("PATCH", "dcim/devices/%s/" % device["id"], json={"virtual_chassis": None, "vc_position": None})
+    assert walk.run("nautobot_virtual_chassis", name=name, state="absent")["changed"] is True
