@@ -14,8 +14,8 @@ short_description: Manage a cable between two ports in Nautobot
 version_added: 0.1.0
 description:
   - Creates, updates or deletes a cable (C(dcim/cables)) between two device ports.
-  - The cable is found by its natural key, its two ends O(termination_a) and O(termination_b),
-    in either order: a task that names the ends the other way round finds the same cable.
+  - "The cable is found by its natural key, its two ends O(termination_a) and O(termination_b),
+    in either order: a task that names the ends the other way round finds the same cable."
   - A converged task reads once (the cables of O(termination_a)'s device) and matches the ends
     locally. Creating a cable first reads both ports (they must exist, and no other cable may
     hold them).
@@ -32,9 +32,9 @@ options:
       - "A dict with V(device) and one port, keyed by its kind: V(interface),
         V(console_port), V(console_server_port), V(power_port), V(power_outlet),
         V(front_port) or V(rear_port), such as V({device: leaf1, interface: Ethernet1})."
-      - The device is given by name or id, or as a dict that narrows a name which is not
+      - "The device is given by name or id, or as a dict that narrows a name which is not
         unique, such as V({name: leaf1, location: dc1}) (or with V(tenant)). The port is
-        given by name.
+        given by name."
     type: dict
     required: true
   termination_b:

@@ -14,8 +14,8 @@ short_description: Manage a console port of a device in Nautobot
 version_added: 0.1.0
 description:
   - Creates, updates or deletes a console port of a device (C(dcim/console-ports)).
-  - The console port is found by its natural key, O(device) and O(name): Nautobot keeps its name
-    unique within its device.
+  - "The console port is found by its natural key, O(device) and O(name): Nautobot keeps its name
+    unique within its device."
   - "Related objects (device, tags) are given by name, by id, or as a dict of identifying
     fields such as V({name: leaf1, location: dc1})."
 author:
@@ -24,10 +24,10 @@ options:
   device:
     description:
       - Device the console port belongs to; part of its identity.
-      - A name alone must name one device. With Nautobot's default
+      - "A name alone must name one device. With Nautobot's default
         C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
         and tenant; give a dict such as V({name: leaf1, location: dc1}) to tell devices of one
-        name apart.
+        name apart."
     type: raw
     required: true
   name:

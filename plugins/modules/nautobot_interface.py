@@ -14,8 +14,8 @@ short_description: Manage a device interface in Nautobot
 version_added: 0.1.0
 description:
   - Creates, updates or deletes an interface of a device (C(dcim/interfaces)).
-  - The interface is found by its natural key, O(device) and O(name): Nautobot keeps an
-    interface's name unique within its device.
+  - "The interface is found by its natural key, O(device) and O(name): Nautobot keeps an
+    interface's name unique within its device."
   - "Related objects (device, status, VLANs, LAG, tags) are given by name, by id, or as a
     dict of identifying fields such as V({name: leaf1, location: dc1}); VLANs by VLAN ID
     (C(vid)) or as a dict such as V({vid: 100, vlan_group: fabric})."
@@ -26,10 +26,10 @@ options:
   device:
     description:
       - Device the interface belongs to; part of its identity.
-      - A name alone must name one device. With Nautobot's default
+      - "A name alone must name one device. With Nautobot's default
         C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
         and tenant; give a dict such as V({name: leaf1, location: dc1}) or
-        V({name: leaf1, location: dc1, tenant: blue}) to tell devices of one name apart.
+        V({name: leaf1, location: dc1, tenant: blue}) to tell devices of one name apart."
     type: raw
     required: true
   name:

@@ -14,9 +14,9 @@ short_description: Manage a rack in Nautobot
 version_added: 0.1.0
 description:
   - Creates, updates or deletes a rack (C(dcim/racks)).
-  - The rack is found by its natural key, O(name) and O(rack_group), narrowed by O(location):
+  - "The rack is found by its natural key, O(name) and O(rack_group), narrowed by O(location):
     Nautobot keeps a rack's name (and facility ID) unique within its rack group, so racks
-    outside any group may share a name in one location.
+    outside any group may share a name in one location."
   - Without O(location) or O(rack_group), the name is matched wherever it is; when it matches
     several racks, the task fails asking for the options that tell them apart.
   - "Related objects (location, rack group, status, role, tenant, tags) are given by name, by
@@ -38,8 +38,8 @@ options:
     description:
       - Rack group of the rack, in O(location) or one of its ancestors; part of the rack's
         identity when given.
-      - A name alone is looked up within O(location); give a dict such as
-        V({name: hall1, location: dc1}) for a group in an ancestor location.
+      - "A name alone is looked up within O(location); give a dict such as
+        V({name: hall1, location: dc1}) for a group in an ancestor location."
     type: raw
   status:
     description:

@@ -15,8 +15,8 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes a rack group (C(dcim/rack-groups)), a set of racks within a
     location such as a row or a cage.
-  - The rack group is found by its natural key, O(name) and O(location): Nautobot keeps a rack
-    group's name unique within its location.
+  - "The rack group is found by its natural key, O(name) and O(location): Nautobot keeps a rack
+    group's name unique within its location."
   - Without O(location), the name is matched in any location; when it exists in several, the
     task fails asking for O(location).
   - "Related objects (location, parent) are given by name, by id, or as a dict of identifying
@@ -37,8 +37,8 @@ options:
   parent:
     description:
       - Parent rack group, in the same location or one of its ancestors.
-      - A name alone is looked up within O(location); give a dict such as
-        V({name: hall1, location: dc1}) for a parent in an ancestor location.
+      - "A name alone is looked up within O(location); give a dict such as
+        V({name: hall1, location: dc1}) for a parent in an ancestor location."
     type: raw
   description:
     description:

@@ -35,8 +35,8 @@ options:
     type: str
   master:
     description:
-      - Master device, a member of the virtual chassis, by name, id, or dict of identifying
-        fields such as V({name: stack1-1, location: dc1}).
+      - "Master device, a member of the virtual chassis, by name, id, or dict of identifying
+        fields such as V({name: stack1-1, location: dc1})."
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
