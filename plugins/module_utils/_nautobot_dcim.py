@@ -268,9 +268,14 @@ def create_cable(adapter, resource, payload):
     for side, (content_type, port) in zip(CABLE_SIDES, ports):
         payload[side + "_type"] = content_type
         payload[side + "_id"] = port["id"]
+    # Nautobot 3.2's cable serializer drops the tags of a create (its create() skips the
+    # tagging mixin's), while an update keeps them: they follow in a PATCH
+    tags = payload.pop("tags", None)
     for cable_id in in_the_way:  # allowed by recreate (check_cable_write)
         adapter.client.request("DELETE", "%s/%s/" % (resource.path, cable_id))
     created = adapter.client.request("POST", resource.path + "/", json_body=payload)
+    if tags:
+        adapter.client.request("PATCH", "%s/%s/" % (resource.path, created["id"]), json_body={"tags": tags})
     return _read_cable(adapter, resource, created["id"])
 
 

@@ -8,7 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 from nautobot_contract import Case
 
-CONTENT_TYPES = ["dcim.rackgroup", "dcim.rack", "dcim.device", "dcim.interface", "dcim.consoleport",
+LOCATED = ["dcim.rackgroup", "dcim.rack", "dcim.device"]
+TAGGED = ["dcim.rack", "dcim.device", "dcim.interface", "dcim.consoleport",
                  "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.cable", "dcim.virtualchassis"]
 
 
@@ -16,11 +17,11 @@ def setup(nautobot, names):
     """More related objects, made after the core ones (``names``: theirs and ``suffix``);
     returns the names of those it made."""
     made = dict((key, "%s-dcim-%s" % (key, names["suffix"])) for key in ("dlt", "dloc", "rg", "dtag", "dev", "lag", "vg", "rear", "dev2", "ifa", "ifb"))
-    nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": CONTENT_TYPES})
+    nautobot.api("POST", "dcim/location-types/", json={"name": made["dlt"], "content_types": LOCATED})
     nautobot.api("POST", "dcim/locations/", json={
         "name": made["dloc"], "location_type": {"name": made["dlt"]}, "status": {"name": "Active"}})
     nautobot.api("POST", "dcim/rack-groups/", json={"name": made["rg"], "location": {"name": made["dloc"]}})
-    nautobot.api("POST", "extras/tags/", json={"name": made["dtag"], "content_types": CONTENT_TYPES})
+    nautobot.api("POST", "extras/tags/", json={"name": made["dtag"], "content_types": TAGGED})
     nautobot.api("POST", "dcim/devices/", json={
         "name": made["dev"], "location": {"name": made["dloc"]}, "device_type": {"model": names["dt"]},
         "role": {"name": names["role"]}, "status": {"name": "Active"}})
@@ -41,7 +42,8 @@ def setup(nautobot, names):
     return made
 
 
-# module, identifying + creating options, one-field update, (related option, bad value)
+# module, identifying + creating options (a cable's tags take a second write on create, see
+# test_nautobot_dcim), one-field update, (related option, bad value)
 CASES = [
     Case("nautobot_rack_group", {"name": "rg-{u}", "location": "{dloc}", "parent": "{rg}", "description": "one"},
          {"description": "two"}, ("parent", "no-such-group-{u}")),
@@ -64,7 +66,7 @@ CASES = [
          {"label": "F2"}, ("rear_port", "no-such-rear-{u}")),
     Case("nautobot_cable", {"termination_a": {"device": "{dev}", "interface": "{ifa}"},
                             "termination_b": {"device": "{dev2}", "interface": "{ifb}"},
-                            "type": "cat6", "color": "aa1409", "length": 3, "length_unit": "m", "tags": ["{dtag}"]},
+                            "type": "cat6", "color": "aa1409", "length": 3, "length_unit": "m"},
          {"label": "c2"}, ("status", "no-such-status-{u}")),
     Case("nautobot_virtual_chassis", {"name": "vc-{u}", "domain": "d1", "tags": ["{dtag}"]},
          {"domain": "d2"}, ("master", "no-such-device-{u}")),

@@ -106,3 +106,17 @@ def test_a_virtual_chassis_gets_its_master_once_the_device_is_a_member(site, wal
     finally:
         nautobot.api("PATCH", "dcim/devices/%s/" % device["id"], json={"virtual_chassis": None, "vc_position": None})
     assert walk.run("nautobot_virtual_chassis", name=name, state="absent")["changed"] is True
+
+
+def test_a_new_cable_gets_its_tags_in_a_second_write(site, walk, nautobot):
+    """Nautobot 3.2 drops the tags of a cable's create: they follow in one PATCH, and the next
+    run converges."""
+    a, b = end(site["dev"], "x3"), end(site["dev2"], "x3")
+    result, ev = walk.observe(walk.run, "nautobot_cable", termination_a=a, termination_b=b, tags=[site["dtag"]])
+    assert result["changed"] is True, result
+    assert [r["method"] for r in ev.writes] == ["POST", "PATCH"], ev.requests
+    assert ev.writes[1]["body"] == {"tags": [{"name": site["dtag"]}]}
+    assert [t["name"] for t in result["cable"]["tags"]] == [site["dtag"]]
+    result, ev = walk.observe(walk.run, "nautobot_cable", termination_a=a, termination_b=b, tags=[site["dtag"]])
+    assert result["changed"] is False and ev.methods() == ["GET"], ev.requests
+    walk.run("nautobot_cable", termination_a=a, termination_b=b, state="absent")
