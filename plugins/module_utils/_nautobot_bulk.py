@@ -197,8 +197,8 @@ def write(adapter, resource, items, batch_size):
                 ids.update((id(i), i.plan[1]["id"]) for i in batch)
     now = {}
     for chunk in batches(sorted(set(ids.values())), 80):  # 80 ids fill about 3,000 characters
-        now.update((o["id"], o) for o in adapter.list_objects(resource.path, dict(resource.read_params, id=chunk),
-                                                                   limit=READ_LIMIT))
+        found = adapter.list_objects(resource.path, dict(resource.read_params, id=chunk), limit=READ_LIMIT)
+        now.update((o["id"], o) for o in found)
     return dict((key, now.get(object_id, {"id": object_id})) for key, object_id in ids.items())
 
 

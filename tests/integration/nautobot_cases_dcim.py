@@ -10,7 +10,7 @@ from nautobot_contract import Case
 
 LOCATED = ["dcim.rackgroup", "dcim.rack", "dcim.device"]
 TAGGED = ["dcim.rack", "dcim.device", "dcim.interface", "dcim.consoleport",
-                 "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.cable", "dcim.virtualchassis"]
+          "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.cable", "dcim.virtualchassis"]
 
 
 def setup(nautobot, names):
