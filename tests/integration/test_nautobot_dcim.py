@@ -120,3 +120,17 @@ def test_a_new_cable_gets_its_tags_in_a_second_write(site, walk, nautobot):
     result, ev = walk.observe(walk.run, "nautobot_cable", termination_a=a, termination_b=b, tags=[site["dtag"]])
     assert result["changed"] is False and ev.methods() == ["GET"], ev.requests
     walk.run("nautobot_cable", termination_a=a, termination_b=b, state="absent")
+
+
+def test_an_interface_of_a_device_narrowed_by_its_location_converges_in_one_read(site, walk):
+    device = {"name": site["dev"], "location": site["dloc"]}
+    name = "n-%s" % uuid.uuid4().hex[:6]
+    created = walk.run("nautobot_interface", device=device, name=name, type="1000base-t", lag=site["lag"])
+    assert created["changed"] is True, created
+    assert created["interface"]["lag"]["name"] == site["lag"]
+    for given in (device, site["dev"]):
+        result, ev = walk.observe(walk.run, "nautobot_interface", device=given, name=name, type="1000base-t",
+                                  lag=site["lag"])
+        assert result["changed"] is False, result
+        assert ev.methods() == ["GET"], ev.requests
+    assert walk.run("nautobot_interface", device=device, name=name, state="absent")["changed"] is True
