@@ -97,6 +97,8 @@ class NautobotAdapter(RestAdapter):
                 filters[field.wire_name] = value
             elif set(value) == {"id"}:
                 filters[field.wire_name] = value["id"]
+            elif field.find_filter and isinstance(value.get(field.key), (str, int)):
+                filters[field.wire_name] = value[field.key]  # its other fields match locally
         return self.list_objects(resource.path, filters, depth=2 if deep else 1, read_params=resource.read_params)
 
     def resolve(self, field, query):
@@ -130,8 +132,13 @@ class NautobotAdapter(RestAdapter):
     def server_resolves(self, field, query):
         # Nautobot resolves {"name": ...} (and a scope such as a rack's location) on write;
         # a user's own attribute dict may hold names of related objects that Nautobot would
-        # read as ids, so it is resolved here first and sent as an id
-        return field.key in query and set(query) <= set([field.key]) | set(field.scope)
+        # read as ids, so it is resolved here first and sent as an id. Nautobot reads a
+        # nested dict as filters of the related object, so a scope is sent only as one name
+        # or id ({"location": {"name": "dc1"}}); a scope of several fields, or a bare value
+        # ({"location": "dc1"}, read as an id), is looked up here
+        if field.key not in query or not set(query) <= set([field.key]) | set(field.scope):
+            return False
+        return all(isinstance(value, dict) and len(value) == 1 for key, value in query.items() if key != field.key)
 
     def ref_payload(self, field, query, obj):
         if obj is not None:

@@ -105,11 +105,14 @@ class Ref(Field):
     related object, as read, does not show (an IP address's namespace sits in its parent
     prefix): a lookup sends them as filters and trusts the answer, and the comparison with
     the object as read leaves them out.
+    ``find_filter=True``: the collection's filter of this option's wire name takes the
+    related object's ``key`` (Nautobot's ``device`` filter takes a device name), so a find
+    by it reads only the objects of that related object (an interface by device + name).
     """
 
     kind = "ref"
 
-    def __init__(self, path, key="name", scope=None, where=None, filter_keys=(), **kwargs):
+    def __init__(self, path, key="name", scope=None, where=None, filter_keys=(), find_filter=False, **kwargs):
         kwargs.setdefault("type", "raw")
         super(Ref, self).__init__(**kwargs)
         self.path = path
@@ -117,6 +120,7 @@ class Ref(Field):
         self.scope = scope or {}
         self.where = where or {}
         self.filter_keys = frozenset(filter_keys)
+        self.find_filter = find_filter
 
 
 class RefSet(Ref):

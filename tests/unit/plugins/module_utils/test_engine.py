@@ -335,3 +335,65 @@ def test_loop_items_share_lookups_only_within_their_scope():
     assert adapter.resolved == {("images", "ubuntu"): ["ubuntu"]}
     adapter.forget()
     assert not any(adapter.scopes.values())
+
+
+@pytest.mark.parametrize("query, resolves", [
+    ({"name": "R1"}, True),
+    ({"name": "R1", "location": {"name": "dc1"}}, True),
+    ({"name": "R1", "location": {"id": "s1"}}, True),
+    # a bare value in a nested query is read by Nautobot as an id; several fields as filters
+    # naming further objects by id: both are looked up first and sent as an id
+    ({"name": "R1", "location": "dc1"}, False),
+    ({"name": "R1", "location": {"name": "dc1", "parent": "region1"}}, False),
+    ({"name": "R1", "facility_id": "F1"}, False),
+])
+def test_nautobot_resolves_a_scoped_name_only_when_each_scope_is_one_name_or_id(query, resolves):
+    rack = Ref("dcim/racks", scope={"location": "location"})
+    rack.name = "rack"
+    assert NautobotAdapter(client=None).server_resolves(rack, query) is resolves
+
+
+class RecordingClient(object):
+    def __init__(self):
+        self.reads = []
+
+    def iter_next_links(self, path, params=None):
+        self.reads.append((path, dict(params)))
+        return iter([])
+
+    def request(self, method, path, params=None, json_body=None):
+        if method == "GET":
+            self.reads.append((path, dict(params or {})))
+        return {"id": "i1"}
+
+
+def test_nautobot_reads_carry_the_resources_read_params():
+    """Many-to-many fields Nautobot leaves out by default are asked for on every read of a
+    resource that declares them: the find, a read by id and the read back after a write."""
+    ports = Resource(name="port", path="dcim/interfaces", platform="nautobot", identity=("name",),
+                     fields=dict(name=Field(required=True)), read_params={"exclude_m2m": "false"})
+    client = RecordingClient()
+    adapter = NautobotAdapter(client)
+    adapter.find(ports, {"name": "eth0"})
+    adapter.get(ports, "i1")
+    adapter.update(ports, {"id": "i1"}, {"name": "eth1"})
+    assert [params.get("exclude_m2m") for _path, params in client.reads] == ["false"] * 3
+    assert client.reads[0][1]["name"] == "eth0"
+    plain = Resource(name="thing", path="things", platform="nautobot", identity=("name",),
+                     fields=dict(name=Field(required=True)))
+    adapter.find(plain, {"name": "x"})
+    assert "exclude_m2m" not in client.reads[-1][1]
+
+
+def test_nautobot_find_filters_by_a_related_name_where_the_ref_declares_it():
+    """A component is found with its device's name as a filter (one small read); a ref
+    without ``find_filter`` is matched locally only, since its filter may not take the key."""
+    port = Resource(name="port", path="dcim/interfaces", platform="nautobot", identity=("device", "name"),
+                    fields=dict(device=Ref("dcim/devices", find_filter=True, required=True),
+                                name=Field(required=True), lag=Ref("dcim/interfaces")))
+    client = RecordingClient()
+    adapter = NautobotAdapter(client)
+    adapter.find(port, {"device": {"name": "leaf1", "location": "dc1"}, "name": "eth0"})
+    adapter.find(port, {"device": {"id": "d1"}, "name": "eth0", "lag": {"name": "po1"}})
+    assert client.reads[0][1]["device"] == "leaf1" and client.reads[0][1]["name"] == "eth0"
+    assert client.reads[1][1]["device"] == "d1" and "lag" not in client.reads[1][1]
