@@ -29,9 +29,14 @@ READ_LIMIT = 1000  # objects per page of a list read (Nautobot's default MAX_PAG
 QUERY_CHARS = 3000  # filter characters per list read: proxies refuse request lines over 4-8 KB
 
 
+# the kinds whose objects a filtered list read finds (not those found their own way: a cable
+# by its two ends, a custom field, a contact association)
+BULK_KINDS = sorted(kind for kind, resource in RESOURCES.items() if resource.find is None)
+
+
 def bulk_options():
     return dict(
-        kind=dict(type="str", required=True, choices=sorted(RESOURCES)),
+        kind=dict(type="str", required=True, choices=BULK_KINDS),
         objects=dict(type="list", elements="dict", required=True),
         defaults=dict(type="dict", default={}),
         state=dict(type="str", default="present", choices=["present", "absent"]),

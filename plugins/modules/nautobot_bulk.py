@@ -34,9 +34,16 @@ options:
   kind:
     description:
       - The kind of the objects, the name of its typed module without C(nautobot_).
+      - Cables, custom fields and contact associations are found their own way (by their ends,
+        among all definitions, by the associated object) and are managed with their typed
+        modules only.
     type: str
     required: true
-    choices: [device, device_type, location, location_type, manufacturer, platform, role, status, tag, tenant]
+    choices: [cluster, cluster_group, cluster_type, console_port, contact, device, device_type,
+      front_port, interface, ip_address, location, location_type, manufacturer, namespace,
+      platform, power_port, prefix, rack, rack_group, rear_port, relationship, role, route_target,
+      status, tag, team, tenant, tenant_group, virtual_chassis, virtual_machine, vlan, vlan_group,
+      vm_interface, vrf]
   objects:
     description:
       - The objects, each a dictionary of the options of the typed module of O(kind), for
