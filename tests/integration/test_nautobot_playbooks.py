@@ -178,24 +178,30 @@ def test_device_semantics(module_run, base, unique, evidence, nautobot, playbook
 
 
 def test_fabric_example_converges(playbook, connection, evidence, unique):
-    """The README's example: 5 supporting objects and 20 devices, then a converged re-run."""
+    """The README's example builds a leaf-spine fabric from nothing (rack, devices,
+    interfaces, cables, link prefixes and addresses, management addresses as primary IPv4,
+    an access VLAN); the second run changes nothing and reads once per task and loop item."""
     with open(os.path.join(REPO, "examples", "nautobot_fabric.yml")) as handle:
         text = handle.read()
     env = {"NAUTOBOT_URL": connection["url"], "NAUTOBOT_TOKEN": connection["token"]}
-    extra = {"fabric_site": "fab-" + unique}
+    octet = int(unique[:4], 16) % 200 + 20  # addresses of this run's own
+    extra = {"fabric_site": "fab-" + unique, "fabric_net": "10.%d" % octet}
     run = playbook(text, env=env, extra_vars=extra)
     assert run.rc == 0, run.output
-    devices = [t for t in run.tasks if t["_task"].startswith("The devices")]
-    assert len(devices) == 1 and len(devices[0]["results"]) == 20
-    assert all(item["changed"] for item in devices[0]["results"])
+    cables = [t for t in run.tasks if t["_task"] == "A cable per link"][0]["results"]
+    assert len(cables) == 8 and all(item["changed"] for item in cables)
+    primaries = [t for t in run.tasks if t["_task"].startswith("Each device's management address")][0]["results"]
+    assert [item["device"]["primary_ip4"]["address"] for item in primaries] == [
+        "10.%d.0.%d/24" % (octet, last) for last in (1, 2, 11, 12, 13, 14)], primaries
     ev = evidence()
     run = playbook(text, env=env, extra_vars=extra)
     ev.stop()
     assert run.rc == 0 and not any(t["changed"] for t in run.tasks), run.output
-    assert re.search(r"localhost\s*: ok=6\s+changed=0\s", run.stdout), run.stdout
+    assert re.search(r"localhost\s*: ok=18\s+changed=0\s", run.stdout), run.stdout
     ev.assert_no_write()
-    device_reads = [r for r in ev.requests if r["path"].startswith("/api/dcim/devices/")]
-    assert len(device_reads) == 20 and len(ev.requests) == 25, ev.requests
+    executions = sum(len(t["results"]) if "results" in t else 1 for t in run.tasks)
+    assert executions == 91  # 18 tasks, 11 of them loops
+    assert ev.methods() == ["GET"] * executions, ev.requests
 
 
 def test_missing_requests_is_ansibles_standard_message(playbook, tmp_path):
