@@ -36,6 +36,7 @@ Environment:
   ANCHOR                path of a networktocode.nautobot collection tarball (optional)
   BENCH_MODULE_SIZES    sizes the module path runs at, default those of BENCH_SIZES up to 200
   BENCH_ANCHOR_SIZES    sizes the anchor runs at, default those of BENCH_SIZES up to 200
+  BENCH_INPROCESS_SIZES sizes the in-process path runs at, default all of BENCH_SIZES
   BENCH_ANCHOR_RUNS     default "create,converged,update"
   BENCH_EMULATORS       default "air,cloudcix,cyclecloud,airbyte" ("" or "none": none)
   BENCH_EMULATOR_ITEMS  default 50
@@ -594,6 +595,7 @@ def main():
     small = ",".join(str(s) for s in sizes if s <= 200)
     module_sizes = [int(s) for s in env_list("BENCH_MODULE_SIZES", small)]
     anchor_sizes = [int(s) for s in env_list("BENCH_ANCHOR_SIZES", small)]
+    inprocess_sizes = [int(s) for s in env_list("BENCH_INPROCESS_SIZES", ",".join(str(s) for s in sizes))]
     anchor_runs = env_list("BENCH_ANCHOR_RUNS", ",".join(RUNS), RUNS)
     platforms = env_list("BENCH_EMULATORS", ",".join(EMULATORS), EMULATORS)
     items = int(os.environ.get("BENCH_EMULATOR_ITEMS", "50"))
@@ -626,7 +628,7 @@ def main():
             playbook = os.path.join(HERE, "nautobot_devices.yml")
             for n in sizes:
                 for path in paths:
-                    if path == "module" and n not in module_sizes:
+                    if (path == "module" and n not in module_sizes) or (path == "inprocess" and n not in inprocess_sizes):
                         continue
                     extra = ["-e", json.dumps({"statecraft_infra_in_process": path != "module"})]
                     rows += nautobot.series("nautobot", n, path, RUNS, playbook,
