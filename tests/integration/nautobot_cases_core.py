@@ -43,6 +43,6 @@ CASES = [
          ("tenant_group", "no-such-group-{u}")),
     Case("nautobot_tag", {"name": "tag-{u}", "content_types": ["dcim.device"]}, {"description": "two"}, None),
     Case("nautobot_device", {"name": "dev-{u}", "location": "{loc}", "device_type": "{dt}", "role": "{role}",
-                              "tags": ["{tag}"], "serial": "SN1"},
+                             "tags": ["{tag}"], "serial": "SN1"},
          {"serial": "SN2"}, ("role", "no-such-role-{u}")),
 ]
