@@ -27,6 +27,10 @@ ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<s
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
+# Celery's states of a Job that has not ended, as Nautobot's job-results filter takes them
+UNFINISHED_JOB_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY"]
+
+
 class AccessLog(object):
     """Requests as the server logged them (one line each), read from a mark onwards."""
 
@@ -80,6 +84,18 @@ class Nautobot(object):
         """How many object changes Nautobot has recorded: every write leaves one."""
         return self.count("extras/object-changes/", limit=1)
 
+    def wait_for_jobs(self, since, timeout=120):
+        """Waits until no Job is queued or running. Some writes start background Jobs (a
+        custom field's create, change or delete provisions every object of its content types
+        and records an object change for each): they must land in the window of the step that
+        caused them, not in a later step's. Only Jobs created from ``since`` (epoch seconds)
+        count, so a result a killed worker left unfinished does not hold every test up."""
+        deadline = time.time() + timeout
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since - 1))
+        while self.count("extras/job-results/", status=UNFINISHED_JOB_STATES, date_created__gte=created, limit=1):
+            assert time.time() < deadline, "Nautobot's background jobs still running after %ss" % timeout
+            time.sleep(0.2)
+
 
 class Evidence(object):
     """What reached the server between creation and ``stop()``: the requests the recording
@@ -88,6 +104,7 @@ class Evidence(object):
     def __init__(self, nautobot, proxy):
         self.nautobot = nautobot
         self.proxy = proxy
+        self.started = time.time()
         self.changes_before = nautobot.change_count()
         self.mark = proxy.mark()
         self.requests = None
@@ -95,6 +112,8 @@ class Evidence(object):
 
     def stop(self):
         self.requests = self.proxy.since(self.mark)
+        if self.writes:
+            self.nautobot.wait_for_jobs(self.started)
         self.new_changes = self.nautobot.change_count() - self.changes_before
         return self
 
