@@ -21,15 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the console port belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) to tell devices of one
-        name apart."
-    type: raw
-    required: true
   name:
     description:
       - Name of the console port.
@@ -38,10 +29,6 @@ options:
   type:
     description:
       - Physical port type as Nautobot names it, such as V(rj-45) or V(usb-c); Nautobot checks the value.
-    type: str
-  label:
-    description:
-      - Physical label.
     type: str
   description:
     description:
@@ -52,6 +39,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_component
 """
 
 EXAMPLES = r"""

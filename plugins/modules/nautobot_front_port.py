@@ -21,15 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the front port belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) to tell devices of one
-        name apart."
-    type: raw
-    required: true
   name:
     description:
       - Name of the front port.
@@ -51,10 +42,6 @@ options:
       - Position on O(rear_port) this front port maps to, unique per rear port.
       - Nautobot makes it V(1) unless set.
     type: int
-  label:
-    description:
-      - Physical label.
-    type: str
   description:
     description:
       - Short description.
@@ -64,6 +51,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_component
 """
 
 EXAMPLES = r"""

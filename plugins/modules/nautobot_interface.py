@@ -23,15 +23,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the interface belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) or
-        V({name: leaf1, location: dc1, tenant: blue}) to tell devices of one name apart."
-    type: raw
-    required: true
   name:
     description:
       - Name of the interface.
@@ -93,10 +84,6 @@ options:
       - Parent LAG interface, an interface of type V(lag) on the same device; a name is looked
         up on O(device).
     type: raw
-  label:
-    description:
-      - Physical label.
-    type: str
   description:
     description:
       - Short description.
@@ -106,6 +93,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_component
 """
 
 EXAMPLES = r"""
