@@ -30,16 +30,13 @@ options:
     description:
       - Physical port type as Nautobot names it, such as V(rj-45) or V(usb-c); Nautobot checks the value.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

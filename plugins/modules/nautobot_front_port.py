@@ -42,16 +42,13 @@ options:
       - Position on O(rear_port) this front port maps to, unique per rear port.
       - Nautobot makes it V(1) unless set.
     type: int
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

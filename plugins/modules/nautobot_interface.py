@@ -84,16 +84,13 @@ options:
       - Parent LAG interface, an interface of type V(lag) on the same device; a name is looked
         up on O(device).
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -62,10 +62,6 @@ options:
     description:
       - Host name the address resolves to.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
   interfaces:
     description:
       - "Device interfaces the address is assigned to, each as a dict such as
@@ -99,6 +95,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -52,10 +52,6 @@ options:
     description:
       - Tenant of the location.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   facility:
     description:
       - Local facility ID or description.
@@ -105,6 +101,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -31,10 +31,6 @@ options:
       - Parent location type, by name, by id, or as a dict of identifying fields.
       - Locations of this type must then have a location of the parent type as their parent.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   nestable:
     description:
       - Whether locations of this type may be the parent of other locations of the same type.
@@ -44,6 +40,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

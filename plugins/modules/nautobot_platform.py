@@ -42,13 +42,10 @@ options:
       - Additional arguments passed when the NAPALM driver is initiated.
       - Compared and written as a whole.
     type: dict
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -38,16 +38,13 @@ options:
     description:
       - Allocated power draw in watts.
     type: int
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

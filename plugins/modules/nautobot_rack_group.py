@@ -40,13 +40,10 @@ options:
       - "A name alone is looked up within O(location); give a dict such as
         V({name: hall1, location: dc1}) for a parent in an ancestor location."
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -36,16 +36,13 @@ options:
       - How many front ports may map to it. Nautobot makes it V(1) unless set, and refuses
         fewer positions than front ports mapped to it.
     type: int
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -80,10 +80,6 @@ options:
         to require neither.
     type: str
     choices: [source, destination]
-  description:
-    description:
-      - Short description.
-    type: str
   advanced_ui:
     description:
       - Show the relationship on the object's Advanced tab instead of its main one.
@@ -91,6 +87,7 @@ options:
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

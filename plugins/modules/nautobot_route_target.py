@@ -27,10 +27,6 @@ options:
       - The route target value, formatted as RFC 4360 says (V(65000:100), V(192.0.2.1:100)).
     type: str
     required: true
-  description:
-    description:
-      - Short description.
-    type: str
   tenant:
     description:
       - Tenant of the route target.
@@ -40,6 +36,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -34,14 +34,11 @@ options:
       - Quote a color made only of digits, such as C("000000"), so YAML keeps it a string.
       - A new tag is grey (V(9e9e9e)) unless set.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -30,10 +30,6 @@ options:
     description:
       - Tenant group the tenant belongs to.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   comments:
     description:
       - Free-form comments (Markdown).
@@ -43,6 +39,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

@@ -30,14 +30,11 @@ options:
     description:
       - Tenant group this one is nested in.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""

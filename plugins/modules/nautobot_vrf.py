@@ -50,10 +50,6 @@ options:
     description:
       - Tenant of the VRF.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   import_targets:
     description:
       - Route targets the VRF imports, each by name (value), id or dict.
@@ -81,6 +77,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_description
 """
 
 EXAMPLES = r"""
