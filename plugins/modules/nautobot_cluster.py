@@ -36,10 +36,6 @@ options:
     description:
       - Cluster group the cluster belongs to.
     type: raw
-  tenant:
-    description:
-      - Tenant of the cluster.
-    type: raw
   location:
     description:
       - Location of the cluster. Its location type must allow clusters
@@ -47,15 +43,13 @@ options:
       - "A location name alone must be unique; give a dict such as V({name: dc1, parent: Europe})
         when it is not."
     type: raw
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

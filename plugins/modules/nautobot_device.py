@@ -49,11 +49,6 @@ options:
     description:
       - Role of the device. Required to create a device.
     type: raw
-  status:
-    description:
-      - Status of the device, by name.
-      - A new device gets V(Active) unless set.
-    type: raw
   platform:
     description:
       - Platform of the device.
@@ -79,10 +74,6 @@ options:
     description:
       - Asset tag, unique across devices.
     type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
   primary_ip4:
     description:
       - "Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
@@ -106,6 +97,8 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

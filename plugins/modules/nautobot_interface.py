@@ -34,11 +34,6 @@ options:
         V(virtual) or V(lag). Nautobot checks the value.
       - Required to create an interface.
     type: str
-  status:
-    description:
-      - Status of the interface, by name.
-      - A new interface gets V(Active) unless set.
-    type: raw
   enabled:
     description:
       - Whether the interface is enabled.
@@ -91,6 +86,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
 """
 
 EXAMPLES = r"""

@@ -45,18 +45,9 @@ options:
       - Kind of address. Nautobot makes a new address a V(host) unless set.
     type: str
     choices: [dhcp, host, slaac]
-  status:
-    description:
-      - Status of the address, by name.
-      - A new address gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the address (such as V(VIP)).
-    type: raw
-  tenant:
-    description:
-      - Tenant of the address.
     type: raw
   dns_name:
     description:
@@ -96,6 +87,8 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

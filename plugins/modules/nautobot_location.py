@@ -43,15 +43,6 @@ options:
       - Required to create a location. Nautobot refuses to change the type of an existing
         location.
     type: raw
-  status:
-    description:
-      - Status of the location, by name.
-      - A new location gets V(Active) unless set.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the location.
-    type: raw
   facility:
     description:
       - Local facility ID or description.
@@ -92,16 +83,15 @@ options:
     description:
       - E-mail address of the contact.
     type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

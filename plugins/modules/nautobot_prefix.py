@@ -39,18 +39,9 @@ options:
       - Kind of prefix. Nautobot makes a new prefix a V(network) unless set.
     type: str
     choices: [container, network, pool]
-  status:
-    description:
-      - Status of the prefix, by name.
-      - A new prefix gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the prefix.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the prefix.
     type: raw
   vlan:
     description:
@@ -81,6 +72,8 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

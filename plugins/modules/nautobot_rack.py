@@ -41,18 +41,9 @@ options:
       - "A name alone is looked up within O(location); give a dict such as
         V({name: hall1, location: dc1}) for a group in an ancestor location."
     type: raw
-  status:
-    description:
-      - Status of the rack, by name.
-      - A new rack gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the rack.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the rack.
     type: raw
   facility_id:
     description:
@@ -85,15 +76,14 @@ options:
     description:
       - Whether units are numbered top to bottom.
     type: bool
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

@@ -27,16 +27,13 @@ options:
       - The route target value, formatted as RFC 4360 says (V(65000:100), V(192.0.2.1:100)).
     type: str
     required: true
-  tenant:
-    description:
-      - Tenant of the route target.
-    type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

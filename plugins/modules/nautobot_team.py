@@ -50,10 +50,6 @@ options:
     description:
       - Postal address.
     type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
   contacts:
     description:
       - Contacts that are members of the team.
@@ -72,6 +68,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_comments
 notes:
   - Nautobot 3 reads many-to-many fields only when asked, so every read of a team asks
     for them (C(exclude_m2m=false)); a converged task is still one request.

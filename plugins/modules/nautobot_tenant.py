@@ -30,16 +30,13 @@ options:
     description:
       - Tenant group the tenant belongs to.
     type: raw
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

@@ -41,11 +41,6 @@ options:
     description:
       - Tenant of the virtual machine. When given, it is part of the virtual machine's identity.
     type: raw
-  status:
-    description:
-      - Status of the virtual machine, by name.
-      - A new virtual machine gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the virtual machine; the role's content types must include
@@ -67,15 +62,13 @@ options:
     description:
       - Disk space in GB.
     type: int
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

@@ -39,18 +39,9 @@ options:
     description:
       - VLAN group of the VLAN. When given, part of its identity.
     type: raw
-  status:
-    description:
-      - Status of the VLAN, by name.
-      - A new VLAN gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the VLAN.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the VLAN.
     type: raw
   locations:
     description:
@@ -72,6 +63,8 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

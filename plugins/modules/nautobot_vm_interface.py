@@ -39,11 +39,6 @@ options:
         when it is not."
     type: raw
     required: true
-  status:
-    description:
-      - Status of the interface, by name.
-      - A new interface gets V(Active) unless set.
-    type: raw
   enabled:
     description:
       - Whether the interface is enabled. Nautobot makes a new interface enabled.
@@ -86,6 +81,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_status
 """
 
 EXAMPLES = r"""

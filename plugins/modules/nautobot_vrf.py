@@ -46,10 +46,6 @@ options:
     description:
       - Status of the VRF, by name.
     type: raw
-  tenant:
-    description:
-      - Tenant of the VRF.
-    type: raw
   import_targets:
     description:
       - Route targets the VRF imports, each by name (value), id or dict.
@@ -78,6 +74,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""
