@@ -38,18 +38,6 @@ options:
       - Name of the contact.
     type: str
     required: true
-  phone:
-    description:
-      - Phone number; part of the natural key when given.
-    type: str
-  email:
-    description:
-      - E-mail address; part of the natural key when given.
-    type: str
-  address:
-    description:
-      - Postal address.
-    type: str
   teams:
     description:
       - Teams the contact is a member of.
@@ -69,6 +57,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_contact
 notes:
   - Nautobot 3 reads many-to-many fields only when asked, so every read of a contact asks
     for them (C(exclude_m2m=false)); a converged task is still one request.
