@@ -23,11 +23,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the cluster.
-    type: str
-    required: true
   cluster_type:
     description:
       - Cluster type, such as V(VMware vSphere). Required to create a cluster.
@@ -50,6 +45,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_tenant
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

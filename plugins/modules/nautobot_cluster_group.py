@@ -19,16 +19,12 @@ description:
   - Nautobot refuses to delete a cluster group that clusters still use.
 author:
   - statecraft.infra team (@statecraft)
-options:
-  name:
-    description:
-      - Name of the cluster group.
-    type: str
-    required: true
+options: {}
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

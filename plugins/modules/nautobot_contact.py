@@ -33,11 +33,6 @@ options:
       - Id of an existing contact; finds it by id, so O(name), O(phone) and O(email) may
         be changed.
     type: str
-  name:
-    description:
-      - Name of the contact.
-    type: str
-    required: true
   teams:
     description:
       - Teams the contact is a member of.
@@ -58,6 +53,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot_contact
+  - statecraft.infra.nautobot_name
 notes:
   - Nautobot 3 reads many-to-many fields only when asked, so every read of a contact asks
     for them (C(exclude_m2m=false)); a converged task is still one request.

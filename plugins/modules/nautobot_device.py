@@ -22,11 +22,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the device.
-    type: str
-    required: true
   location:
     description:
       - Location of the device; part of its identity.
@@ -99,6 +94,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

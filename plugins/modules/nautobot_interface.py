@@ -23,11 +23,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the interface.
-    type: str
-    required: true
   type:
     description:
       - Interface type as Nautobot names it, such as V(1000base-t), V(10gbase-x-sfpp),
@@ -87,6 +82,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_component
   - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

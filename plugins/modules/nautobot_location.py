@@ -25,11 +25,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the location.
-    type: str
-    required: true
   parent:
     description:
       - Parent location; part of the location's identity.
@@ -92,6 +87,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_tenant
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

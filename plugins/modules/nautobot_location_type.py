@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the location type.
-    type: str
-    required: true
   parent:
     description:
       - Parent location type, by name, by id, or as a dict of identifying fields.
@@ -41,6 +36,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -18,16 +18,12 @@ description:
   - Nautobot refuses to delete a manufacturer that device types or platforms still use.
 author:
   - statecraft.infra team (@statecraft)
-options:
-  name:
-    description:
-      - Name of the manufacturer.
-    type: str
-    required: true
+options: {}
 extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -19,11 +19,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the platform.
-    type: str
-    required: true
   manufacturer:
     description:
       - Manufacturer the platform is limited to, by name, id, or dict of identifying fields.
@@ -46,6 +41,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the rack.
-    type: str
-    required: true
   location:
     description:
       - Location of the rack; it narrows the match.
@@ -84,6 +79,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_tenant
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the rack group.
-    type: str
-    required: true
   location:
     description:
       - Location of the rack group; part of its identity.
@@ -44,6 +39,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

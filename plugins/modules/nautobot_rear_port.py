@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the rear port.
-    type: str
-    required: true
   type:
     description:
       - Physical port type as Nautobot names it, such as V(lc) or V(mpo); Nautobot checks the value.
@@ -43,6 +38,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_component
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the status.
-    type: str
-    required: true
   color:
     description:
       - Color shown for the status, as six lowercase hexadecimal digits without C(#), for
@@ -38,6 +33,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

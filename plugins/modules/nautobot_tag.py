@@ -22,11 +22,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the tag.
-    type: str
-    required: true
   color:
     description:
       - Color shown for the tag, as six lowercase hexadecimal digits without C(#), for
@@ -39,6 +34,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -33,11 +33,6 @@ options:
       - Id of an existing team; finds it by id, so O(name), O(phone) and O(email) may
         be changed.
     type: str
-  name:
-    description:
-      - Name of the team.
-    type: str
-    required: true
   contacts:
     description:
       - Contacts that are members of the team.
@@ -58,6 +53,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot_contact
+  - statecraft.infra.nautobot_name
 notes:
   - Nautobot 3 reads many-to-many fields only when asked, so every read of a team asks
     for them (C(exclude_m2m=false)); a converged task is still one request.

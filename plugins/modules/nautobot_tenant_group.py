@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the tenant group.
-    type: str
-    required: true
   parent:
     description:
       - Tenant group this one is nested in.
@@ -35,6 +30,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the virtual chassis.
-    type: str
-    required: true
   domain:
     description:
       - Domain of the virtual chassis.
@@ -43,6 +38,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -27,11 +27,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the virtual machine.
-    type: str
-    required: true
   cluster:
     description:
       - Cluster the virtual machine runs in; part of its identity.
@@ -69,6 +64,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_comments
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

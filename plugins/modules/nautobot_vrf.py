@@ -26,11 +26,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the VRF.
-    type: str
-    required: true
   namespace:
     description:
       - Namespace of the VRF; part of its identity. Nautobot's own default, V(Global), when
@@ -75,6 +70,7 @@ extends_documentation_fragment:
   - statecraft.infra.resource
   - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""
