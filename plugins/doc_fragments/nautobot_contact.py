@@ -9,9 +9,15 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # How a contact or a team is reached; phone and e-mail are part of its natural key
+    # What a contact and a team share: how they are reached (phone and e-mail are part of the
+    # natural key), and the id that lets those change
     DOCUMENTATION = r"""
 options:
+  id:
+    description:
+      - Id of an existing object; finds it by id, so O(name), O(phone) and O(email) may
+        be changed.
+    type: str
   phone:
     description:
       - Phone number; part of the natural key when given.

@@ -17,3 +17,12 @@ options:
       - Tenant of the object.
     type: raw
 """
+
+    # The tenant of a device or virtual machine, whose name is unique per tenant
+    IDENTITY = r"""
+options:
+  tenant:
+    description:
+      - Tenant of the object. When given, it is part of the object's identity.
+    type: raw
+"""

@@ -28,11 +28,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  id:
-    description:
-      - Id of an existing contact; finds it by id, so O(name), O(phone) and O(email) may
-        be changed.
-    type: str
   teams:
     description:
       - Teams the contact is a member of.

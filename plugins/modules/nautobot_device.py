@@ -31,10 +31,6 @@ options:
         name in one location. With C(DEVICE_UNIQUENESS=name), O(location) still narrows the
         match. With C(none), names may repeat and a task that matches several devices fails.
     type: raw
-  tenant:
-    description:
-      - Tenant of the device. When given, it is part of the device's identity.
-    type: raw
   device_type:
     description:
       - "Device type, by model name, id, or dict such as V({model: Box1, manufacturer: Acme})."
@@ -95,6 +91,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_tenant.identity
 """
 
 EXAMPLES = r"""

@@ -28,21 +28,11 @@ options:
         must be zero. Compared in its canonical form (V(2001:DB8::/32) is V(2001:db8::/32)).
     type: str
     required: true
-  namespace:
-    description:
-      - Namespace of the prefix; part of its identity. Nautobot's own default, V(Global),
-        when not given.
-    type: raw
-    default: Global
   type:
     description:
       - Kind of prefix. Nautobot makes a new prefix a V(network) unless set.
     type: str
     choices: [container, network, pool]
-  role:
-    description:
-      - Role of the prefix.
-    type: raw
   vlan:
     description:
       - "VLAN the prefix is on; a name must be unique, else give a dict such as
@@ -74,6 +64,8 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_namespace
 """
 
 EXAMPLES = r"""

@@ -36,10 +36,6 @@ options:
       - "A name alone is looked up within O(location); give a dict such as
         V({name: hall1, location: dc1}) for a group in an ancestor location."
     type: raw
-  role:
-    description:
-      - Role of the rack.
-    type: raw
   facility_id:
     description:
       - Locally assigned identifier, unique within the rack group.
@@ -80,6 +76,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_tenant
   - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_role
 """
 
 EXAMPLES = r"""

@@ -28,11 +28,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  id:
-    description:
-      - Id of an existing team; finds it by id, so O(name), O(phone) and O(email) may
-        be changed.
-    type: str
   contacts:
     description:
       - Contacts that are members of the team.

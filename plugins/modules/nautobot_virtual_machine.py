@@ -32,10 +32,6 @@ options:
       - Cluster the virtual machine runs in; part of its identity.
       - Required to create a virtual machine.
     type: raw
-  tenant:
-    description:
-      - Tenant of the virtual machine. When given, it is part of the virtual machine's identity.
-    type: raw
   role:
     description:
       - Role of the virtual machine; the role's content types must include
@@ -65,6 +61,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_tenant.identity
 """
 
 EXAMPLES = r"""

@@ -39,10 +39,6 @@ options:
     description:
       - VLAN group of the VLAN. When given, part of its identity.
     type: raw
-  role:
-    description:
-      - Role of the VLAN.
-    type: raw
   locations:
     description:
       - Locations the VLAN is available at, each by name, id or dict of identifying fields.
@@ -65,6 +61,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_status
   - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_role
 """
 
 EXAMPLES = r"""

@@ -26,12 +26,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  namespace:
-    description:
-      - Namespace of the VRF; part of its identity. Nautobot's own default, V(Global), when
-        not given.
-    type: raw
-    default: Global
   rd:
     description:
       - Route distinguisher (RFC 4364), such as V(65000:100); unique within the namespace.
@@ -71,6 +65,7 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_tenant
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_namespace
 """
 
 EXAMPLES = r"""
