@@ -22,9 +22,9 @@ author:
 options: {}
 extends_documentation_fragment:
   - statecraft.infra.nautobot
-  - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
+  - statecraft.infra.resource
 """
 
 EXAMPLES = r"""

@@ -55,10 +55,10 @@ options:
     choices: [parent, child, parent-child]
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_comments
 """
 
 EXAMPLES = r"""

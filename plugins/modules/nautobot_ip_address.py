@@ -83,12 +83,12 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_status
-  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

@@ -33,10 +33,10 @@ options:
     type: bool
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

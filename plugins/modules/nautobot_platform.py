@@ -39,9 +39,9 @@ options:
     type: dict
 extends_documentation_fragment:
   - statecraft.infra.nautobot
-  - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
+  - statecraft.infra.resource
 """
 
 EXAMPLES = r"""

@@ -35,12 +35,12 @@ options:
     type: int
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_component
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -58,14 +58,14 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_namespace
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_status
-  - statecraft.infra.nautobot_tenant
-  - statecraft.infra.nautobot_role
-  - statecraft.infra.nautobot_namespace
 """
 
 EXAMPLES = r"""

@@ -69,14 +69,14 @@ options:
     type: bool
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_status
-  - statecraft.infra.nautobot_tenant
-  - statecraft.infra.nautobot_comments
-  - statecraft.infra.nautobot_name
-  - statecraft.infra.nautobot_role
 """
 
 EXAMPLES = r"""

@@ -86,8 +86,8 @@ options:
     type: bool
 extends_documentation_fragment:
   - statecraft.infra.nautobot
-  - statecraft.infra.resource
   - statecraft.infra.nautobot_description
+  - statecraft.infra.resource
 """
 
 EXAMPLES = r"""

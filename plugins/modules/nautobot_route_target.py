@@ -29,11 +29,11 @@ options:
     required: true
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_tenant
 """
 
 EXAMPLES = r"""

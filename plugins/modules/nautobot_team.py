@@ -43,12 +43,12 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_contact
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_comments
-  - statecraft.infra.nautobot_contact
-  - statecraft.infra.nautobot_name
 notes:
   - Nautobot 3 reads many-to-many fields only when asked, so every read of a team asks
     for them (C(exclude_m2m=false)); a converged task is still one request.

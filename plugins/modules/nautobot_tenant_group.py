@@ -27,10 +27,10 @@ options:
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

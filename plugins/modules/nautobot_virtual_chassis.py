@@ -35,10 +35,10 @@ options:
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_name
 """
 
 EXAMPLES = r"""

@@ -55,13 +55,13 @@ options:
     type: int
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant.identity
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_status
-  - statecraft.infra.nautobot_comments
-  - statecraft.infra.nautobot_name
-  - statecraft.infra.nautobot_tenant.identity
 """
 
 EXAMPLES = r"""

@@ -59,13 +59,13 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_namespace
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-  - statecraft.infra.nautobot_description
-  - statecraft.infra.nautobot_tenant
-  - statecraft.infra.nautobot_name
-  - statecraft.infra.nautobot_namespace
 """
 
 EXAMPLES = r"""
