@@ -10,7 +10,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # What a contact and a team share: how they are reached (phone and e-mail are part of the
-    # natural key), and the id that lets those change
+    # natural key), the id that lets those change, and how members are read
     DOCUMENTATION = r"""
 options:
   id:
@@ -30,4 +30,7 @@ options:
     description:
       - Postal address.
     type: str
+notes:
+  - Nautobot 3 reads many-to-many fields only when asked, so every read of a contact or team
+    asks for them (C(exclude_m2m=false)); a converged task is still one request.
 """

@@ -49,9 +49,6 @@ extends_documentation_fragment:
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-notes:
-  - Nautobot 3 reads many-to-many fields only when asked, so every read of a contact asks
-    for them (C(exclude_m2m=false)); a converged task is still one request.
 """
 
 EXAMPLES = r"""
