@@ -23,11 +23,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the cluster.
-    type: str
-    required: true
   cluster_type:
     description:
       - Cluster type, such as V(VMware vSphere). Required to create a cluster.
@@ -36,10 +31,6 @@ options:
     description:
       - Cluster group the cluster belongs to.
     type: raw
-  tenant:
-    description:
-      - Tenant of the cluster.
-    type: raw
   location:
     description:
       - Location of the cluster. Its location type must allow clusters
@@ -47,12 +38,11 @@ options:
       - "A location name alone must be unique; give a dict such as V({name: dc1, parent: Europe})
         when it is not."
     type: raw
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -19,18 +19,11 @@ description:
   - Nautobot refuses to delete a cluster type that clusters still use.
 author:
   - statecraft.infra team (@statecraft)
-options:
-  name:
-    description:
-      - Name of the cluster type.
-    type: str
-    required: true
-  description:
-    description:
-      - Short description.
-    type: str
+options: {}
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.resource
 """
 

@@ -21,34 +21,15 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the console port belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) to tell devices of one
-        name apart."
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the console port.
-    type: str
-    required: true
   type:
     description:
       - Physical port type as Nautobot names it, such as V(rj-45) or V(usb-c); Nautobot checks the value.
     type: str
-  label:
-    description:
-      - Physical label.
-    type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -22,11 +22,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the device.
-    type: str
-    required: true
   location:
     description:
       - Location of the device; part of its identity.
@@ -36,10 +31,6 @@ options:
         name in one location. With C(DEVICE_UNIQUENESS=name), O(location) still narrows the
         match. With C(none), names may repeat and a task that matches several devices fails.
     type: raw
-  tenant:
-    description:
-      - Tenant of the device. When given, it is part of the device's identity.
-    type: raw
   device_type:
     description:
       - "Device type, by model name, id, or dict such as V({model: Box1, manufacturer: Acme})."
@@ -48,11 +39,6 @@ options:
   role:
     description:
       - Role of the device. Required to create a device.
-    type: raw
-  status:
-    description:
-      - Status of the device, by name.
-      - A new device gets V(Active) unless set.
     type: raw
   platform:
     description:
@@ -79,10 +65,6 @@ options:
     description:
       - Asset tag, unique across devices.
     type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
   primary_ip4:
     description:
       - "Primary IPv4 address of the device, as the address with its mask (V(10.0.0.1/24)),
@@ -103,6 +85,10 @@ options:
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant.identity
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

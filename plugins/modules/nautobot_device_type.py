@@ -53,12 +53,9 @@ options:
       - Leave unset, or list it in O(clear), for a device type that is neither.
     type: str
     choices: [parent, child, parent-child]
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

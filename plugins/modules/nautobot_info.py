@@ -55,8 +55,8 @@ options:
     type: int
     default: 1000
 extends_documentation_fragment:
-  - statecraft.infra.nautobot
   - statecraft.infra.info
+  - statecraft.infra.nautobot
 """
 
 EXAMPLES = r"""

@@ -23,31 +23,12 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the interface belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) or
-        V({name: leaf1, location: dc1, tenant: blue}) to tell devices of one name apart."
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the interface.
-    type: str
-    required: true
   type:
     description:
       - Interface type as Nautobot names it, such as V(1000base-t), V(10gbase-x-sfpp),
         V(virtual) or V(lag). Nautobot checks the value.
       - Required to create an interface.
     type: str
-  status:
-    description:
-      - Status of the interface, by name.
-      - A new interface gets V(Active) unless set.
-    type: raw
   enabled:
     description:
       - Whether the interface is enabled.
@@ -93,16 +74,12 @@ options:
       - Parent LAG interface, an interface of type V(lag) on the same device; a name is looked
         up on O(device).
     type: raw
-  label:
-    description:
-      - Physical label.
-    type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -45,26 +45,13 @@ options:
       - Kind of address. Nautobot makes a new address a V(host) unless set.
     type: str
     choices: [dhcp, host, slaac]
-  status:
-    description:
-      - Status of the address, by name.
-      - A new address gets V(Active) unless set.
-    type: raw
   role:
     description:
       - Role of the address (such as V(VIP)).
     type: raw
-  tenant:
-    description:
-      - Tenant of the address.
-    type: raw
   dns_name:
     description:
       - Host name the address resolves to.
-    type: str
-  description:
-    description:
-      - Short description.
     type: str
   interfaces:
     description:
@@ -96,6 +83,9 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -25,11 +25,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the location.
-    type: str
-    required: true
   parent:
     description:
       - Parent location; part of the location's identity.
@@ -43,19 +38,6 @@ options:
       - Required to create a location. Nautobot refuses to change the type of an existing
         location.
     type: raw
-  status:
-    description:
-      - Status of the location, by name.
-      - A new location gets V(Active) unless set.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the location.
-    type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   facility:
     description:
       - Local facility ID or description.
@@ -96,12 +78,13 @@ options:
     description:
       - E-mail address of the contact.
     type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

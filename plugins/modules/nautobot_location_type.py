@@ -21,20 +21,11 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the location type.
-    type: str
-    required: true
   parent:
     description:
       - Parent location type, by name, by id, or as a dict of identifying fields.
       - Locations of this type must then have a location of the parent type as their parent.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   nestable:
     description:
       - Whether locations of this type may be the parent of other locations of the same type.
@@ -42,6 +33,8 @@ options:
     type: bool
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
 """

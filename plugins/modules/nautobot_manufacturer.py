@@ -18,18 +18,11 @@ description:
   - Nautobot refuses to delete a manufacturer that device types or platforms still use.
 author:
   - statecraft.infra team (@statecraft)
-options:
-  name:
-    description:
-      - Name of the manufacturer.
-    type: str
-    required: true
-  description:
-    description:
-      - Short description.
-    type: str
+options: {}
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.resource
 """
 

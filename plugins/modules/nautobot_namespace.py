@@ -28,10 +28,6 @@ options:
       - Name of the namespace, unique in Nautobot.
     type: str
     required: true
-  description:
-    description:
-      - Short description.
-    type: str
   location:
     description:
       - Location the namespace belongs to.
@@ -42,6 +38,7 @@ options:
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

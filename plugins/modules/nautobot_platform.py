@@ -19,11 +19,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the platform.
-    type: str
-    required: true
   manufacturer:
     description:
       - Manufacturer the platform is limited to, by name, id, or dict of identifying fields.
@@ -42,12 +37,10 @@ options:
       - Additional arguments passed when the NAPALM driver is initiated.
       - Compared and written as a whole.
     type: dict
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.resource
 """
 

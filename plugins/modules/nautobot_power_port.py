@@ -21,20 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  device:
-    description:
-      - Device the power port belongs to; part of its identity.
-      - "A name alone must name one device. With Nautobot's default
-        C(DEVICE_UNIQUENESS=location_tenant_name) a device name is unique only per location
-        and tenant; give a dict such as V({name: leaf1, location: dc1}) to tell devices of one
-        name apart."
-    type: raw
-    required: true
-  name:
-    description:
-      - Name of the power port.
-    type: str
-    required: true
   type:
     description:
       - Physical port type as Nautobot names it, such as V(iec-60320-c14); Nautobot checks the value.
@@ -47,16 +33,11 @@ options:
     description:
       - Allocated power draw in watts.
     type: int
-  label:
-    description:
-      - Physical label.
-    type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_component
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

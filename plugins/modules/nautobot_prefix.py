@@ -28,30 +28,11 @@ options:
         must be zero. Compared in its canonical form (V(2001:DB8::/32) is V(2001:db8::/32)).
     type: str
     required: true
-  namespace:
-    description:
-      - Namespace of the prefix; part of its identity. Nautobot's own default, V(Global),
-        when not given.
-    type: raw
-    default: Global
   type:
     description:
       - Kind of prefix. Nautobot makes a new prefix a V(network) unless set.
     type: str
     choices: [container, network, pool]
-  status:
-    description:
-      - Status of the prefix, by name.
-      - A new prefix gets V(Active) unless set.
-    type: raw
-  role:
-    description:
-      - Role of the prefix.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the prefix.
-    type: raw
   vlan:
     description:
       - "VLAN the prefix is on; a name must be unique, else give a dict such as
@@ -75,12 +56,13 @@ options:
       - Make the locations exactly O(locations), removing the others.
     type: bool
     default: false
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_namespace
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

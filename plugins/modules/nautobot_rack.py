@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the rack.
-    type: str
-    required: true
   location:
     description:
       - Location of the rack; it narrows the match.
@@ -40,19 +35,6 @@ options:
         identity when given.
       - "A name alone is looked up within O(location); give a dict such as
         V({name: hall1, location: dc1}) for a group in an ancestor location."
-    type: raw
-  status:
-    description:
-      - Status of the rack, by name.
-      - A new rack gets V(Active) unless set.
-    type: raw
-  role:
-    description:
-      - Role of the rack.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the rack.
     type: raw
   facility_id:
     description:
@@ -85,12 +67,13 @@ options:
     description:
       - Whether units are numbered top to bottom.
     type: bool
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the rack group.
-    type: str
-    required: true
   location:
     description:
       - Location of the rack group; part of its identity.
@@ -40,12 +35,10 @@ options:
       - "A name alone is looked up within O(location); give a dict such as
         V({name: hall1, location: dc1}) for a parent in an ancestor location."
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.resource
 """
 

@@ -80,16 +80,13 @@ options:
         to require neither.
     type: str
     choices: [source, destination]
-  description:
-    description:
-      - Short description.
-    type: str
   advanced_ui:
     description:
       - Show the relationship on the object's Advanced tab instead of its main one.
     type: bool
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_description
   - statecraft.infra.resource
 """
 

@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the role.
-    type: str
-    required: true
   color:
     description:
       - Color shown for the role, as six lowercase hexadecimal digits without C(#), for
@@ -37,12 +32,10 @@ options:
     description:
       - Weight used to order roles; lower comes first.
     type: int
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
 """

@@ -27,16 +27,10 @@ options:
       - The route target value, formatted as RFC 4360 says (V(65000:100), V(192.0.2.1:100)).
     type: str
     required: true
-  description:
-    description:
-      - Short description.
-    type: str
-  tenant:
-    description:
-      - Tenant of the route target.
-    type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

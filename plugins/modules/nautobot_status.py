@@ -21,11 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the status.
-    type: str
-    required: true
   color:
     description:
       - Color shown for the status, as six lowercase hexadecimal digits without C(#), for
@@ -33,12 +28,10 @@ options:
       - Quote a color made only of digits, such as C("000000"), so YAML keeps it a string.
       - A new status is grey (V(9e9e9e)) unless set.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
 """

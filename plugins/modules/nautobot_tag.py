@@ -22,11 +22,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the tag.
-    type: str
-    required: true
   color:
     description:
       - Color shown for the tag, as six lowercase hexadecimal digits without C(#), for
@@ -34,12 +29,10 @@ options:
       - Quote a color made only of digits, such as C("000000"), so YAML keeps it a string.
       - A new tag is grey (V(9e9e9e)) unless set.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.content_types
   - statecraft.infra.resource
 """

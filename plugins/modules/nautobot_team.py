@@ -28,32 +28,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  id:
-    description:
-      - Id of an existing team; finds it by id, so O(name), O(phone) and O(email) may
-        be changed.
-    type: str
-  name:
-    description:
-      - Name of the team.
-    type: str
-    required: true
-  phone:
-    description:
-      - Phone number; part of the natural key when given.
-    type: str
-  email:
-    description:
-      - E-mail address; part of the natural key when given.
-    type: str
-  address:
-    description:
-      - Postal address.
-    type: str
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
   contacts:
     description:
       - Contacts that are members of the team.
@@ -69,12 +43,12 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_contact
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
-notes:
-  - Nautobot 3 reads many-to-many fields only when asked, so every read of a team asks
-    for them (C(exclude_m2m=false)); a converged task is still one request.
 """
 
 EXAMPLES = r"""

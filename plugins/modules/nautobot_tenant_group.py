@@ -21,21 +21,14 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the tenant group.
-    type: str
-    required: true
   parent:
     description:
       - Tenant group this one is nested in.
     type: raw
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource
 """

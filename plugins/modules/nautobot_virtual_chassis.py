@@ -24,11 +24,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the virtual chassis.
-    type: str
-    required: true
   domain:
     description:
       - Domain of the virtual chassis.
@@ -40,6 +35,7 @@ options:
     type: raw
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

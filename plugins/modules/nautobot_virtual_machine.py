@@ -27,24 +27,10 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the virtual machine.
-    type: str
-    required: true
   cluster:
     description:
       - Cluster the virtual machine runs in; part of its identity.
       - Required to create a virtual machine.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the virtual machine. When given, it is part of the virtual machine's identity.
-    type: raw
-  status:
-    description:
-      - Status of the virtual machine, by name.
-      - A new virtual machine gets V(Active) unless set.
     type: raw
   role:
     description:
@@ -67,12 +53,12 @@ options:
     description:
       - Disk space in GB.
     type: int
-  comments:
-    description:
-      - Free-form comments (Markdown).
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_tenant.identity
+  - statecraft.infra.nautobot_comments
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -39,19 +39,6 @@ options:
     description:
       - VLAN group of the VLAN. When given, part of its identity.
     type: raw
-  status:
-    description:
-      - Status of the VLAN, by name.
-      - A new VLAN gets V(Active) unless set.
-    type: raw
-  role:
-    description:
-      - Role of the VLAN.
-    type: raw
-  tenant:
-    description:
-      - Tenant of the VLAN.
-    type: raw
   locations:
     description:
       - Locations the VLAN is available at, each by name, id or dict of identifying fields.
@@ -66,12 +53,12 @@ options:
       - Make the locations exactly O(locations), removing the others.
     type: bool
     default: false
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_role
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

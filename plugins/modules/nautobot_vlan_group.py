@@ -35,12 +35,9 @@ options:
       - VLAN IDs the group permits, as comma-separated ranges such as V(100-199,300).
       - Nautobot uses V(1-4094) when a group is created without one.
     type: str
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

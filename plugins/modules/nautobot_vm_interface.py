@@ -39,11 +39,6 @@ options:
         when it is not."
     type: raw
     required: true
-  status:
-    description:
-      - Status of the interface, by name.
-      - A new interface gets V(Active) unless set.
-    type: raw
   enabled:
     description:
       - Whether the interface is enabled. Nautobot makes a new interface enabled.
@@ -80,12 +75,10 @@ options:
       - Has no effect when O(tagged_vlans) is not set.
     type: bool
     default: false
-  description:
-    description:
-      - Short description.
-    type: str
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_status
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

@@ -26,17 +26,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  name:
-    description:
-      - Name of the VRF.
-    type: str
-    required: true
-  namespace:
-    description:
-      - Namespace of the VRF; part of its identity. Nautobot's own default, V(Global), when
-        not given.
-    type: raw
-    default: Global
   rd:
     description:
       - Route distinguisher (RFC 4364), such as V(65000:100); unique within the namespace.
@@ -46,14 +35,6 @@ options:
     description:
       - Status of the VRF, by name.
     type: raw
-  tenant:
-    description:
-      - Tenant of the VRF.
-    type: raw
-  description:
-    description:
-      - Short description.
-    type: str
   import_targets:
     description:
       - Route targets the VRF imports, each by name (value), id or dict.
@@ -78,6 +59,10 @@ options:
     default: false
 extends_documentation_fragment:
   - statecraft.infra.nautobot
+  - statecraft.infra.nautobot_name
+  - statecraft.infra.nautobot_namespace
+  - statecraft.infra.nautobot_tenant
+  - statecraft.infra.nautobot_description
   - statecraft.infra.nautobot.tags
   - statecraft.infra.nautobot.custom_fields
   - statecraft.infra.resource

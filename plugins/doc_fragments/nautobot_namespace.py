@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The namespace that is part of a prefix's or VRF's identity, Global unless given
+    DOCUMENTATION = r"""
+options:
+  namespace:
+    description:
+      - Namespace of the object; part of its identity. Nautobot's own default, V(Global), when
+        not given.
+    type: raw
+    default: Global
+"""
