@@ -61,7 +61,7 @@ options:
     env:
       - name: NAUTOBOT_TOKEN
   api_version:
-    description: REST API version to pin (default V(3.0)).
+    description: REST API version to pin (default V(2.4), which Nautobot 2.4 and 3.x both accept).
     type: str
     env:
       - name: NAUTOBOT_API_VERSION
