@@ -42,11 +42,14 @@ import urllib.request
 # at once. The default series keeps the unsuffixed environment overrides (STATECRAFT_RUN,
 # NAUTOBOT_PORT, STATECRAFT_PG_PORT, STATECRAFT_REDIS_PORT); another series reads the same
 # names with its series as a suffix (NAUTOBOT_PORT_2_4), so one shell can hold both.
+# Every instance also runs one Nautobot app (`apps`: distribution, release, the module
+# PLUGINS names), so the tests reach an app's endpoints (/api/plugins/...); each series
+# takes the app's release built for it.
 INSTANCES = {
     "3.2": {"version": "3.2.7", "run": "/tmp/statecraft-nautobot", "nautobot": 8180, "postgres": 54329,
-            "redis": 6389},
+            "redis": 6389, "apps": [("nautobot-bgp-models", "3.2.0", "nautobot_bgp_models")]},
     "2.4": {"version": "2.4.44", "run": "/tmp/statecraft-nautobot-2.4", "nautobot": 8124, "postgres": 54324,
-            "redis": 6324},
+            "redis": 6324, "apps": [("nautobot-bgp-models", "2.4.1", "nautobot_bgp_models")]},
 }
 DEFAULT_SERIES = "3.2"
 
@@ -80,7 +83,7 @@ def configure(series: str) -> None:
     global SERIES, NAUTOBOT_VERSION, NB_CACHE, VENV, VENV_MARKER, DUMP, CACHE_LOCK, NAUTOBOT_SERVER, RUN
     global CONFIG, STATE, ENV_FILE, ENV_JSON, RUN_LOCK, NAUTOBOT_ROOT, JOBS_ROOT, NAUTOBOT_LOG, WORKER_LOG
     global ACCESS_LOG, MIGRATE_LOG, PGDATA, TEMPLATE_STAMP, PGSOCK, PG_LOG, REDIS_DIR, REDIS_PID, REDIS_LOG
-    global PG_PORT, REDIS_PORT, NAUTOBOT_PORT
+    global PG_PORT, REDIS_PORT, NAUTOBOT_PORT, APPS, APPS_KEY, APPS_MARKER, BASE_DUMP
     instance = INSTANCES[series]
     suffix = "" if series == DEFAULT_SERIES else "_" + series.replace(".", "_")
 
@@ -97,7 +100,12 @@ def configure(series: str) -> None:
     NB_CACHE = cache
     VENV = venv
     VENV_MARKER = os.path.join(venv, ".statecraft-install-ok")
-    DUMP = os.path.join(cache, "migrated.dump")
+    APPS = instance["apps"]
+    APPS_KEY = " ".join(f"{dist}=={release}" for dist, release, _module in APPS)
+    APPS_MARKER = os.path.join(venv, ".statecraft-apps")  # the APPS_KEY installed in the venv
+    BASE_DUMP = os.path.join(cache, "migrated.dump")  # Nautobot's own migrations only
+    # Nautobot's and the apps' migrations: BASE_DUMP plus the apps' own, named after them
+    DUMP = os.path.join(cache, "migrated-%s.dump" % "-".join(f"{m}-{r}" for _d, r, m in APPS))
     CACHE_LOCK = os.path.join(cache, ".lock")
     NAUTOBOT_SERVER = os.path.join(venv, "bin", "nautobot-server")
     RUN = run_dir
@@ -356,6 +364,28 @@ def ensure_venv() -> None:
         step(f"venv ready ({took:.0f}s)")
 
 
+def ensure_apps() -> None:
+    """The pinned apps of this instance in its venv (nautobot kept at its release)."""
+    try:
+        with open(APPS_MARKER) as fh:
+            if fh.read().strip() == APPS_KEY:
+                return
+    except OSError:
+        pass
+    with file_lock(CACHE_LOCK):
+        log = os.path.join(NB_CACHE, "pip-install.log")
+        step(f"pip install {APPS_KEY} (log: {log})")
+        took = run_logged(
+            [venv_python(), "-m", "pip", "install", f"nautobot=={NAUTOBOT_VERSION}"]
+            + [f"{dist}=={release}" for dist, release, _module in APPS],
+            "pip install (apps)", log, env=clean_env(), append=True,
+        )
+        if not nautobot_version_ok():
+            raise HarnessError("installing the apps changed the Nautobot release", tail_file(log))
+        write_atomic(APPS_MARKER, APPS_KEY + "\n")
+        step(f"apps installed ({took:.0f}s)")
+
+
 def clean_env() -> dict:
     env = dict(os.environ)
     for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE"):
@@ -596,6 +626,7 @@ SECRET_KEY = {secret_key!r}
 ALLOWED_HOSTS = ["*"]
 DEBUG = False
 INSTALLATION_METRICS_ENABLED = False
+PLUGINS = {plugins!r}
 
 DATABASES = {{
     "default": {{
@@ -655,6 +686,7 @@ def write_config(db_password: str) -> None:
         cache_db=REDIS_CACHE_DB,
         root=NAUTOBOT_ROOT,
         access_log=ACCESS_LOG,
+        plugins=[module for _dist, _release, module in APPS],
     )
     write_atomic(CONFIG, text, 0o600)
 
@@ -670,17 +702,30 @@ def migrate_progress(path: str) -> str:
     return f", {applied} migrations applied, last: {last[:70]}"
 
 
+def restore(dump: str, db_name: str) -> None:
+    run([pg("pg_restore"), "-h", PGSOCK, "-p", str(PG_PORT), "-U", pg_superuser(), "-d", db_name,
+         "--no-owner", "--no-privileges", f"--role={DB_USER}", "--exit-on-error", "-j", "2", dump],
+        "pg_restore", timeout=900)
+
+
 def ensure_dump() -> None:
-    """Make sure DUMP exists: migrate an empty database and pg_dump it (once per cache)."""
+    """Make sure DUMP exists: migrate a database and pg_dump it (once per cache). The database
+    starts from BASE_DUMP when a cache has it (Nautobot's migrations done, only the apps' left:
+    a minute instead of six), else empty."""
     if os.path.exists(DUMP):
         return
     with file_lock(CACHE_LOCK):
         if os.path.exists(DUMP):
             return
-        step(f"no {DUMP}: creating an empty database and running `nautobot-server migrate` "
-             f"(takes ~6 minutes; log {MIGRATE_LOG})")
         drop_db(DB_NAME)
         psql(f'CREATE DATABASE "{DB_NAME}" OWNER {DB_USER}', "create database")
+        if os.path.exists(BASE_DUMP):
+            step(f"no {DUMP}: restoring {BASE_DUMP} and running `nautobot-server migrate` for the apps "
+                 f"(log {MIGRATE_LOG})")
+            restore(BASE_DUMP, DB_NAME)
+        else:
+            step(f"no {DUMP}: running `nautobot-server migrate` on an empty database "
+                 f"(takes ~6 minutes; log {MIGRATE_LOG})")
         took = run_logged([NAUTOBOT_SERVER, "migrate", "--no-input"], "nautobot-server migrate", MIGRATE_LOG,
                           env=nautobot_env(), progress=migrate_progress)
         step(f"migrate finished in {took:.0f}s; dumping to {DUMP}")
@@ -714,9 +759,7 @@ def ensure_template() -> None:
     step(f"restoring {DUMP} into template database {DB_TEMPLATE} (pg_restore)")
     drop_db(DB_TEMPLATE)
     psql(f'CREATE DATABASE "{DB_TEMPLATE}" OWNER {DB_USER}', "create template database")
-    run([pg("pg_restore"), "-h", PGSOCK, "-p", str(PG_PORT), "-U", pg_superuser(), "-d", DB_TEMPLATE,
-         "--no-owner", "--no-privileges", f"--role={DB_USER}", "--exit-on-error", "-j", "2", DUMP],
-        "pg_restore", timeout=900)
+    restore(DUMP, DB_TEMPLATE)
     # nobody may connect to it, so CREATE DATABASE ... TEMPLATE always works
     psql(f'ALTER DATABASE "{DB_TEMPLATE}" WITH ALLOW_CONNECTIONS false', "lock template database")
     write_atomic(TEMPLATE_STAMP, dump_stamp())
@@ -1017,7 +1060,7 @@ def cmd_up(_args) -> int:
         state = load_state()
         check_instance(state)
         env = read_env()
-        if nautobot_pid(state) and env and http_status("/health/") == 200 \
+        if nautobot_pid(state) and env and state.get("apps") == APPS_KEY and http_status("/health/") == 200 \
                 and http_status("/api/", env["NAUTOBOT_TOKEN"]) == 200:
             # an instance started before the harness ran Jobs gets its worker and Jobs here,
             # without a restart
@@ -1028,13 +1071,13 @@ def cmd_up(_args) -> int:
             return 0
         t0 = time.monotonic()
         if nautobot_pid(state):
-            step("nautobot is running but not healthy / token invalid: restarting it")
+            step("nautobot is running but not healthy, its token invalid or its apps others: restarting it")
             stop_nautobot(state)
         if worker_pid(state):
             stop_worker(state)  # it holds the old configuration (the database password changes)
         state.get("started", {}).pop("nautobot", None)
         state.get("started", {}).pop("worker", None)
-        state.update(nautobot_version=NAUTOBOT_VERSION, run_dir=RUN, cache_dir=NB_CACHE,
+        state.update(nautobot_version=NAUTOBOT_VERSION, apps=APPS_KEY, run_dir=RUN, cache_dir=NB_CACHE,
                      ports={"postgres": PG_PORT, "redis": REDIS_PORT, "nautobot": NAUTOBOT_PORT})
         state.setdefault("started", {})
         save_state(state)
@@ -1046,6 +1089,7 @@ def cmd_up(_args) -> int:
                 os.unlink(path)
         ensure_packages()
         ensure_venv()
+        ensure_apps()
         ensure_postgres(state)
         ensure_redis(state)
         db_password = secrets.token_hex(16)

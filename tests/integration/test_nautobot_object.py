@@ -5,7 +5,8 @@
 """nautobot_object, nautobot_info and the nautobot lookup against a real Nautobot.
 
 nautobot_object keeps the typed modules' contract on endpoints no typed module covers
-(circuits/circuits, dcim/power-panels): absent when absent, check-mode create, create (one
+(circuits/circuits, dcim/power-panels) and on an installed app's (plugins/bgp/autonomous-systems,
+on Nautobot 3.2 and 2.4): absent when absent, check-mode create, create (one
 POST), a converged run of exactly one GET (no schema read), check-mode update, a one-field
 PATCH, a misspelled related name, check-mode delete, delete, absent again. Evidence comes
 from the recording proxy and Nautobot's object-change log.
@@ -164,6 +165,30 @@ def test_power_panel_contract(walk, related, unique):
     walk.lifecycle("dcim/power-panels", "dcim.powerpanel", {"name": "pp-" + unique, "location": related["loc"]},
                    {"panel_type": "utility", "tags": [related["tag"]], "breaker_position_count": 42},
                    {"breaker_position_count": 84}, ("rack_group", "no-such-group-" + unique))
+
+
+# An installed app's endpoint (the harness runs nautobot-bgp-models on every instance): the same
+# walk, on 3.2 and on 2.4. An autonomous system is an app model with a related object of
+# Nautobot's own (its status) and a natural key of its own (asn).
+def asn_of(unique):
+    """A private 4-byte ASN (RFC 6996) of the test's own."""
+    return 4200000000 + int(unique[:7], 16) % 94967294
+
+
+def test_app_endpoint_contract(walk, unique):
+    walk.lifecycle("plugins/bgp/autonomous-systems", "nautobot_bgp_models.autonomoussystem",
+                   {"asn": asn_of(unique)}, {"status": "Active", "description": "one"},
+                   {"description": "two"}, ("status", "No-such-status-" + unique))
+
+
+def test_app_endpoint_contract_on_2_4(nautobot24, connection24, evidence24, module_run, playbook, unique):
+    def run_on_2_4(module, **args):
+        return module_run(module, **dict(connection24, **args))
+
+    Walk(nautobot24, connection24, evidence24, run_on_2_4, playbook).lifecycle(
+        "plugins/bgp/autonomous-systems", "nautobot_bgp_models.autonomoussystem",
+        {"asn": asn_of(unique)}, {"status": "Active", "description": "one"},
+        {"description": "two"}, ("status", "No-such-status-" + unique))
 
 
 def test_fields_learned_when_a_write_needs_them(walk, related, unique, nautobot):
