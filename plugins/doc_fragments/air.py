@@ -9,8 +9,9 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Connection options shared by every NVIDIA Air module (group/statecraft.infra.air)
-    DOCUMENTATION = r"""
+    # The connection options alone: the modules' DOCUMENTATION below, and the air inventory
+    # plugin (statecraft.infra.air.plugin), to which module_defaults does not apply
+    PLUGIN = r"""
 options:
   api_url:
     description:
@@ -71,6 +72,10 @@ options:
         no answer is settled by reading again.
       - If not set, the environment variable E(AIR_RETRIES) is used, and then V(3).
     type: int
+"""
+
+    # What the modules' documentation adds to the connection options
+    MODULES = r"""
 requirements:
   - requests (on the host that runs the module)
 notes:
@@ -90,3 +95,8 @@ options:
     type: bool
     default: true
 """
+
+
+# Connection options and notes shared by every NVIDIA Air module (group/statecraft.infra.air).
+# Composed here, not in the class body: ansible-test's yamllint reads only string constants there.
+ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES
