@@ -140,11 +140,7 @@ def simulation_details(adapter, sim):
         return {"nodes": [], "services": []}
     nodes = []
     for node in adapter.list("v1/simulation-node", {"simulation": sim["id"]}):
-        metadata = node.get("metadata")
-        try:
-            metadata = json.loads(metadata) if isinstance(metadata, str) else (metadata or {})
-        except ValueError:
-            metadata = {}
+        metadata = node_metadata(node)
         nodes.append({
             "id": node.get("id"), "name": node.get("name"), "state": node.get("state"),
             "console_url": node.get("console_url"), "console_username": node.get("console_username"),
@@ -155,6 +151,16 @@ def simulation_details(adapter, sim):
     services = [service_view(adapter, s) for s in adapter.list("v1/service", {"simulation": sim["id"]})]
     return {"nodes": sorted(nodes, key=lambda n: n["name"] or ""),
             "services": sorted(services, key=lambda s: s["name"] or "")}
+
+
+def node_metadata(node):
+    """A simulation node's ``metadata``: JSON text (``mgmt_ip``, ``mgmt_mac``) as a dict."""
+    metadata = node.get("metadata")
+    try:
+        metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+    except ValueError:
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def simulation_view(adapter, sim):

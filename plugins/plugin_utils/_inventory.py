@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import os
 
 from ansible.config.manager import ensure_type
@@ -68,7 +69,11 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(PlatformInventory, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        # Ansible ignores a key that names no option: a misspelt filter would choose everything
+        unknown = unknown_options(self._read_config_data(path), self._options)
+        if unknown:
+            raise AnsibleParserError("%s inventory: unknown option %s (see ansible-doc -t inventory statecraft.infra.%s)"
+                                     % (self.platform, ", ".join(unknown), self.platform))
         key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -121,6 +126,15 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
             self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
+
+
+def unknown_options(config, options):
+    """The keys of an inventory file that name no option, each with the option it may mean."""
+    found = []
+    for name in sorted(set(config) - set(options)):
+        close = difflib.get_close_matches(name, list(options), 1)
+        found.append("%s (did you mean %s?)" % (name, close[0]) if close else name)
+    return found
 
 
 def group_name(*parts):

@@ -1,0 +1,524 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The statecraft.infra.air inventory through ``ansible-inventory`` and ``ansible-playbook``
+against the Air emulator (tests/emulators). Simulations are made through the emulator's
+API, as any client makes them; what each run asked for comes from the emulator's request
+log, never from a counter in the client."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+import requests
+import yaml
+
+USERNAME = "inventory@example.com"
+API_TOKEN = "air-api-token-" + uuid.uuid4().hex
+BIN = os.path.dirname(sys.executable)
+WORKER = "worker01.air.local"  # the emulator's worker (air_emulator.WORKER_FQDN)
+
+DOT = """graph "%s" {
+  "leaf01" [ function="leaf" os="cumulus-vx-5.10.1" cpu="2" memory="2048" ]
+  "leaf02" [ function="leaf" os="cumulus-vx-5.10.1" ]
+  "server01" [ os="generic/ubuntu2204" ]
+  "leaf01":"swp1" -- "leaf02":"swp1"
+  "server01":"eth1" -- "leaf01":"swp2"
+}
+"""
+# what each inventory read sends, whatever the number of nodes: a login, the simulations,
+# the images, then three lists per simulation
+READ = [("POST", "/api/v1/login/"), ("GET", "/api/v1/simulation/"), ("GET", "/api/v1/image/")]
+PER_SIMULATION = [("GET", "/api/v1/simulation-node/"), ("GET", "/api/v1/node/"), ("GET", "/api/v1/service/")]
+
+
+@pytest.fixture
+def air():
+    """A fresh emulator per test: "every simulation" means the test's own. 30 emulated
+    seconds pass per real second (a load takes one)."""
+    from air_emulator import AirEmulator
+
+    emulator = AirEmulator(speed=30.0).start()
+    emulator.add_account(USERNAME, api_token=API_TOKEN)
+    yield emulator
+    emulator.stop()
+
+
+class AirClient(object):
+    """Simulations, organizations and services made through the emulator's API."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = "Bearer " + emulator.issue_token(USERNAME)
+
+    def call(self, method, path, body=None):
+        response = self.session.request(method, "%s/api/%s" % (self.emulator.url, path), json=body)
+        assert response.status_code < 400, (method, path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+    def organization(self, name):
+        return self.call("POST", "v1/organization/", {"name": name})["id"]
+
+    def simulation(self, title, organization=None, load=True):
+        body = {"title": title, "topology_data": DOT % title}
+        if organization:
+            body["organization"] = organization
+        sim_id = self.call("POST", "v2/simulation/", body)["id"]
+        if load:
+            self.call("POST", "v1/simulation/%s/control/" % sim_id, {"action": "load"})
+            self.emulator.clock.advance(self.emulator.load_seconds)
+        return sim_id
+
+    def service(self, sim_id, node, interface, dest_port, service_type="ssh", name=None):
+        state = self.emulator.state
+        iface = next(i for i in state["simulation_interfaces"].values()
+                     if i["simulation"] == sim_id and i["name"] == interface
+                     and state["simulation_nodes"][i["node"]]["name"] == node)
+        return self.call("POST", "v1/service/", {
+            "name": name or "%s-%s-%d" % (node, interface, dest_port), "simulation": sim_id,
+            "interface": iface["id"], "dest_port": dest_port, "service_type": service_type})
+
+
+@pytest.fixture
+def client(air):
+    return AirClient(air)
+
+
+def plain(value):
+    """ansible-inventory's JSON without ansible-core 2.19's marks of untrusted strings
+    (``{"__ansible_unsafe": ...}``): the values a play sees."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((k, plain(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+class Run(object):
+    def __init__(self, proc, requests_seen):
+        self.rc = proc.returncode
+        self.output = proc.stdout + proc.stderr
+        self.stdout = proc.stdout
+        self.requests = requests_seen
+        self.data = plain(json.loads(proc.stdout)) if self.rc == 0 and proc.stdout.lstrip().startswith("{") else None
+
+    @property
+    def calls(self):
+        return [(r["method"], r["path"]) for r in self.requests]
+
+    @property
+    def hostvars(self):
+        assert self.data is not None, self.output
+        return self.data["_meta"]["hostvars"]
+
+    def hosts(self, group):
+        """The hosts of ``group`` and of its child groups."""
+        entry = self.data.get(group) or {}
+        found = set(entry.get("hosts") or [])
+        for child in entry.get("children") or []:
+            found |= self.hosts(child)
+        return found
+
+    def assert_hidden(self, *secrets):
+        for secret in secrets:
+            assert secret not in self.output
+
+
+class Inventory(object):
+    """Inventory sources (``<name>.air.yml`` in ``tmp_path``) read against the emulator."""
+
+    def __init__(self, emulator, env, tmp_path):
+        self.emulator = emulator
+        self.env = dict(env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")  # a broken source fails the run
+        self.tmp_path = tmp_path
+        self.connection = {"api_url": emulator.url, "username": USERNAME, "password": API_TOKEN}
+
+    def source(self, config, connection=True, name=None):
+        body = dict(self.connection) if connection else {}
+        body.update(config)
+        body.setdefault("plugin", "statecraft.infra.air")
+        path = self.tmp_path / ("%s.air.yml" % (name or uuid.uuid4().hex[:6]))
+        path.write_text(yaml.safe_dump(body))
+        return str(path)
+
+    def run(self, cmd, env=None):
+        mark = len(self.emulator.log)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(self.env, **(env or {})),
+                              cwd=str(self.tmp_path), check=False)
+        return Run(proc, self.emulator.log[mark:])
+
+    def list(self, config, *args, **kwargs):
+        """``ansible-inventory -i <source> --list`` (or ``args``, such as ``--graph``)."""
+        source = config if isinstance(config, str) else self.source(config, kwargs.pop("connection", True))
+        return self.run([os.path.join(BIN, "ansible-inventory"), "-i", source] + list(args or ["--list"]),
+                        kwargs.get("env"))
+
+
+@pytest.fixture
+def inventory(air, ansible_env, tmp_path):
+    return Inventory(air, ansible_env, tmp_path)
+
+
+def lab(client, title=None, organization=None):
+    """A loaded simulation: SSH to leaf01 (port 22) and server01, HTTP to server01, nothing to leaf02."""
+    title = title or "lab-" + uuid.uuid4().hex[:6]
+    sim_id = client.simulation(title, organization)
+    client.service(sim_id, "leaf01", "swp1", 22)
+    client.service(sim_id, "server01", "eth1", 80, service_type="http")
+    client.service(sim_id, "server01", "eth1", 2222, name="b-ssh")
+    client.service(sim_id, "server01", "eth1", 22, name="z-ssh")
+    return title, sim_id
+
+
+# -- hosts, variables, groups ------------------------------------------------------------------
+def test_nodes_are_hosts_with_their_ssh_service_and_groups(client, inventory, air):
+    title, sim_id = lab(client)
+    services = dict((s["name"], s) for s in air.state["services"].values())
+    run = inventory.list({"simulations": [title]})
+    assert run.rc == 0, run.output
+
+    hostvars = run.hostvars
+    assert set(hostvars) == {"leaf01", "leaf02", "server01"}
+    leaf01 = hostvars["leaf01"]
+    assert (leaf01["ansible_host"], leaf01["ansible_port"], leaf01["ansible_user"]) == (
+        WORKER, services["leaf01-swp1-22"]["src_port"], "cumulus")
+    assert leaf01["air_simulation"] == title and leaf01["air_simulation_id"] == sim_id
+    assert leaf01["air_simulation_state"] == "LOADED" and leaf01["air_node_state"] == "RUNNING"
+    assert (leaf01["air_os"], leaf01["air_function"], leaf01["air_cpu"], leaf01["air_memory"]) == (
+        "cumulus-vx-5.10.1", "leaf", 2, 2048)
+    assert leaf01["air_mgmt_ip"].startswith("192.168.200.")
+    assert leaf01["air_services"] == [{
+        "name": "leaf01-swp1-22", "service_type": "ssh", "host": WORKER, "interface": "swp1", "dest_port": 22,
+        "src_port": services["leaf01-swp1-22"]["src_port"],
+        "link": "ssh://cumulus@%s:%d" % (WORKER, services["leaf01-swp1-22"]["src_port"])}]
+    assert "air_ssh_hint" not in leaf01
+
+    # several SSH services: the one to port 22, though another comes first by name
+    server01 = hostvars["server01"]
+    assert (server01["ansible_port"], server01["ansible_user"]) == (services["z-ssh"]["src_port"], "ubuntu")
+    assert [s["name"] for s in server01["air_services"]] == ["b-ssh", "server01-eth1-80", "z-ssh"]
+    assert "air_function" not in server01  # the topology gives it none
+
+    # no SSH service: no ansible_host, and a hint saying how to open one
+    leaf02 = hostvars["leaf02"]
+    assert "ansible_host" not in leaf02 and leaf02["air_services"] == []
+    assert "statecraft.infra.air_service" in leaf02["air_ssh_hint"]
+    assert "node: leaf02" in leaf02["air_ssh_hint"] and "service_type: ssh" in leaf02["air_ssh_hint"]
+    assert "WARNING" not in run.output  # the simulation has SSH services: no warning
+
+    group = "simulation_" + title.replace("-", "_")
+    assert run.hosts(group) == {"leaf01", "leaf02", "server01"}
+    assert run.hosts("os_cumulus_vx_5_10_1") == {"leaf01", "leaf02"}
+    assert run.hosts("os_generic_ubuntu2204") == {"server01"}
+    assert run.hosts("function_leaf") == {"leaf01", "leaf02"}
+
+    # a few list requests, none per node, nothing written but the login
+    assert run.calls == READ + PER_SIMULATION
+    assert run.requests[3]["query"] == {"simulation": sim_id}
+
+
+def test_graph(client, inventory):
+    title, _sim_id = lab(client, title="graph-lab")
+    run = inventory.list({"simulations": [title]}, "--graph")
+    assert run.rc == 0, run.output
+    lines = [line.strip(" |-") for line in run.stdout.splitlines()]
+    for group in ("@simulation_graph_lab:", "@os_cumulus_vx_5_10_1:", "@function_leaf:", "leaf01", "server01"):
+        assert group in lines, run.stdout
+
+
+def test_a_simulation_without_ssh_warns_once(client, inventory):
+    title = "bare-" + uuid.uuid4().hex[:6]
+    client.simulation(title)
+    run = inventory.list({"simulations": [title]})
+    assert run.rc == 0, run.output
+    assert all("ansible_host" not in v and "air_ssh_hint" in v for v in run.hostvars.values())
+    assert run.output.count("no node has an SSH service") == 1
+    assert "simulation %s" % title in run.output and "statecraft.infra.air_service" in run.output
+
+
+# -- choosing simulations ------------------------------------------------------------------
+def test_simulations_chosen_by_title_id_and_organization(client, inventory):
+    org = "team-" + uuid.uuid4().hex[:6]
+    org_id = client.organization(org)
+    a_title, a_id = lab(client, title="sim-a", organization=org_id)
+    _b_title, b_id = lab(client, title="sim-b")
+    lab(client, title="sim-c", organization=org_id)
+    named = {"host_name_format": "{node}.{simulation}"}
+
+    def simulations(run):
+        assert run.rc == 0, run.output
+        return set(v["air_simulation"] for v in run.hostvars.values())
+
+    run = inventory.list(dict(named, simulations=[a_title, b_id]))
+    assert simulations(run) == {"sim-a", "sim-b"}
+    assert "leaf01.sim-a" in run.hostvars and "leaf01.sim-b" in run.hostvars
+    assert run.hostvars["leaf01.sim-a"]["air_organization_id"] == org_id
+    assert run.calls == READ + PER_SIMULATION * 2  # one list of simulations for titles and ids alike
+
+    run = inventory.list(dict(named, organizations=[org]))
+    assert simulations(run) == {"sim-a", "sim-c"}
+    assert ("GET", "/api/v1/organization/") in run.calls
+    run = inventory.list(dict(named, organizations=[org_id]))
+    assert simulations(run) == {"sim-a", "sim-c"} and ("GET", "/api/v1/organization/") not in run.calls
+    run = inventory.list(dict(named, simulations=["sim-a", "sim-b"], organizations=[org]))
+    assert simulations(run) == {"sim-a"}
+
+    run = inventory.list(dict(named, simulations=[]))  # every simulation the account sees
+    assert simulations(run) == {"sim-a", "sim-b", "sim-c"}
+    run = inventory.list({"simulations": ["{{ 'sim-b' }}"], "host_name_format": "{simulation_id}-{node}"})
+    assert run.rc == 0 and run.hostvars == {}  # no templating: a title is a title
+    run = inventory.list({"simulations": [b_id.upper()], "host_name_format": "{simulation_id}-{node}"})
+    assert set(run.hostvars) == set("%s-%s" % (b_id, n) for n in ("leaf01", "leaf02", "server01"))
+
+
+def test_what_matches_nothing_warns_and_gives_no_hosts(client, inventory):
+    lab(client, title="there")
+    run = inventory.list({"simulations": ["there", "not-there"], "organizations": ["no-such-org"]})
+    assert run.rc == 0, run.output
+    assert run.hostvars == {}
+    assert "no simulation has the title or id not-there" in run.output
+    assert "no organization is named no-such-org" in run.output
+
+
+def test_a_node_name_two_simulations_share_fails_naming_them(client, inventory):
+    _a, a_id = lab(client, title="twin-a")
+    _b, b_id = lab(client, title="twin-b")
+    run = inventory.list({})
+    assert run.rc != 0
+    assert "host_name_format: two or more nodes would be one host" in run.output
+    assert "leaf01 (simulations twin-a %s, twin-b %s)" % (a_id, b_id) in run.output
+    run = inventory.list({"host_name_format": "{simulation}-{node}"})
+    assert run.rc == 0 and "twin-a-leaf01" in run.hostvars and "twin-b-leaf01" in run.hostvars
+
+
+# -- constructed ---------------------------------------------------------------------------
+def test_compose_keyed_groups_groups_and_strict(client, inventory):
+    title, _sim_id = lab(client)
+    config = {
+        "simulations": [title],
+        "compose": {"switch": "air_os is match('cumulus')", "ssh_target": "ansible_user ~ '@' ~ ansible_host"},
+        "keyed_groups": [{"key": "air_node_state", "prefix": "node_state"}],
+        "groups": {"reachable": "ansible_host is defined"},
+    }
+    run = inventory.list(config)
+    assert run.rc == 0, run.output
+    assert run.hostvars["leaf01"]["switch"] is True and run.hostvars["server01"]["switch"] is False
+    assert run.hostvars["leaf01"]["ssh_target"] == "cumulus@" + WORKER
+    assert "ssh_target" not in run.hostvars["leaf02"]  # not strict: an undefined variable skips the host
+    assert run.hosts("node_state_RUNNING") == {"leaf01", "leaf02", "server01"}
+    assert run.hosts("reachable") == {"leaf01", "server01"}
+
+    run = inventory.list(dict(config, strict=True))
+    assert run.rc != 0 and "Could not set ssh_target for host leaf02" in run.output  # strict: leaf02 has no SSH
+
+
+# -- cache -----------------------------------------------------------------------------------
+def test_a_cached_read_sends_no_request(client, inventory, tmp_path):
+    title, _sim_id = lab(client)
+    client.simulation("bare-" + title)  # warns; cached reads warn too
+    cache = tmp_path / "cache"
+    source = inventory.source({"simulations": [title, "bare-" + title], "host_name_format": "{simulation}-{node}",
+                               "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+                               "cache_connection": str(cache), "cache_timeout": 600})
+    first = inventory.list(source)
+    assert first.rc == 0, first.output
+    assert first.calls == READ + PER_SIMULATION * 2 and os.listdir(str(cache))
+
+    second = inventory.list(source)
+    assert second.rc == 0, second.output
+    assert second.requests == []
+    assert second.data == first.data
+    assert "no node has an SSH service" in second.output
+
+    third = inventory.list(source, "--list", "--flush-cache")  # reads again, and keeps what it read
+    assert third.rc == 0 and third.calls == READ + PER_SIMULATION * 2
+    assert inventory.list(source).requests == []
+
+
+# -- connection options and errors -----------------------------------------------------------
+def test_connection_from_the_environment(client, inventory, air):
+    title, _sim_id = lab(client)
+    source = inventory.source({"simulations": [title]}, connection=False)
+    env = {"AIR_API_URL": air.url, "AIR_USERNAME": USERNAME, "AIR_PASSWORD": API_TOKEN}
+    run = inventory.list(source, env=env)
+    assert run.rc == 0, run.output
+    assert set(run.hostvars) == {"leaf01", "leaf02", "server01"}
+
+    bearer = air.issue_token(USERNAME)
+    run = inventory.list(source, env={"AIR_API_URL": air.url, "AIR_BEARER_TOKEN": bearer})
+    assert run.rc == 0, run.output
+    assert ("POST", "/api/v1/login/") not in run.calls and len(run.hostvars) == 3
+
+
+def test_a_wrong_token_fails_clearly_and_shows_no_secret(client, inventory, air):
+    lab(client)
+    run = inventory.list({}, "--list", "-vvv")  # a good run shows no secret either
+    assert run.rc == 0, run.output
+    run.assert_hidden(API_TOKEN, *air.issued_tokens())
+
+    wrong = "air-wrong-token-" + uuid.uuid4().hex
+    run = inventory.list({"password": wrong}, "--list", "-vvv")
+    assert run.rc != 0
+    assert "Air login as %s failed" % USERNAME in run.output and "401" in run.output
+    run.assert_hidden(wrong, API_TOKEN)
+    assert [c for c in run.calls] == [("POST", "/api/v1/login/")]
+
+    expired = air.issue_token(USERNAME)
+    air.expire_tokens()
+    run = inventory.list({"username": None, "password": None, "bearer_token": expired}, "--list", "-vvv")
+    assert run.rc != 0 and "403" in run.output
+    run.assert_hidden(expired)
+
+
+def test_an_error_shows_no_secret_even_in_a_traceback(inventory, air):
+    """A server that echoes the token back: the message is scrubbed, and no traceback shows
+    the message before it was."""
+    air.faults.add(path="^/api/v1/login/$", method="POST", status=400,
+                   body={"detail": "bad password %s" % API_TOKEN})
+    run = inventory.list({}, "--list", "-vvvvv", env={"ANSIBLE_DISPLAY_TRACEBACK": "always"})
+    assert run.rc != 0 and "bad password" in run.output
+    run.assert_hidden(API_TOKEN)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"api_version": "v2"}, "api_version: v2 is not supported"),
+    ({"api_url": "ftp://air.example.com"}, "api_url:"),
+    ({"retries": -1}, "retries: -1 is negative"),
+    ({"host_name_format": "{name}"}, "host_name_format: '{name}' must name the node as {node}"),
+    ({"host_name_format": "{node"}, "host_name_format: '{node' is no format"),
+    ({"username": None}, "username is missing"),
+    ({"bearer_token": "tok-" + "x" * 20}, "give either bearer_token or username + password, not both"),
+    ({"simulations": "lab"}, None),  # a str is a list of one, as Ansible converts it
+], ids=["api-version", "api-url", "retries", "format-field", "format-syntax", "half-credentials", "two-ways",
+        "str-list"])
+def test_a_bad_option_fails_before_any_request_naming_it(inventory, config, message):
+    run = inventory.list(config)
+    if message is None:
+        assert run.rc == 0, run.output
+        return
+    assert run.rc != 0
+    assert message in run.output, run.output
+    assert run.requests == []
+    run.assert_hidden(API_TOKEN, *[v for v in config.values() if isinstance(v, str) and v.startswith("tok-")])
+
+
+def test_no_credentials_say_where_to_set_them(inventory):
+    run = inventory.list(inventory.source({}, connection=False))
+    assert run.rc != 0 and "no Air credentials" in run.output and "AIR_PASSWORD" in run.output
+    assert run.requests == []
+
+
+def test_an_unknown_option_fails_naming_the_option_it_may_mean(inventory):
+    run = inventory.list({"simulation": ["typo"]})  # Ansible would ignore it: every simulation, silently
+    assert run.rc != 0
+    assert "air inventory: unknown option simulation (did you mean simulations?)" in run.output
+    assert run.requests == []
+
+
+# -- playbooks -------------------------------------------------------------------------------
+def test_a_playbook_targets_the_nodes_with_their_variables(client, inventory, playbook, air):
+    title, _sim_id = lab(client)
+    ssh_port = next(s["src_port"] for s in air.state["services"].values() if s["name"] == "leaf01-swp1-22")
+    source = inventory.source({"simulations": [title]})
+    run = playbook("""
+- hosts: function_leaf
+  gather_facts: false
+  tasks:
+    - name: reachable leaves
+      ansible.builtin.assert:
+        that:
+          - ansible_host == "%s"
+          - ansible_port == %d
+          - ansible_user == "cumulus"
+      when: inventory_hostname == "leaf01"
+    - name: unreachable leaves say how to fix it
+      ansible.builtin.assert:
+        that: "'ansible_host' not in hostvars[inventory_hostname] and 'air_service' in air_ssh_hint"
+      when: inventory_hostname == "leaf02"
+    - name: where
+      ansible.builtin.debug:
+        msg: "{{ inventory_hostname }} {{ air_os }} {{ air_mgmt_ip }}"
+""" % (WORKER, ssh_port), env={"ANSIBLE_INVENTORY": source, "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"})
+    assert run.rc == 0, run.output
+    assert sorted(r["_task"] for r in run.tasks if r["_status"] == "ok") == [
+        "reachable leaves", "unreachable leaves say how to fix it", "where", "where"]
+    assert [r["msg"] for r in run.tasks if r["_task"] == "where"] == [
+        "%s cumulus-vx-5.10.1 %s" % (host, hostvars["air_mgmt_ip"])
+        for host, hostvars in sorted(inventory.list(source).hostvars.items()) if host.startswith("leaf")]
+    run.assert_hidden(API_TOKEN)
+
+
+def test_air_lab_nodes_become_hosts_in_the_same_run(inventory, playbook, air, tmp_path):
+    """The air_lab role's README: the role creates and loads the simulation, refresh_inventory
+    reads it through the plugin, and the next play targets its nodes."""
+    title = "evpn-" + uuid.uuid4().hex[:6]
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "evpn.dot").write_text(DOT % title)
+    source = inventory.source({"simulations": [title]}, connection=False, name="lab")
+    env = {"ANSIBLE_INVENTORY": source, "AIR_API_URL": air.url, "AIR_USERNAME": USERNAME, "AIR_PASSWORD": API_TOKEN}
+    group = "simulation_" + title.replace("-", "_")
+    play = """
+- name: The lab in NVIDIA Air
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: statecraft.infra.air_lab
+      vars:
+        air_lab_title: %(title)s
+        air_lab_topology_file: evpn.dot
+        air_lab_services:
+          - {name: leaf01-ssh, node: leaf01, interface: swp1, dest_port: 22}
+          - {name: server01-ssh, node: server01, interface: eth1, dest_port: 22}
+  tasks:
+    - name: before
+      ansible.builtin.assert:
+        that: groups['%(group)s'] is not defined
+    - name: Read the lab's nodes as hosts
+      ansible.builtin.meta: refresh_inventory
+
+- name: Configure the lab's nodes
+  hosts: %(group)s
+  gather_facts: false
+  tasks:
+    - name: node
+      ansible.builtin.debug:
+        msg: "{{ inventory_hostname }}"
+    - name: its variables
+      ansible.builtin.assert:
+        that:
+          - air_simulation == "%(title)s"
+          - air_simulation_state == "LOADED"
+    - name: its SSH service, opened by the role
+      ansible.builtin.assert:
+        that:
+          - ansible_host == service.host
+          - ansible_port == service.src_port
+          - ansible_user == service.os_default_username
+      vars:
+        service: "{{ hostvars.localhost.air_lab.services[inventory_hostname ~ '-ssh'] }}"
+      when: inventory_hostname != "leaf02"
+    - name: no SSH service
+      ansible.builtin.assert:
+        that: "'ansible_host' not in hostvars[inventory_hostname] and 'air_service' in air_ssh_hint"
+      when: inventory_hostname == "leaf02"
+""" % {"title": title, "group": group}
+    run = playbook(play, env=env)
+    assert run.rc == 0, run.output
+    assert "no simulation has the title or id %s" % title in run.output  # the first read, before the lab
+    nodes = sorted(r["msg"] for r in run.tasks if r["_task"] == "node")
+    statuses = dict((task, sorted(r["_status"] for r in run.tasks if r["_task"] == task))
+                    for task in ("its variables", "its SSH service, opened by the role", "no SSH service"))
+    assert statuses == {"its variables": ["ok"] * 3, "its SSH service, opened by the role": ["ok", "ok", "skipped"],
+                        "no SSH service": ["ok", "skipped", "skipped"]}
+    assert nodes == ["leaf01", "leaf02", "server01"], run.output
+    run.assert_hidden(API_TOKEN, *air.issued_tokens())
