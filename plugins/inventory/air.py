@@ -123,6 +123,8 @@ compose:
   air_switch: "air_os is match('cumulus')"
 """
 
+from string import Formatter
+
 from ansible_collections.statecraft.infra.plugins.module_utils._adapter import UUID_RE
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AirAdapter, connection_argspec
 from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import node_metadata
@@ -130,6 +132,8 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
 from ansible_collections.statecraft.infra.plugins.plugin_utils._inventory import PlatformInventory, group_name
 
 HOST_NAME_FIELDS = ("node", "simulation", "simulation_id")
+# groups by what the topology says of a node: (group name prefix, host variable)
+NODE_GROUPS = (("os", "air_os"), ("function", "air_function"))
 SERVICE_VARS = ("name", "service_type", "host", "src_port", "dest_port", "link")
 
 
@@ -149,7 +153,7 @@ class InventoryModule(PlatformInventory):
     def populate(self, data):
         # shown on every read, the cached ones too: they describe the data
         for message in data.get("warnings", []):
-            self.display.warning("air inventory: %s" % message)
+            self.display.warning("%s inventory: %s" % (self.platform, message))
         super(InventoryModule, self).populate(data)
 
     def read_inventory(self, adapter):
@@ -172,14 +176,11 @@ class InventoryModule(PlatformInventory):
         name = self.get_option("host_name_format").format(
             node=node_vars["air_node"], simulation=sim.get("title"), simulation_id=sim["id"])
         groups = [group_name("simulation", sim.get("title"))]
-        groups += [group_name(kind, node_vars[var]) for kind, var in (("os", "air_os"), ("function", "air_function"))
-                   if node_vars.get(var)]
+        groups += [group_name(prefix, node_vars[var]) for prefix, var in NODE_GROUPS if node_vars.get(var)]
         return {"name": name, "vars": node_vars, "groups": groups}
 
 
 def check_host_name_format(text):
-    from string import Formatter
-
     try:
         fields = [field for _text, field, _spec, _conversion in Formatter().parse(text) if field is not None]
     except ValueError as exc:

@@ -32,6 +32,10 @@ DOT = """graph "%s" {
   "server01":"eth1" -- "leaf01":"swp2"
 }
 """
+# the same fabric as JSON, with Air's out-of-band network (oob-mgmt-server, oob-mgmt-switch)
+FABRIC = {"nodes": {"leaf01": {"os": "cumulus-vx-5.10.1", "function": "leaf"},
+                    "server01": {"os": "generic/ubuntu2204"}},
+          "links": [[{"node": "server01", "interface": "eth1"}, {"node": "leaf01", "interface": "swp1"}]]}
 # what each inventory read sends, whatever the number of nodes: a login, the simulations,
 # the images, then three lists per simulation
 READ = [("POST", "/api/v1/login/"), ("GET", "/api/v1/simulation/"), ("GET", "/api/v1/image/")]
@@ -74,6 +78,13 @@ class AirClient(object):
         if load:
             self.call("POST", "v1/simulation/%s/control/" % sim_id, {"action": "load"})
             self.emulator.clock.advance(self.emulator.load_seconds)
+        return sim_id
+
+    def fabric(self, title):
+        """A loaded simulation of FABRIC, imported (v2) as the air_simulation module imports JSON."""
+        sim_id = self.call("POST", "v2/simulations/import/", {"title": title, "format": "JSON", "content": FABRIC})["id"]
+        self.call("POST", "v1/simulation/%s/control/" % sim_id, {"action": "load"})
+        self.emulator.clock.advance(self.emulator.load_seconds)
         return sim_id
 
     def service(self, sim_id, node, interface, dest_port, service_type="ssh", name=None):
@@ -319,6 +330,41 @@ def test_compose_keyed_groups_groups_and_strict(client, inventory):
 
     run = inventory.list(dict(config, strict=True))
     assert run.rc != 0 and "Could not set ssh_target for host leaf02" in run.output  # strict: leaf02 has no SSH
+
+
+def test_the_jump_host_recipe(client, inventory, playbook, air):
+    """docs/inventories.md: only the oob-mgmt-server has an SSH service; the other nodes are
+    reached at their management address through it."""
+    title = "jump-" + uuid.uuid4().hex[:6]
+    sim_id = client.fabric(title)
+    client.service(sim_id, "oob-mgmt-server", "eth0", 22, name="oob-ssh")
+    port = next(s["src_port"] for s in air.state["services"].values() if s["name"] == "oob-ssh")
+    source = inventory.source({"simulations": [title], "compose": {"ansible_host": "ansible_host | default(air_mgmt_ip)"},
+                               "groups": {"behind_jump": "air_ssh_hint is defined"}})
+    (inventory.tmp_path / "group_vars").mkdir()
+    (inventory.tmp_path / "group_vars" / "behind_jump.yml").write_text(
+        "ansible_ssh_common_args: >-\n"
+        "  -o ProxyJump={{ hostvars['oob-mgmt-server'].ansible_user }}@{{ hostvars['oob-mgmt-server'].ansible_host }}"
+        ":{{ hostvars['oob-mgmt-server'].ansible_port }}\n")
+    run = inventory.list(source)
+    assert run.rc == 0, run.output
+    assert run.hosts("behind_jump") == {"leaf01", "oob-mgmt-switch", "server01"}
+    assert run.hostvars["leaf01"]["ansible_host"] == run.hostvars["leaf01"]["air_mgmt_ip"]
+    assert run.hostvars["oob-mgmt-server"]["ansible_host"] == WORKER
+
+    run = playbook("""
+- hosts: behind_jump
+  gather_facts: false
+  tasks:
+    - name: how
+      ansible.builtin.debug:
+        msg: "{{ ansible_host }} {{ ansible_ssh_common_args }}"
+""", env={"ANSIBLE_INVENTORY": source, "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"})
+    assert run.rc == 0, run.output
+    jump = "-o ProxyJump=ubuntu@%s:%d" % (WORKER, port)
+    assert sorted(r["msg"] for r in run.tasks) == sorted(
+        "%s %s" % (run_vars["air_mgmt_ip"], jump) for name, run_vars in inventory.list(source).hostvars.items()
+        if name != "oob-mgmt-server")
 
 
 # -- cache -----------------------------------------------------------------------------------
