@@ -510,8 +510,10 @@ def test_air_lab_nodes_become_hosts_in_the_same_run(inventory, playbook, air, tm
     files = tmp_path / "files"
     files.mkdir()
     (files / "evpn.dot").write_text(DOT % title)
-    source = inventory.source({"simulations": [title]}, connection=False, name="lab")
-    env = {"ANSIBLE_INVENTORY": source, "AIR_API_URL": air.url, "AIR_USERNAME": USERNAME, "AIR_PASSWORD": API_TOKEN}
+    sources = tmp_path / "inventory"  # a directory of sources, as in the README (-i inventory/)
+    sources.mkdir()
+    (sources / "lab.air.yml").write_text("plugin: statecraft.infra.air\nsimulations: [%s]\n" % title)
+    env = {"ANSIBLE_INVENTORY": str(sources), "AIR_API_URL": air.url, "AIR_USERNAME": USERNAME, "AIR_PASSWORD": API_TOKEN}
     group = "simulation_" + title.replace("-", "_")
     play = """
 - name: The lab in NVIDIA Air
