@@ -416,7 +416,7 @@ def test_a_wrong_token_fails_clearly_and_shows_no_secret(client, inventory, air)
     assert run.rc != 0
     assert "Air login as %s failed" % USERNAME in run.output and "401" in run.output
     run.assert_hidden(wrong, API_TOKEN)
-    assert [c for c in run.calls] == [("POST", "/api/v1/login/")]
+    assert run.calls == [("POST", "/api/v1/login/")]
 
     expired = air.issue_token(USERNAME)
     air.expire_tokens()
