@@ -9,8 +9,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Connection options shared by every CloudCIX module (group/statecraft.infra.cloudcix)
-    DOCUMENTATION = r"""
+    # The connection options alone, for the cloudcix inventory plugin (to which module_defaults does not apply)
+    PLUGIN = r"""
 options:
   api_url:
     description:
@@ -74,7 +74,10 @@ options:
         by reading again.
       - If not set, the environment variable E(CLOUDCIX_RETRIES) is used, and then V(3).
     type: int
-requirements:
+"""
+
+    # Connection options and notes shared by every CloudCIX module (group/statecraft.infra.cloudcix)
+    DOCUMENTATION = PLUGIN + r"""requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group

@@ -9,8 +9,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Connection options shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud)
-    DOCUMENTATION = r"""
+    # The connection options alone, for the cyclecloud inventory plugin (to which module_defaults does not apply)
+    PLUGIN = r"""
 options:
   url:
     description:
@@ -68,7 +68,10 @@ options:
         carries a one-time C(requestId), so CycleCloud would refuse a second copy anyway.
       - If not set, the environment variable E(CYCLECLOUD_RETRIES) is used, and then V(3).
     type: int
-requirements:
+"""
+
+    # Connection options and notes shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud)
+    DOCUMENTATION = PLUGIN + r"""requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
