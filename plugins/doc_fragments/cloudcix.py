@@ -76,8 +76,9 @@ options:
     type: int
 """
 
-    # Connection options and notes shared by every CloudCIX module (group/statecraft.infra.cloudcix)
-    DOCUMENTATION = PLUGIN + r"""requirements:
+    # What the modules' documentation adds to the connection options: where requests runs, module_defaults
+    MODULES = r"""
+requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
@@ -154,3 +155,8 @@ options:
     type: dict
     default: {}
 """
+
+
+# Connection options and notes shared by every CloudCIX module (group/statecraft.infra.cloudcix). Composed
+# here, not in the class body: ansible-test's yamllint reads only string constants there.
+ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES

@@ -70,8 +70,9 @@ options:
     type: int
 """
 
-    # Connection options and notes shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud)
-    DOCUMENTATION = PLUGIN + r"""requirements:
+    # What the modules' documentation adds to the connection options: where requests runs, module_defaults
+    MODULES = r"""
+requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
@@ -100,3 +101,8 @@ options:
     type: float
     default: 5
 """
+
+
+# Connection options and notes shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud). Composed
+# here, not in the class body: ansible-test's yamllint reads only string constants there.
+ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES

@@ -74,9 +74,9 @@ def world(cloudcix):
 @pytest.fixture
 def lab(cloudcix, ansible_env, tmp_path, world):
     env = dict((k, v) for k, v in ansible_env.items() if not k.startswith("CLOUDCIX_"))
-    return InventoryLab(cloudcix, "cloudcix", {"api_url": cloudcix.api_url, "api_username": cloudcix.email,
-                                              "api_password": cloudcix.password, "api_key": cloudcix.api_key},
-                        env, tmp_path)
+    connection = {"api_url": cloudcix.api_url, "api_username": cloudcix.email, "api_password": cloudcix.password,
+                  "api_key": cloudcix.api_key}
+    return InventoryLab(cloudcix, "cloudcix", connection, env, tmp_path)
 
 
 def ok(run):

@@ -31,7 +31,7 @@ def cyclecloud():
     hpc, maint = fixture["clusters"]
     hpc["nodes"].append({"name": "execute-3", "template": "execute", "machineType": "Standard_F8s_v2",
                          "status": "Failed", "statusMessage": "Allocation failed: capacity"})
-    login = next(n for n in hpc["nodes"] if n["name"] == "login-1")
+    login = [n for n in hpc["nodes"] if n["name"] == "login-1"][0]
     login["attributes"] = {"PublicIp": PUBLIC_IP}
     maint["nodes"].append({"name": "scheduler", "machineType": "Standard_D2s_v3", "status": "Ready", "fixed": True})
     emulator = CycleCloudEmulator(speed=0.0, fixture=fixture).start()  # nothing changes unless a test says so
@@ -42,8 +42,8 @@ def cyclecloud():
 @pytest.fixture
 def lab(cyclecloud, ansible_env, tmp_path):
     cyclecloud.reset()
-    return InventoryLab(cyclecloud, "cyclecloud", {"url": cyclecloud.url, "username": cyclecloud.username,
-                                                  "password": cyclecloud.password}, ansible_env, tmp_path)
+    connection = {"url": cyclecloud.url, "username": cyclecloud.username, "password": cyclecloud.password}
+    return InventoryLab(cyclecloud, "cyclecloud", connection, ansible_env, tmp_path)
 
 
 def ok(run):
