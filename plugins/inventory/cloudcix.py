@@ -179,18 +179,28 @@ class InventoryModule(PlatformInventory):
     def read_inventory(self, adapter):
         projects = self.chosen_projects([p for p in adapter.list("compute", "project/") if not adapter.is_gone(p)])
         by_id = dict((p["id"], p) for p in projects)
-        filters = {"search[project_id__in]": ",".join(str(i) for i in sorted(by_id))} if self.get_option(
-            "projects") else None
-        instances = adapter.list("compute", "compute/instances/", filters) if projects else []
-        states = set(s.lower() for s in self.get_option("states") or [])
-        hosts = [self.host(i, by_id[i["project_id"]]) for i in instances if i.get("project_id") in by_id
-                 and (str(i.get("state")).lower() in states if states else i.get("state") not in GONE_STATES)]
-        check_unique_names(hosts, lambda h: "id %s in project %s" % (h["vars"]["cloudcix_id"], h["vars"]["cloudcix_project"]),
+        hosts = [self.host(i, by_id[i["project_id"]]) for i in self.instances(adapter, by_id)
+                 if i.get("project_id") in by_id and self.wanted(i)]
+        check_unique_names(hosts, lambda h: "id %s in project %s" % (h["vars"]["cloudcix_id"],
+                                                                     h["vars"]["cloudcix_project"]),
                            "set qualified_names to name hosts <instance>.<project>, or rename one of the "
                            "instances of one project")
         children = sorted(set((group_name("region", p.get("region_id")), group_name("project", p.get("name")))
                               for p in projects))
         return {"hosts": hosts, "children": [list(pair) for pair in children]}
+
+    def instances(self, adapter, projects):
+        """The instances of ``projects`` (by id): one list, filtered by project unless all are read."""
+        if not projects:
+            return []
+        chosen = {"search[project_id__in]": ",".join(str(i) for i in sorted(projects))}
+        return adapter.list("compute", "compute/instances/", chosen if self.get_option("projects") else None)
+
+    def wanted(self, instance):
+        """In a state ``states`` names; by default in any state but those of deleted instances."""
+        states = [s.lower() for s in self.get_option("states") or []]
+        state = str(instance.get("state")).lower()
+        return state in states if states else state not in GONE_STATES
 
     def chosen_projects(self, projects):
         """The projects of the ``projects`` option (all when it is empty), by id or name."""
