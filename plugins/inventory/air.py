@@ -129,12 +129,18 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import U
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AirAdapter, connection_argspec
 from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import node_metadata
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import url_id
-from ansible_collections.statecraft.infra.plugins.plugin_utils._inventory import PlatformInventory, group_name
+from ansible_collections.statecraft.infra.plugins.plugin_utils._inventory import (
+    PlatformInventory,
+    check_unique_names,
+    group_name,
+)
 
 HOST_NAME_FIELDS = ("node", "simulation", "simulation_id")
 # groups by what the topology says of a node: (group name prefix, host variable)
 NODE_GROUPS = (("os", "air_os"), ("function", "air_function"))
 SERVICE_VARS = ("name", "service_type", "host", "src_port", "dest_port", "link")
+SAME_NAME_HINT = ('set host_name_format so that it tells them apart, for example "{node}.{simulation}" '
+                  '(or "{node}.{simulation_id}" for simulations of one title)')
 
 
 class InventoryModule(PlatformInventory):
@@ -169,7 +175,7 @@ class InventoryModule(PlatformInventory):
                                 "with statecraft.infra.air_service (service_type: ssh), for example to port 22 "
                                 "of oob-mgmt-server eth0" % sim.get("title"))
             hosts += [self.host(sim, node) for node in nodes]
-        check_unique_names(hosts)
+        check_unique_names(hosts, in_simulation, SAME_NAME_HINT)
         return {"hosts": hosts, "children": [], "warnings": warnings}
 
     def host(self, sim, node_vars):
@@ -178,6 +184,11 @@ class InventoryModule(PlatformInventory):
         groups = [group_name("simulation", sim.get("title"))]
         groups += [group_name(prefix, node_vars[var]) for prefix, var in NODE_GROUPS if node_vars.get(var)]
         return {"name": name, "vars": node_vars, "groups": groups}
+
+
+def in_simulation(host):
+    """A host's simulation, to tell apart hosts of one name."""
+    return "simulation %s %s" % (host["vars"].get("air_simulation"), host["vars"]["air_simulation_id"])
 
 
 def check_host_name_format(text):
@@ -291,19 +302,3 @@ def ssh_service(services):
     """The node's SSH service: the one to port 22, else the first by name; None without one."""
     ssh = [s for s in services if s.get("service_type") == "ssh" and s.get("host") and s.get("src_port")]
     return min(ssh, key=lambda s: (s.get("dest_port") != 22, s.get("name") or ""), default=None)
-
-
-def check_unique_names(hosts):
-    """Two nodes that would be one host fail the inventory: Ansible would merge them, the
-    second's variables over the first's."""
-    simulations = {}
-    for host in hosts:
-        host_vars = host["vars"]
-        simulations.setdefault(host["name"], []).append(
-            "%s %s" % (host_vars.get("air_simulation"), host_vars["air_simulation_id"]))
-    clashes = ["%s (simulations %s)" % (name, ", ".join(sims)) for name, sims in sorted(simulations.items())
-               if len(sims) > 1]
-    if clashes:
-        raise ValueError("host_name_format: two or more nodes would be one host: %s; set host_name_format so "
-                         "that it tells them apart, for example \"{node}.{simulation}\" (or "
-                         "\"{node}.{simulation_id}\" for simulations of one title)" % "; ".join(clashes))

@@ -9,19 +9,16 @@ log, never from a counter in the client."""
 
 from __future__ import absolute_import, division, print_function
 
-import json
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 import requests
-import yaml
+
+from inventory_runs import InventoryLab
 
 USERNAME = "inventory@example.com"
 API_TOKEN = "air-api-token-" + uuid.uuid4().hex
-BIN = os.path.dirname(sys.executable)
 WORKER = "worker01.air.local"  # the emulator's worker (air_emulator.WORKER_FQDN)
 
 DOT = """graph "%s" {
@@ -102,81 +99,15 @@ def client(air):
     return AirClient(air)
 
 
-def plain(value):
-    """ansible-inventory's JSON without ansible-core 2.19's marks of untrusted strings
-    (``{"__ansible_unsafe": ...}``): the values a play sees."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((k, plain(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
-
-
-class Run(object):
-    def __init__(self, proc, requests_seen):
-        self.rc = proc.returncode
-        self.output = proc.stdout + proc.stderr
-        self.stdout = proc.stdout
-        self.requests = requests_seen
-        self.data = plain(json.loads(proc.stdout)) if self.rc == 0 and proc.stdout.lstrip().startswith("{") else None
-
-    @property
-    def calls(self):
-        return [(r["method"], r["path"]) for r in self.requests]
-
-    @property
-    def hostvars(self):
-        assert self.data is not None, self.output
-        return self.data["_meta"]["hostvars"]
-
-    def hosts(self, group):
-        """The hosts of ``group`` and of its child groups."""
-        entry = self.data.get(group) or {}
-        found = set(entry.get("hosts") or [])
-        for child in entry.get("children") or []:
-            found |= self.hosts(child)
-        return found
-
-    def assert_hidden(self, *secrets):
-        for secret in secrets:
-            assert secret not in self.output
-
-
-class Inventory(object):
-    """Inventory sources (``<name>.air.yml`` in ``tmp_path``) read against the emulator."""
-
-    def __init__(self, emulator, env, tmp_path):
-        self.emulator = emulator
-        self.env = dict(env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")  # a broken source fails the run
-        self.tmp_path = tmp_path
-        self.connection = {"api_url": emulator.url, "username": USERNAME, "password": API_TOKEN}
-
-    def source(self, config, connection=True, name=None):
-        body = dict(self.connection) if connection else {}
-        body.update(config)
-        body.setdefault("plugin", "statecraft.infra.air")
-        path = self.tmp_path / ("%s.air.yml" % (name or uuid.uuid4().hex[:6]))
-        path.write_text(yaml.safe_dump(body))
-        return str(path)
-
-    def run(self, cmd, env=None):
-        mark = len(self.emulator.log)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(self.env, **(env or {})),
-                              cwd=str(self.tmp_path), check=False)
-        return Run(proc, self.emulator.log[mark:])
-
-    def list(self, config, *args, **kwargs):
-        """``ansible-inventory -i <source> --list`` (or ``args``, such as ``--graph``)."""
-        source = config if isinstance(config, str) else self.source(config, kwargs.pop("connection", True))
-        return self.run([os.path.join(BIN, "ansible-inventory"), "-i", source] + list(args or ["--list"]),
-                        kwargs.get("env"))
-
-
 @pytest.fixture
-def inventory(air, ansible_env, tmp_path):
-    return Inventory(air, ansible_env, tmp_path)
+def sources(air, ansible_env, tmp_path):
+    """Inventory sources (``<name>.air.yml``) read against the emulator, logged in with an API token."""
+    return InventoryLab(air, "air", {"api_url": air.url, "username": USERNAME, "password": API_TOKEN},
+                        ansible_env, tmp_path)
+
+
+def calls(run):
+    return [(r["method"], r["path"]) for r in run.requests]
 
 
 def lab(client, title=None, organization=None):
@@ -191,10 +122,10 @@ def lab(client, title=None, organization=None):
 
 
 # -- hosts, variables, groups ------------------------------------------------------------------
-def test_nodes_are_hosts_with_their_ssh_service_and_groups(client, inventory, air):
+def test_nodes_are_hosts_with_their_ssh_service_and_groups(client, sources, air):
     title, sim_id = lab(client)
     services = dict((s["name"], s) for s in air.state["services"].values())
-    run = inventory.list({"simulations": [title]})
+    run = sources.inventory({"simulations": [title]})
     assert run.rc == 0, run.output
 
     hostvars = run.hostvars
@@ -227,29 +158,29 @@ def test_nodes_are_hosts_with_their_ssh_service_and_groups(client, inventory, ai
     assert "WARNING" not in run.output  # the simulation has SSH services: no warning
 
     group = "simulation_" + title.replace("-", "_")
-    assert run.hosts(group) == {"leaf01", "leaf02", "server01"}
-    assert run.hosts("os_cumulus_vx_5_10_1") == {"leaf01", "leaf02"}
-    assert run.hosts("os_generic_ubuntu2204") == {"server01"}
-    assert run.hosts("function_leaf") == {"leaf01", "leaf02"}
+    assert run.members(group) == {"leaf01", "leaf02", "server01"}
+    assert run.members("os_cumulus_vx_5_10_1") == {"leaf01", "leaf02"}
+    assert run.members("os_generic_ubuntu2204") == {"server01"}
+    assert run.members("function_leaf") == {"leaf01", "leaf02"}
 
     # a few list requests, none per node, nothing written but the login
-    assert run.calls == READ + PER_SIMULATION
+    assert calls(run) == READ + PER_SIMULATION
     assert run.requests[3]["query"] == {"simulation": sim_id}
 
 
-def test_graph(client, inventory):
+def test_graph(client, sources):
     title, _sim_id = lab(client, title="graph-lab")
-    run = inventory.list({"simulations": [title]}, "--graph")
+    run = sources.inventory({"simulations": [title]}, "--graph")
     assert run.rc == 0, run.output
     lines = [line.strip(" |-") for line in run.stdout.splitlines()]
     for group in ("@simulation_graph_lab:", "@os_cumulus_vx_5_10_1:", "@function_leaf:", "leaf01", "server01"):
         assert group in lines, run.stdout
 
 
-def test_a_simulation_without_ssh_warns_once(client, inventory):
+def test_a_simulation_without_ssh_warns_once(client, sources):
     title = "bare-" + uuid.uuid4().hex[:6]
     client.simulation(title)
-    run = inventory.list({"simulations": [title]})
+    run = sources.inventory({"simulations": [title]})
     assert run.rc == 0, run.output
     assert all("ansible_host" not in v and "air_ssh_hint" in v for v in run.hostvars.values())
     assert run.output.count("no node has an SSH service") == 1
@@ -257,7 +188,7 @@ def test_a_simulation_without_ssh_warns_once(client, inventory):
 
 
 # -- choosing simulations ------------------------------------------------------------------
-def test_simulations_chosen_by_title_id_and_organization(client, inventory):
+def test_simulations_chosen_by_title_id_and_organization(client, sources):
     org = "team-" + uuid.uuid4().hex[:6]
     org_id = client.organization(org)
     a_title, a_id = lab(client, title="sim-a", organization=org_id)
@@ -269,50 +200,51 @@ def test_simulations_chosen_by_title_id_and_organization(client, inventory):
         assert run.rc == 0, run.output
         return set(v["air_simulation"] for v in run.hostvars.values())
 
-    run = inventory.list(dict(named, simulations=[a_title, b_id]))
+    run = sources.inventory(dict(named, simulations=[a_title, b_id]))
     assert simulations(run) == {"sim-a", "sim-b"}
     assert "leaf01.sim-a" in run.hostvars and "leaf01.sim-b" in run.hostvars
     assert run.hostvars["leaf01.sim-a"]["air_organization_id"] == org_id
-    assert run.calls == READ + PER_SIMULATION * 2  # one list of simulations for titles and ids alike
+    assert calls(run) == READ + PER_SIMULATION * 2  # one list of simulations for titles and ids alike
 
-    run = inventory.list(dict(named, organizations=[org]))
+    run = sources.inventory(dict(named, organizations=[org]))
     assert simulations(run) == {"sim-a", "sim-c"}
-    assert ("GET", "/api/v1/organization/") in run.calls
-    run = inventory.list(dict(named, organizations=[org_id]))
-    assert simulations(run) == {"sim-a", "sim-c"} and ("GET", "/api/v1/organization/") not in run.calls
-    run = inventory.list(dict(named, simulations=["sim-a", "sim-b"], organizations=[org]))
+    assert ("GET", "/api/v1/organization/") in calls(run)
+    run = sources.inventory(dict(named, organizations=[org_id]))
+    assert simulations(run) == {"sim-a", "sim-c"} and ("GET", "/api/v1/organization/") not in calls(run)
+    run = sources.inventory(dict(named, simulations=["sim-a", "sim-b"], organizations=[org]))
     assert simulations(run) == {"sim-a"}
 
-    run = inventory.list(dict(named, simulations=[]))  # every simulation the account sees
+    run = sources.inventory(dict(named, simulations=[]))  # every simulation the account sees
     assert simulations(run) == {"sim-a", "sim-b", "sim-c"}
-    run = inventory.list({"simulations": ["{{ 'sim-b' }}"], "host_name_format": "{simulation_id}-{node}"})
+    run = sources.inventory({"simulations": ["{{ 'sim-b' }}"], "host_name_format": "{simulation_id}-{node}"})
     assert run.rc == 0 and run.hostvars == {}  # no templating: a title is a title
-    run = inventory.list({"simulations": [b_id.upper()], "host_name_format": "{simulation_id}-{node}"})
+    run = sources.inventory({"simulations": [b_id.upper()], "host_name_format": "{simulation_id}-{node}"})
     assert set(run.hostvars) == set("%s-%s" % (b_id, n) for n in ("leaf01", "leaf02", "server01"))
 
 
-def test_what_matches_nothing_warns_and_gives_no_hosts(client, inventory):
+def test_what_matches_nothing_warns_and_gives_no_hosts(client, sources):
     lab(client, title="there")
-    run = inventory.list({"simulations": ["there", "not-there"], "organizations": ["no-such-org"]})
+    run = sources.inventory({"simulations": ["there", "not-there"], "organizations": ["no-such-org"]})
     assert run.rc == 0, run.output
     assert run.hostvars == {}
     assert "no simulation has the title or id not-there" in run.output
     assert "no organization is named no-such-org" in run.output
 
 
-def test_a_node_name_two_simulations_share_fails_naming_them(client, inventory):
+def test_a_node_name_two_simulations_share_fails_naming_them(client, sources):
     _a, a_id = lab(client, title="twin-a")
     _b, b_id = lab(client, title="twin-b")
-    run = inventory.list({})
+    run = sources.inventory({})
     assert run.rc != 0
-    assert "host_name_format: two or more nodes would be one host" in run.output
-    assert "leaf01 (simulations twin-a %s, twin-b %s)" % (a_id, b_id) in run.output
-    run = inventory.list({"host_name_format": "{simulation}-{node}"})
+    assert "two or more machines would be one host" in run.output
+    assert "leaf01 (simulation twin-a %s, simulation twin-b %s)" % (a_id, b_id) in run.output
+    assert 'set host_name_format so that it tells them apart, for example "{node}.{simulation}"' in run.output
+    run = sources.inventory({"host_name_format": "{simulation}-{node}"})
     assert run.rc == 0 and "twin-a-leaf01" in run.hostvars and "twin-b-leaf01" in run.hostvars
 
 
 # -- constructed ---------------------------------------------------------------------------
-def test_compose_keyed_groups_groups_and_strict(client, inventory):
+def test_compose_keyed_groups_groups_and_strict(client, sources):
     title, _sim_id = lab(client)
     config = {
         "simulations": [title],
@@ -320,35 +252,35 @@ def test_compose_keyed_groups_groups_and_strict(client, inventory):
         "keyed_groups": [{"key": "air_node_state", "prefix": "node_state"}],
         "groups": {"reachable": "ansible_host is defined"},
     }
-    run = inventory.list(config)
+    run = sources.inventory(config)
     assert run.rc == 0, run.output
     assert run.hostvars["leaf01"]["switch"] is True and run.hostvars["server01"]["switch"] is False
     assert run.hostvars["leaf01"]["ssh_target"] == "cumulus@" + WORKER
     assert "ssh_target" not in run.hostvars["leaf02"]  # not strict: an undefined variable skips the host
-    assert run.hosts("node_state_RUNNING") == {"leaf01", "leaf02", "server01"}
-    assert run.hosts("reachable") == {"leaf01", "server01"}
+    assert run.members("node_state_RUNNING") == {"leaf01", "leaf02", "server01"}
+    assert run.members("reachable") == {"leaf01", "server01"}
 
-    run = inventory.list(dict(config, strict=True))
+    run = sources.inventory(dict(config, strict=True))
     assert run.rc != 0 and "Could not set ssh_target for host leaf02" in run.output  # strict: leaf02 has no SSH
 
 
-def test_the_jump_host_recipe(client, inventory, playbook, air):
+def test_the_jump_host_recipe(client, sources, playbook, air):
     """docs/inventories.md: only the oob-mgmt-server has an SSH service; the other nodes are
     reached at their management address through it."""
     title = "jump-" + uuid.uuid4().hex[:6]
     sim_id = client.fabric(title)
     client.service(sim_id, "oob-mgmt-server", "eth0", 22, name="oob-ssh")
     port = next(s["src_port"] for s in air.state["services"].values() if s["name"] == "oob-ssh")
-    source = inventory.source({"simulations": [title], "compose": {"ansible_host": "ansible_host | default(air_mgmt_ip)"},
+    source = sources.source({"simulations": [title], "compose": {"ansible_host": "ansible_host | default(air_mgmt_ip)"},
                                "groups": {"behind_jump": "air_ssh_hint is defined"}})
-    (inventory.tmp_path / "group_vars").mkdir()
-    (inventory.tmp_path / "group_vars" / "behind_jump.yml").write_text(
+    (sources.tmp_path / "group_vars").mkdir()
+    (sources.tmp_path / "group_vars" / "behind_jump.yml").write_text(
         "ansible_ssh_common_args: >-\n"
         "  -o ProxyJump={{ hostvars['oob-mgmt-server'].ansible_user }}@{{ hostvars['oob-mgmt-server'].ansible_host }}"
         ":{{ hostvars['oob-mgmt-server'].ansible_port }}\n")
-    run = inventory.list(source)
+    run = sources.inventory(source)
     assert run.rc == 0, run.output
-    assert run.hosts("behind_jump") == {"leaf01", "oob-mgmt-switch", "server01"}
+    assert run.members("behind_jump") == {"leaf01", "oob-mgmt-switch", "server01"}
     assert run.hostvars["leaf01"]["ansible_host"] == run.hostvars["leaf01"]["air_mgmt_ip"]
     assert run.hostvars["oob-mgmt-server"]["ansible_host"] == WORKER
 
@@ -363,74 +295,74 @@ def test_the_jump_host_recipe(client, inventory, playbook, air):
     assert run.rc == 0, run.output
     jump = "-o ProxyJump=ubuntu@%s:%d" % (WORKER, port)
     assert sorted(r["msg"] for r in run.tasks) == sorted(
-        "%s %s" % (run_vars["air_mgmt_ip"], jump) for name, run_vars in inventory.list(source).hostvars.items()
+        "%s %s" % (run_vars["air_mgmt_ip"], jump) for name, run_vars in sources.inventory(source).hostvars.items()
         if name != "oob-mgmt-server")
 
 
 # -- cache -----------------------------------------------------------------------------------
-def test_a_cached_read_sends_no_request(client, inventory, tmp_path):
+def test_a_cached_read_sends_no_request(client, sources, tmp_path):
     title, _sim_id = lab(client)
     client.simulation("bare-" + title)  # warns; cached reads warn too
     cache = tmp_path / "cache"
-    source = inventory.source({"simulations": [title, "bare-" + title], "host_name_format": "{simulation}-{node}",
+    source = sources.source({"simulations": [title, "bare-" + title], "host_name_format": "{simulation}-{node}",
                                "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
                                "cache_connection": str(cache), "cache_timeout": 600})
-    first = inventory.list(source)
+    first = sources.inventory(source)
     assert first.rc == 0, first.output
-    assert first.calls == READ + PER_SIMULATION * 2 and os.listdir(str(cache))
+    assert calls(first) == READ + PER_SIMULATION * 2 and os.listdir(str(cache))
 
-    second = inventory.list(source)
+    second = sources.inventory(source)
     assert second.rc == 0, second.output
     assert second.requests == []
     assert second.data == first.data
     assert "no node has an SSH service" in second.output
 
-    third = inventory.list(source, "--list", "--flush-cache")  # reads again, and keeps what it read
-    assert third.rc == 0 and third.calls == READ + PER_SIMULATION * 2
-    assert inventory.list(source).requests == []
+    third = sources.inventory(source, "--list", "--flush-cache")  # reads again, and keeps what it read
+    assert third.rc == 0 and calls(third) == READ + PER_SIMULATION * 2
+    assert sources.inventory(source).requests == []
 
 
 # -- connection options and errors -----------------------------------------------------------
-def test_connection_from_the_environment(client, inventory, air):
+def test_connection_from_the_environment(client, sources, air):
     title, _sim_id = lab(client)
-    source = inventory.source({"simulations": [title]}, connection=False)
+    source = sources.source({"simulations": [title]}, connection=False)
     env = {"AIR_API_URL": air.url, "AIR_USERNAME": USERNAME, "AIR_PASSWORD": API_TOKEN}
-    run = inventory.list(source, env=env)
+    run = sources.inventory(source, env=env)
     assert run.rc == 0, run.output
     assert set(run.hostvars) == {"leaf01", "leaf02", "server01"}
 
     bearer = air.issue_token(USERNAME)
-    run = inventory.list(source, env={"AIR_API_URL": air.url, "AIR_BEARER_TOKEN": bearer})
+    run = sources.inventory(source, env={"AIR_API_URL": air.url, "AIR_BEARER_TOKEN": bearer})
     assert run.rc == 0, run.output
-    assert ("POST", "/api/v1/login/") not in run.calls and len(run.hostvars) == 3
+    assert ("POST", "/api/v1/login/") not in calls(run) and len(run.hostvars) == 3
 
 
-def test_a_wrong_token_fails_clearly_and_shows_no_secret(client, inventory, air):
+def test_a_wrong_token_fails_clearly_and_shows_no_secret(client, sources, air):
     lab(client)
-    run = inventory.list({}, "--list", "-vvv")  # a good run shows no secret either
+    run = sources.inventory({}, "--list", "-vvv")  # a good run shows no secret either
     assert run.rc == 0, run.output
     run.assert_hidden(API_TOKEN, *air.issued_tokens())
 
     wrong = "air-wrong-token-" + uuid.uuid4().hex
-    run = inventory.list({"password": wrong}, "--list", "-vvv")
+    run = sources.inventory({"password": wrong}, "--list", "-vvv")
     assert run.rc != 0
     assert "Air login as %s failed" % USERNAME in run.output and "401" in run.output
     run.assert_hidden(wrong, API_TOKEN)
-    assert run.calls == [("POST", "/api/v1/login/")]
+    assert calls(run) == [("POST", "/api/v1/login/")]
 
     expired = air.issue_token(USERNAME)
     air.expire_tokens()
-    run = inventory.list({"username": None, "password": None, "bearer_token": expired}, "--list", "-vvv")
+    run = sources.inventory({"username": None, "password": None, "bearer_token": expired}, "--list", "-vvv")
     assert run.rc != 0 and "403" in run.output
     run.assert_hidden(expired)
 
 
-def test_an_error_shows_no_secret_even_in_a_traceback(inventory, air):
+def test_an_error_shows_no_secret_even_in_a_traceback(sources, air):
     """A server that echoes the token back: the message is scrubbed, and no traceback shows
     the message before it was."""
     air.faults.add(path="^/api/v1/login/$", method="POST", status=400,
                    body={"detail": "bad password %s" % API_TOKEN})
-    run = inventory.list({}, "--list", "-vvvvv", env={"ANSIBLE_DISPLAY_TRACEBACK": "always"})
+    run = sources.inventory({}, "--list", "-vvvvv", env={"ANSIBLE_DISPLAY_TRACEBACK": "always"})
     assert run.rc != 0 and "bad password" in run.output
     run.assert_hidden(API_TOKEN)
 
@@ -444,32 +376,32 @@ def test_an_error_shows_no_secret_even_in_a_traceback(inventory, air):
     ({"username": None}, "username is missing"),
     ({"bearer_token": "tok-" + "x" * 20}, "give either bearer_token or username + password, not both"),
 ], ids=["api-version", "api-url", "retries", "format-field", "format-syntax", "half-credentials", "two-ways"])
-def test_a_bad_option_fails_before_any_request_naming_it(inventory, config, message):
-    run = inventory.list(config)
+def test_a_bad_option_fails_before_any_request_naming_it(sources, config, message):
+    run = sources.inventory(config)
     assert run.rc != 0
     assert message in run.output, run.output
     assert run.requests == []
     run.assert_hidden(API_TOKEN, *[v for v in config.values() if isinstance(v, str) and v.startswith("tok-")])
 
 
-def test_no_credentials_say_where_to_set_them(inventory):
-    run = inventory.list(inventory.source({}, connection=False))
+def test_no_credentials_say_where_to_set_them(sources):
+    run = sources.inventory(sources.source({}, connection=False))
     assert run.rc != 0 and "no Air credentials" in run.output and "AIR_PASSWORD" in run.output
     assert run.requests == []
 
 
-def test_an_unknown_option_fails_naming_the_option_it_may_mean(inventory):
-    run = inventory.list({"simulation": ["typo"]})  # Ansible would ignore it: every simulation, silently
+def test_an_unknown_option_fails_naming_the_option_it_may_mean(sources):
+    run = sources.inventory({"simulation": ["typo"]})  # Ansible would ignore it: every simulation, silently
     assert run.rc != 0
     assert "air inventory: unknown option simulation (did you mean simulations?)" in run.output
     assert run.requests == []
 
 
 # -- playbooks -------------------------------------------------------------------------------
-def test_a_playbook_targets_the_nodes_with_their_variables(client, inventory, playbook, air):
+def test_a_playbook_targets_the_nodes_with_their_variables(client, sources, playbook, air):
     title, _sim_id = lab(client)
     ssh_port = next(s["src_port"] for s in air.state["services"].values() if s["name"] == "leaf01-swp1-22")
-    source = inventory.source({"simulations": [title]})
+    source = sources.source({"simulations": [title]})
     run = playbook("""
 - hosts: function_leaf
   gather_facts: false
@@ -494,11 +426,11 @@ def test_a_playbook_targets_the_nodes_with_their_variables(client, inventory, pl
         "reachable leaves", "unreachable leaves say how to fix it", "where", "where"]
     assert sorted(r["msg"] for r in run.tasks if r["_task"] == "where") == [  # hosts end in any order
         "%s cumulus-vx-5.10.1 %s" % (host, hostvars["air_mgmt_ip"])
-        for host, hostvars in sorted(inventory.list(source).hostvars.items()) if host.startswith("leaf")]
+        for host, hostvars in sorted(sources.inventory(source).hostvars.items()) if host.startswith("leaf")]
     run.assert_hidden(API_TOKEN)
 
 
-def test_air_lab_nodes_become_hosts_in_the_same_run(inventory, playbook, air, tmp_path):
+def test_air_lab_nodes_become_hosts_in_the_same_run(sources, playbook, air, tmp_path):
     """The air_lab role's README: the role creates and loads the simulation, refresh_inventory
     reads it through the plugin, and the next play targets its nodes."""
     title = "evpn-" + uuid.uuid4().hex[:6]
