@@ -272,7 +272,7 @@ def test_the_jump_host_recipe(client, sources, playbook, air):
     client.service(sim_id, "oob-mgmt-server", "eth0", 22, name="oob-ssh")
     port = next(s["src_port"] for s in air.state["services"].values() if s["name"] == "oob-ssh")
     source = sources.source({"simulations": [title], "compose": {"ansible_host": "ansible_host | default(air_mgmt_ip)"},
-                               "groups": {"behind_jump": "air_ssh_hint is defined"}})
+                             "groups": {"behind_jump": "air_ssh_hint is defined"}})
     (sources.tmp_path / "group_vars").mkdir()
     (sources.tmp_path / "group_vars" / "behind_jump.yml").write_text(
         "ansible_ssh_common_args: >-\n"
@@ -305,8 +305,8 @@ def test_a_cached_read_sends_no_request(client, sources, tmp_path):
     client.simulation("bare-" + title)  # warns; cached reads warn too
     cache = tmp_path / "cache"
     source = sources.source({"simulations": [title, "bare-" + title], "host_name_format": "{simulation}-{node}",
-                               "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
-                               "cache_connection": str(cache), "cache_timeout": 600})
+                             "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
+                             "cache_connection": str(cache), "cache_timeout": 600})
     first = sources.inventory(source)
     assert first.rc == 0, first.output
     assert calls(first) == READ + PER_SIMULATION * 2 and os.listdir(str(cache))
