@@ -8,25 +8,24 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-class ModuleDocFragment(object):
-    # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
-    DOCUMENTATION = r"""
+# The connection options as modules and inventory plugins read them: ``%(required)s`` marks url
+# and token required for a module (an inventory plugin checks them itself, after its
+# environment fallback); ``%(token_permission)s`` says what the token must be allowed to do,
+# ``%(retried_posts)s`` which POST requests are retried (a module's creates, a plugin's queries)
+CONNECTION_OPTIONS = r"""
 options:
   url:
     description:
       - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
       - V(/api) is appended when missing.
       - If not set, the environment variable E(NAUTOBOT_URL) is used.
-    type: str
-    required: true
+    type: str%(required)s
   token:
     description:
       - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
-      - It needs write permission for the objects the task changes; read permission is
-        enough in check mode.
+%(token_permission)s
       - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
-    type: str
-    required: true
+    type: str%(required)s
   api_version:
     description:
       - REST API version to pin with the C(Accept) header, so responses keep their shape
@@ -55,18 +54,33 @@ options:
     description:
       - How many times a request is retried after a connection error or an HTTP 429, 502,
         503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
-      - A POST is retried only after an HTTP 429 (the request was not processed) or when the
-        connection was never established. A create that got no answer is settled by reading
-        again.
+%(retried_posts)s
       - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
     type: int
-requirements:
+"""
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
+    DOCUMENTATION = CONNECTION_OPTIONS % dict(required="\n    required: true", token_permission="""\
+      - It needs write permission for the objects the task changes; read permission is
+        enough in check mode.""", retried_posts="""\
+      - A POST is retried only after an HTTP 429 (the request was not processed) or when the
+        connection was never established. A create that got no answer is settled by reading
+        again.""") + r"""requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
     C(group/statecraft.infra.nautobot)."
   - Related objects are compared by the name or fields given, from the one read of the
     object (C(depth=1)), so a converged task costs a single request.
+"""
+
+    # The same connection options for an inventory plugin (statecraft.infra.nautobot.plugin)
+    PLUGIN = CONNECTION_OPTIONS % dict(required="", token_permission="""\
+      - Read permission for the objects the plugin reads is enough.""", retried_posts="""\
+      - The plugin only reads; its GraphQL queries (sent as POST) are retried as reads are.""") + r"""requirements:
+  - requests (on the controller)
 """
 
     TAGS = r"""
