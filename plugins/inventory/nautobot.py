@@ -183,11 +183,14 @@ GRAPHQL_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 # What one query asks of every device and virtual machine: the host's variables and groups.
 # Related objects come with what the inventory shows of them (names, addresses), so no
 # relationship costs a request of its own.
-COMMON_FIELDS = """id name status { name } role { name } tenant { name } tags { name }
-  platform { name network_driver network_driver_mappings }
+COMMON_FIELDS = """id name status { name } role { name } tenant { name } tags { name } platform { name }
   primary_ip4 { address } primary_ip6 { address }"""
 INTERFACE_FIELDS = """name description enabled mac_address mtu mode ip_addresses { address }
   untagged_vlan { vid name } tagged_vlans { vid name } tags { name }"""
+# Lists read in the same query: platforms once each (Nautobot computes a platform's driver
+# mappings each time one is shown: per host, that doubled the read), locations for the
+# parents of the hosts' ones
+PLATFORM_FIELDS = "name network_driver network_driver_mappings"
 LOCATION_FIELDS = "id name parent { id }"
 
 
@@ -253,14 +256,17 @@ def selections(options):
         if options["interfaces"]:
             fields.append("interfaces { %s %s }" % (INTERFACE_FIELDS, kind.interface_fields))
         wanted[kind.field] = (arguments(filters, kind.name + "_filters"), " ".join(fields))
+    if wanted:
+        wanted["platforms"] = ("", PLATFORM_FIELDS)
     if wanted and "location" in options["group_by"]:
-        wanted["locations"] = ("", LOCATION_FIELDS)  # every location: the parents of the hosts' ones
+        wanted["locations"] = ("", LOCATION_FIELDS)
     return wanted
 
 
 def read_lists(adapter, wanted, page_size):
     """Every object of each list field in ``wanted``; one query per page asks for the next
-    page of every list that has more."""
+    page of every list that has more. Each list is asked for one object past the page, so
+    that a full last page needs no further (empty) request to show it was the last."""
     if page_size < 1:
         raise ValueError("page_size: %s is not 1 or more" % page_size)
     found = dict((field, []) for field in wanted)
@@ -268,13 +274,13 @@ def read_lists(adapter, wanted, page_size):
     offset = 0
     while pending:
         query = "query {\n%s\n}" % "\n".join(
-            "%s(%s) { %s }" % (field, ", ".join(a for a in ("limit: %d, offset: %d" % (page_size, offset),
+            "%s(%s) { %s }" % (field, ", ".join(a for a in ("limit: %d, offset: %d" % (page_size + 1, offset),
                                                             wanted[field][0]) if a), wanted[field][1])
             for field in pending)
         data = graphql(adapter, query)
         for field in pending:
-            found[field].extend(data.get(field) or [])
-        pending = [field for field in pending if len(data.get(field) or []) == page_size]
+            found[field].extend((data.get(field) or [])[:page_size])
+        pending = [field for field in pending if len(data.get(field) or []) > page_size]
         offset += page_size
     return found
 
@@ -286,7 +292,6 @@ def address(ip):
 def network_os(platform):
     """The platform's Ansible network driver (Nautobot maps its network_driver for Ansible,
     for example arista_eos to arista.eos.eos), else its network_driver."""
-    platform = platform or {}
     return (platform.get("network_driver_mappings") or {}).get("ansible") or platform.get("network_driver") or None
 
 
@@ -303,7 +308,8 @@ def interface_vars(interface):
     return result
 
 
-def host_vars(kind, obj):
+def host_vars(kind, obj, network_os_of):
+    """The host's variables; ``network_os_of``: platform name -> its network OS."""
     location = kind.location(obj)
     found = {
         "nautobot_id": obj["id"],
@@ -321,8 +327,8 @@ def host_vars(kind, obj):
     ansible_host = address(obj.get("primary_ip4")) or address(obj.get("primary_ip6"))
     if ansible_host:
         found["ansible_host"] = ansible_host
-    if network_os(obj.get("platform")):
-        found["ansible_network_os"] = network_os(obj.get("platform"))
+    if network_os_of.get(name_of(obj.get("platform"))):
+        found["ansible_network_os"] = network_os_of[name_of(obj.get("platform"))]
     if "config_context" in obj:
         found["nautobot_config_context"] = obj["config_context"] or {}
     if "_custom_field_data" in obj:
@@ -367,6 +373,7 @@ def location_children(locations, used):
 def read_hosts(adapter, options):
     """The inventory's plain data (hosts, location parents) and warnings, from one query per page."""
     found = read_lists(adapter, selections(options), options["page_size"])
+    network_os_of = dict((platform["name"], network_os(platform)) for platform in found.get("platforms", []))
     hosts, kinds_of, warnings, used = [], {}, [], []
     for kind in KINDS:
         for obj in found.get(kind.field, []):
@@ -380,7 +387,7 @@ def read_hosts(adapter, options):
             location = kind.location(obj)
             if location:
                 used.append(location["id"])
-            hosts.append({"name": obj["name"], "vars": host_vars(kind, obj),
+            hosts.append({"name": obj["name"], "vars": host_vars(kind, obj, network_os_of),
                           "groups": host_groups(kind, obj, options["group_by"])})
     children = location_children(found.get("locations", []), used) if "location" in options["group_by"] else []
     return {"hosts": hosts, "children": children, "warnings": warnings}
