@@ -243,7 +243,8 @@ def test_paging_reads_every_page(inventory, world):
     whole, _proc = inventory.list(group_by=["role", "tags"])
     paged, _proc = inventory.list(group_by=["role", "tags"], page_size=1)
     assert paged == whole
-    assert len(inventory.requests) >= 3 and set(inventory.requests) == {("POST", "/api/graphql/")}
+    # two devices: the first page shows one and that there is more, the second the last
+    assert len(inventory.requests) >= 2 and set(inventory.requests) == {("POST", "/api/graphql/")}
 
 
 def test_constructed_features(inventory, world):
