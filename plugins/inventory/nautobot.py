@@ -16,8 +16,8 @@ description:
     the locations, for their parents) in one query per page of O(page_size) objects, so a
     large installation costs a few requests instead of one per object or relationship.
   - Each object named in Nautobot becomes a host (objects without a name are left out).
-    A device and a virtual machine of the same name are one host, the device's; a warning
-    names the virtual machine left out.
+    When a name repeats (a device and a virtual machine, devices of two locations), the first
+    object keeps it (devices come first) and a warning names the one left out.
   - "Groups (O(group_by)): C(location_<name>), C(role_<name>), C(platform_<name>),
     C(tenant_<name>), C(tag_<name>), C(status_<name>), each name lowercased with anything
     but letters, digits and underscores as C(_) (location C(DC 1) is C(location_dc_1)). A
@@ -273,11 +273,12 @@ def read_lists(adapter, wanted, page_size):
     pending = sorted(wanted)
     offset = 0
     while pending:
-        query = "query {\n%s\n}" % "\n".join(
-            "%s(%s) { %s }" % (field, ", ".join(a for a in ("limit: %d, offset: %d" % (page_size + 1, offset),
-                                                            wanted[field][0]) if a), wanted[field][1])
-            for field in pending)
-        data = graphql(adapter, query)
+        lists = []
+        for field in pending:
+            filters, fields = wanted[field]
+            page = "limit: %d, offset: %d" % (page_size + 1, offset)
+            lists.append("%s(%s) { %s }" % (field, ", ".join([page, filters] if filters else [page]), fields))
+        data = graphql(adapter, "query {\n%s\n}" % "\n".join(lists))
         for field in pending:
             found[field].extend((data.get(field) or [])[:page_size])
         pending = [field for field in pending if len(data.get(field) or []) > page_size]
@@ -311,7 +312,7 @@ def interface_vars(interface):
 def host_vars(kind, obj, network_os_of):
     """The host's variables; ``network_os_of``: platform name -> its network OS."""
     location = kind.location(obj)
-    found = {
+    variables = {
         "nautobot_id": obj["id"],
         "nautobot_kind": kind.name,
         "nautobot_status": name_of(obj.get("status")),
@@ -323,19 +324,20 @@ def host_vars(kind, obj, network_os_of):
         "nautobot_primary_ip4": name_of(obj.get("primary_ip4"), "address"),
         "nautobot_primary_ip6": name_of(obj.get("primary_ip6"), "address"),
     }
-    found.update(kind.own_vars(obj))
+    variables.update(kind.own_vars(obj))
     ansible_host = address(obj.get("primary_ip4")) or address(obj.get("primary_ip6"))
     if ansible_host:
-        found["ansible_host"] = ansible_host
-    if network_os_of.get(name_of(obj.get("platform"))):
-        found["ansible_network_os"] = network_os_of[name_of(obj.get("platform"))]
+        variables["ansible_host"] = ansible_host
+    if network_os_of.get(variables["nautobot_platform"]):
+        variables["ansible_network_os"] = network_os_of[variables["nautobot_platform"]]
+    # asked for on request only (the options of the same names)
     if "config_context" in obj:
-        found["nautobot_config_context"] = obj["config_context"] or {}
+        variables["nautobot_config_context"] = obj["config_context"] or {}
     if "_custom_field_data" in obj:
-        found["nautobot_custom_fields"] = obj["_custom_field_data"] or {}
+        variables["nautobot_custom_fields"] = obj["_custom_field_data"] or {}
     if "interfaces" in obj:
-        found["nautobot_interfaces"] = [interface_vars(i) for i in obj["interfaces"] or []]
-    return found
+        variables["nautobot_interfaces"] = [interface_vars(i) for i in obj["interfaces"] or []]
+    return variables
 
 
 def host_groups(kind, obj, group_by):

@@ -226,6 +226,7 @@ def test_filters_and_group_by(inventory, world):
         (dict(location=[n["europe"]], status=["Planned"]), [n["spine1"]]),  # a location includes those below it
         (dict(platform=[n["linux"]], virtual_machines=False), [n["spine1"]]),
         (dict(tags=[n["edge"]]), [n["spine1"]]),
+        (dict(tags=[n["core"], n["edge"]]), []),  # every tag given
         (dict(devices=False), [n["vm1"]]),
         (dict(device_filters={"name__isw": "leaf1"}, virtual_machine_filters={"name": ["nothing-" + world.u]}),
          [n["leaf1"]]),
