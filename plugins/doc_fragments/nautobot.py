@@ -8,24 +8,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-# The connection options as modules and inventory plugins read them: ``%(required)s`` marks url
-# and token required for a module (an inventory plugin checks them itself, after its
-# environment fallback); ``%(token_permission)s`` says what the token must be allowed to do,
-# ``%(retried_posts)s`` which POST requests are retried (a module's creates, a plugin's queries)
-CONNECTION_OPTIONS = r"""
+class ModuleDocFragment(object):
+    # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
+    DOCUMENTATION = r"""
 options:
   url:
     description:
       - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
       - V(/api) is appended when missing.
       - If not set, the environment variable E(NAUTOBOT_URL) is used.
-    type: str%(required)s
+    type: str
+    required: true
   token:
     description:
       - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
-%(token_permission)s
+      - It needs write permission for the objects the task changes; read permission is
+        enough in check mode.
       - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
-    type: str%(required)s
+    type: str
+    required: true
   api_version:
     description:
       - REST API version to pin with the C(Accept) header, so responses keep their shape
@@ -54,20 +55,12 @@ options:
     description:
       - How many times a request is retried after a connection error or an HTTP 429, 502,
         503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
-%(retried_posts)s
-      - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
-    type: int
-"""
-
-
-class ModuleDocFragment(object):
-    # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
-    DOCUMENTATION = CONNECTION_OPTIONS % dict(required="\n    required: true", token_permission="""\
-      - It needs write permission for the objects the task changes; read permission is
-        enough in check mode.""", retried_posts="""\
       - A POST is retried only after an HTTP 429 (the request was not processed) or when the
         connection was never established. A create that got no answer is settled by reading
-        again.""") + r"""requirements:
+        again.
+      - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
+    type: int
+requirements:
   - requests (on the host that runs the module)
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
@@ -76,10 +69,55 @@ notes:
     object (C(depth=1)), so a converged task costs a single request.
 """
 
-    # The same connection options for an inventory plugin (statecraft.infra.nautobot.plugin)
-    PLUGIN = CONNECTION_OPTIONS % dict(required="", token_permission="""\
-      - Read permission for the objects the plugin reads is enough.""", retried_posts="""\
-      - The plugin only reads; its GraphQL queries (sent as POST) are retried as reads are.""") + r"""requirements:
+    # The same connection options for an inventory plugin (statecraft.infra.nautobot.plugin):
+    # url and token are not marked required, since the plugin reads them from the environment
+    # when the file does not set them, and checks them itself
+    PLUGIN = r"""
+options:
+  url:
+    description:
+      - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
+      - V(/api) is appended when missing.
+      - If not set, the environment variable E(NAUTOBOT_URL) is used.
+    type: str
+  token:
+    description:
+      - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
+      - Read permission for the objects the plugin reads is enough.
+      - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
+    type: str
+  api_version:
+    description:
+      - REST API version to pin with the C(Accept) header, so responses keep their shape
+        when the server is upgraded.
+      - Nautobot 2.4 accepts V(2.0) to V(2.4); Nautobot 3.x accepts V(2.0) to V(2.4) and
+        V(3.0) up to its own version.
+      - If not set, the environment variable E(NAUTOBOT_API_VERSION) is used, and then V(2.4),
+        which every supported server (Nautobot 2.4 and 3.x) accepts.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for the server to answer one request.
+      - If not set, the environment variable E(NAUTOBOT_TIMEOUT) is used, and then V(30).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(NAUTOBOT_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(NAUTOBOT_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - The plugin only reads; its GraphQL queries (sent as POST) are retried as reads are.
+      - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
+    type: int
+requirements:
   - requests (on the controller)
 """
 

@@ -400,7 +400,6 @@ class NautobotBench(object):
         else:
             say("  teardown of %s: %.1f s (%s)" % (tag, wall, "nautobot_bulk absent" if mode == "bulk" else "loop"))
 
-
     # -- the inventory part ------------------------------------------------------------------------
     def inventory_series(self, n, anchor_path, repeats):
         """N devices made once, read by each inventory plugin (median of ``repeats`` runs), removed."""

@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 
 import ast
 import glob
-import importlib.util
 import json
 import os
 import re
@@ -216,14 +215,11 @@ def _string_assignments(path, names=None):
 
 
 def _fragment_options(reference):
-    """Options of a doc fragment reference, ``statecraft.infra.air`` or ``statecraft.infra.air.wait``.
-    The fragment file is imported, as Ansible reads it: its texts may be built from shared parts."""
+    """Options of a doc fragment reference, ``statecraft.infra.air`` or ``statecraft.infra.air.wait``."""
     parts = reference[len(PREFIX):].split(".")
     attribute = parts[1].upper() if len(parts) > 1 else "DOCUMENTATION"
-    spec = importlib.util.spec_from_file_location("doc_fragment_" + parts[0], os.path.join(FRAGMENTS, parts[0] + ".py"))
-    fragment = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fragment)
-    return (yaml.safe_load(getattr(fragment.ModuleDocFragment, attribute)) or {}).get("options") or {}
+    docs = _string_assignments(os.path.join(FRAGMENTS, parts[0] + ".py"))
+    return (yaml.safe_load(docs[attribute]) or {}).get("options") or {}
 
 
 def module_docs(name):

@@ -39,8 +39,8 @@ class World(object):
         self.cf_key = "inv_owner_%s" % u
         n = self.names
         api = nautobot.api
-        api("POST", "dcim/location-types/", json={"name": n["region"], "nestable": True,
-                                                   "content_types": ["dcim.device", "virtualization.cluster"]})
+        api("POST", "dcim/location-types/", json={
+            "name": n["region"], "nestable": True, "content_types": ["dcim.device", "virtualization.cluster"]})
         europe = api("POST", "dcim/locations/", json={"name": n["europe"], "location_type": {"name": n["region"]},
                                                       "status": {"name": "Active"}})
         for dc in ("dc1", "dc2"):
@@ -57,8 +57,8 @@ class World(object):
             api("POST", "extras/tags/", json={"name": n[tag], "content_types": [
                 "dcim.device", "virtualization.virtualmachine", "dcim.interface"]})
         api("POST", "tenancy/tenants/", json={"name": n["inv"]})
-        api("POST", "extras/custom-fields/", json={"label": "Owner " + u, "key": self.cf_key, "type": "text",
-                                                    "content_types": ["dcim.device"]})
+        api("POST", "extras/custom-fields/", json={
+            "label": "Owner " + u, "key": self.cf_key, "type": "text", "content_types": ["dcim.device"]})
         self.leaf1 = self.device("leaf1", "dc1", "leaf", "eos", "core", "Active",
                                  local_config_context_data={"ntp_servers": ["192.0.2.123"]},
                                  custom_fields={self.cf_key: "netops"})

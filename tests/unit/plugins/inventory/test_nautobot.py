@@ -102,3 +102,20 @@ def test_filter_values_are_graphql_literals():
 def test_page_size_below_one():
     with pytest.raises(ValueError, match="page_size: 0"):
         read_lists(Adapter({}), {"devices": ("", "id")}, 0)
+
+
+def test_plugin_fragment_is_the_modules_connection_options():
+    """statecraft.infra.nautobot.plugin repeats the modules' connection options (ansible-test
+    wants each fragment a literal): the same options, types and words, but for what only a
+    module does (required url and token, write permission, creates)."""
+    import yaml
+
+    from ansible_collections.statecraft.infra.plugins.doc_fragments.nautobot import ModuleDocFragment
+
+    modules = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    plugin = yaml.safe_load(ModuleDocFragment.PLUGIN)["options"]
+    assert sorted(plugin) == sorted(modules)
+    for name, spec in modules.items():
+        assert plugin[name]["type"] == spec["type"] and "required" not in plugin[name]
+        if name not in ("token", "retries"):
+            assert plugin[name]["description"] == spec["description"], name
