@@ -12,9 +12,10 @@ name: nautobot
 short_description: Nautobot's devices and virtual machines as inventory hosts
 version_added: 0.1.0
 description:
-  - Reads devices and virtual machines from Nautobot through its GraphQL API, both kinds (and
-    the locations, for their parents) in one query per page of O(page_size) objects, so a
-    large installation costs a few requests instead of one per object or relationship.
+  - Reads devices and virtual machines from Nautobot through its GraphQL API, both kinds (with
+    the platforms, and the locations for their parents) in one query per page of O(page_size)
+    objects, so a large installation costs a few requests instead of one per object or
+    relationship.
   - Each object named in Nautobot becomes a host (objects without a name are left out).
     When a name repeats (a device and a virtual machine, devices of two locations), the first
     object keeps it (devices come first) and a warning names the one left out.
