@@ -9,8 +9,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Connection options shared by every CloudCIX module (group/statecraft.infra.cloudcix)
-    DOCUMENTATION = r"""
+    # The connection options alone, for the cloudcix inventory plugin (to which module_defaults does not apply)
+    PLUGIN = r"""
 options:
   api_url:
     description:
@@ -74,6 +74,10 @@ options:
         by reading again.
       - If not set, the environment variable E(CLOUDCIX_RETRIES) is used, and then V(3).
     type: int
+"""
+
+    # What the modules' documentation adds to the connection options: where requests runs, module_defaults
+    MODULES = r"""
 requirements:
   - requests (on the host that runs the module)
 notes:
@@ -151,3 +155,8 @@ options:
     type: dict
     default: {}
 """
+
+
+# Connection options and notes shared by every CloudCIX module (group/statecraft.infra.cloudcix). Composed
+# here, not in the class body: ansible-test's yamllint reads only string constants there.
+ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES

@@ -9,8 +9,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Connection options shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud)
-    DOCUMENTATION = r"""
+    # The connection options alone, for the cyclecloud inventory plugin (to which module_defaults does not apply)
+    PLUGIN = r"""
 options:
   url:
     description:
@@ -68,6 +68,10 @@ options:
         carries a one-time C(requestId), so CycleCloud would refuse a second copy anyway.
       - If not set, the environment variable E(CYCLECLOUD_RETRIES) is used, and then V(3).
     type: int
+"""
+
+    # What the modules' documentation adds to the connection options: where requests runs, module_defaults
+    MODULES = r"""
 requirements:
   - requests (on the host that runs the module)
 notes:
@@ -97,3 +101,8 @@ options:
     type: float
     default: 5
 """
+
+
+# Connection options and notes shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud). Composed
+# here, not in the class body: ansible-test's yamllint reads only string constants there.
+ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES

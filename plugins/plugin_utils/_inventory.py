@@ -133,3 +133,22 @@ def group_name(*parts):
 
     return to_safe_group_name("_".join(str(p) for p in parts if p not in (None, "")).lower(),
                               force=True, silent=True)
+
+
+def check_unique_names(hosts, describe, hint):
+    """Raise ValueError when two hosts would have one name: Ansible would make them one host,
+    the variables of the second over the first's. ``describe(host)`` tells them apart in the
+    message; ``hint`` says how to name them apart."""
+    by_name = {}
+    for host in hosts:
+        by_name.setdefault(host["name"], []).append(host)
+    clashes = ["%s (%s)" % (name, ", ".join(describe(h) for h in same))
+               for name, same in sorted(by_name.items()) if len(same) > 1]
+    if clashes:
+        raise ValueError("two or more machines would be one host: %s; %s" % ("; ".join(clashes), hint))
+
+
+def preferred_address(choice, public, private):
+    """``ansible_host`` for the ``address`` option: the public address where the machine has
+    one and ``choice`` is ``public``, else the private one."""
+    return public if choice == "public" and public else private
