@@ -17,8 +17,8 @@ description:
     objects, so a large installation costs a few requests instead of one per object or
     relationship.
   - Each object named in Nautobot becomes a host (objects without a name are left out).
-    When a name repeats (a device and a virtual machine, devices of two locations), the first
-    object keeps it (devices come first) and a warning names the one left out.
+    Two objects of one name (a device and a virtual machine, devices of two locations) would
+    be one host, so the inventory fails naming them; a filter tells them apart.
   - "Groups (O(group_by)): C(location_<name>), C(role_<name>), C(platform_<name>),
     C(tenant_<name>), C(tag_<name>), C(status_<name>), each name lowercased with anything
     but letters, digits and underscores as C(_) (location C(DC 1) is C(location_dc_1)). A
@@ -176,7 +176,11 @@ import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter, connection_argspec
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_object import graphql
-from ansible_collections.statecraft.infra.plugins.plugin_utils._inventory import PlatformInventory, group_name
+from ansible_collections.statecraft.infra.plugins.plugin_utils._inventory import (
+    PlatformInventory,
+    check_unique_names,
+    group_name,
+)
 
 FILTER_OPTIONS = ("location", "role", "platform", "tenant", "tags", "status")
 GRAPHQL_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
@@ -373,27 +377,31 @@ def location_children(locations, used):
     return pairs
 
 
+def describe(host):
+    """A host's object, as a message tells two of one name apart."""
+    variables = host["vars"]
+    return "%s %s at %s" % (variables["nautobot_kind"].replace("_", " "), variables["nautobot_id"],
+                            variables["nautobot_location"] or "no location")
+
+
 def read_hosts(adapter, options):
-    """The inventory's plain data (hosts, location parents) and warnings, from one query per page."""
+    """The inventory's plain data (hosts, location parents), from one query per page."""
     found = read_lists(adapter, selections(options), options["page_size"])
     network_os_of = dict((platform["name"], network_os(platform)) for platform in found.get("platforms", []))
-    hosts, kinds_of, warnings, used = [], {}, [], []
+    hosts, used = [], []
     for kind in KINDS:
         for obj in found.get(kind.field, []):
             if not obj.get("name"):
                 continue
-            if obj["name"] in kinds_of:
-                warnings.append("%s %s left out: %s has the same name" % (
-                    kind.name.replace("_", " "), obj["name"], kinds_of[obj["name"]].replace("_", " ")))
-                continue
-            kinds_of[obj["name"]] = kind.name
             location = kind.location(obj)
             if location:
                 used.append(location["id"])
             hosts.append({"name": obj["name"], "vars": host_vars(kind, obj, network_os_of),
                           "groups": host_groups(kind, obj, options["group_by"])})
+    check_unique_names(hosts, describe, "leave one out with a filter (location, tenant, devices, virtual_machines, "
+                                        "device_filters, virtual_machine_filters) or rename it in Nautobot")
     children = location_children(found.get("locations", []), used) if "location" in options["group_by"] else []
-    return {"hosts": hosts, "children": children, "warnings": warnings}
+    return {"hosts": hosts, "children": children}
 
 
 class InventoryModule(PlatformInventory):
@@ -411,7 +419,4 @@ class InventoryModule(PlatformInventory):
         options = dict((name, self.get_option(name)) for name in FILTER_OPTIONS + (
             "devices", "virtual_machines", "device_filters", "virtual_machine_filters", "group_by",
             "config_context", "custom_fields", "interfaces", "page_size"))
-        inventory = read_hosts(adapter, options)
-        for warning in inventory.pop("warnings"):
-            self.display.warning(warning)
-        return inventory
+        return read_hosts(adapter, options)

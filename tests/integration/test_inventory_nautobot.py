@@ -16,6 +16,7 @@ import sys
 
 import pytest
 import yaml
+from inventory_runs import plain
 
 BIN = os.path.dirname(sys.executable)
 SERIES = ("3.2", "2.4")
@@ -115,7 +116,9 @@ class Inventory(object):
     def __init__(self, world, env, tmp_path):
         self.world = world
         self.tmp_path = tmp_path
-        self.env = dict(env, NAUTOBOT_URL=world.proxy.url, NAUTOBOT_TOKEN=world.nautobot.token)
+        # a source that does not parse is an error, not a warning and an empty inventory
+        self.env = dict(env, NAUTOBOT_URL=world.proxy.url, NAUTOBOT_TOKEN=world.nautobot.token,
+                        ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
         self.requests = []
 
     def write(self, **options):
@@ -135,29 +138,16 @@ class Inventory(object):
         return proc
 
     def list(self, *args, **options):
-        """The --list output (values without 2.19's unsafe markers) of the file the options make."""
+        """The --list output (values without 2.19's markers of untrusted strings) of the file the options make."""
         proc = self.run("ansible-inventory", "-i", self.write(**options), "--list", *args)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        return unwrap(json.loads(proc.stdout)), proc
+        return plain(json.loads(proc.stdout)), proc
 
     def fails(self, **options):
-        """The output of a run that must fail (-vvv: no secret shows even then). Ansible only
-        warns of a source that fails unless told that any such source is a failure."""
-        proc = self.run("ansible-inventory", "-i", self.write(**options), "--list", "-vvv",
-                        ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
+        """The output of a run that must fail (-vvv: no secret shows even then)."""
+        proc = self.run("ansible-inventory", "-i", self.write(**options), "--list", "-vvv")
         assert proc.returncode != 0, proc.stdout
         return proc.stdout + proc.stderr
-
-
-def unwrap(value):
-    """ansible-inventory shows a value no template may run as {"__ansible_unsafe": value}."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return dict((k, unwrap(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [unwrap(v) for v in value]
-    return value
 
 
 def members(listing, group):
@@ -303,8 +293,7 @@ def test_bad_option_fails_clearly(inventory, world, options, expected):
 
 
 def test_missing_and_wrong_token(inventory, world):
-    proc = inventory.run("ansible-inventory", "-i", inventory.write(), "--list", NAUTOBOT_TOKEN=None,
-                         ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
+    proc = inventory.run("ansible-inventory", "-i", inventory.write(), "--list", NAUTOBOT_TOKEN=None)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "token: not set (give it, or set NAUTOBOT_TOKEN)" in output, output
     assert inventory.requests == []
@@ -346,3 +335,16 @@ def test_playbook_uses_host_variables(inventory, world, tmp_path):
     recap = proc.stdout.split("PLAY RECAP")[1]
     for host in ("leaf1", "spine1", "vm1"):  # vm1: its cluster is at dc1
         assert [line for line in recap.splitlines() if line.startswith(n[host] + " ") and "ok=2" in line], recap
+
+
+def test_two_objects_of_one_name_fail_naming_both(inventory, world):
+    """A device of another tenant named as vm1: with both tenants they would be one host."""
+    n = world.names
+    other = "other-" + world.u
+    world.nautobot.api("POST", "tenancy/tenants/", json={"name": other})
+    twin = world.device("vm1", "dc2", "spine", "linux", "edge", "Active")
+    world.nautobot.api("PATCH", "dcim/devices/%s/" % twin["id"], json={"tenant": {"name": other}})
+    output = inventory.fails(tenant=[n["inv"], other])
+    assert "two or more machines would be one host: %s (device %s at %s, virtual machine" % (
+        n["vm1"], twin["id"], n["dc2"]) in output, output
+    assert "leave one out with a filter" in output

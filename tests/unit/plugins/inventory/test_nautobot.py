@@ -78,11 +78,10 @@ def test_location_parents_each_once_up_to_the_top():
         ["location_europe", "location_dc_1"], ["location_europe", "location_dc2"]]
 
 
-def test_repeated_name_keeps_the_first_and_warns():
+def test_two_objects_of_one_name_fail_naming_both():
     adapter = Adapter({"devices": [device(1), dict(device(1), id="d9")]})
-    found = read_hosts(adapter, dict(OPTIONS, group_by=["role"], page_size=10))
-    assert [h["vars"]["nautobot_id"] for h in found["hosts"]] == ["d1"]
-    assert found["warnings"] == ["device leaf1 left out: device has the same name"]
+    with pytest.raises(ValueError, match="leaf1 \\(device d1 at DC 1, device d9 at DC 1\\); leave one out with a filter"):
+        read_hosts(adapter, dict(OPTIONS, group_by=["role"], page_size=10))
 
 
 @pytest.mark.parametrize("filters, message", [
