@@ -27,7 +27,8 @@ help:
 	@echo "make cyclecloud-sandbox  serve the Azure CycleCloud emulator on http://127.0.0.1:8380 (CYCLECLOUD_SANDBOX_PORT)"
 	@echo "make airbyte-sandbox  serve the Airbyte API emulator on http://127.0.0.1:8480 (AIRBYTE_SANDBOX_PORT)"
 	@echo "make cloudcix-sandbox  serve the CloudCIX API emulator on http://127.0.0.1:8580 (CLOUDCIX_SANDBOX_PORT)"
-	@echo "make bench          time 20/200/1,000 looped and bulk devices (module vs in-process; ANCHOR=<tarball> adds the anchor)"
+	@echo "make bench          time 20/200/1,000 looped and bulk devices (module vs in-process) and the inventory of"
+	@echo "                    1,000 devices (BENCH_PATHS=inventory: that alone); ANCHOR=<tarball> adds the anchor"
 	@echo "make build          ansible-galaxy collection build into build/"
 
 venv: $(VENV)/.installed
@@ -99,7 +100,8 @@ example: venv collection
 	eval "$$($(HARNESS) env)" && export NAUTOBOT_URL NAUTOBOT_TOKEN && \
 	  ANSIBLE_CONFIG=tests/integration/ansible.cfg $(BIN)/ansible-playbook examples/nautobot_fabric.yml
 
-# figures only, never part of `make test`; knobs: BENCH_SIZES, BENCH_PATHS, BENCH_EMULATORS, ANCHOR=<tarball>
+# figures only, never part of `make test`; knobs: BENCH_SIZES, BENCH_PATHS (module, inprocess, bulk, inventory),
+# BENCH_EMULATORS, ANCHOR=<tarball>
 # (see tests/bench/bench.py)
 bench: venv collection
 	$(HARNESS) up

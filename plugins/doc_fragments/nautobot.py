@@ -69,6 +69,58 @@ notes:
     object (C(depth=1)), so a converged task costs a single request.
 """
 
+    # The same connection options for an inventory plugin (statecraft.infra.nautobot.plugin):
+    # url and token are not marked required, since the plugin reads them from the environment
+    # when the file does not set them, and checks them itself
+    PLUGIN = r"""
+options:
+  url:
+    description:
+      - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
+      - V(/api) is appended when missing.
+      - If not set, the environment variable E(NAUTOBOT_URL) is used.
+    type: str
+  token:
+    description:
+      - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
+      - Read permission for the objects the plugin reads is enough.
+      - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
+    type: str
+  api_version:
+    description:
+      - REST API version to pin with the C(Accept) header, so responses keep their shape
+        when the server is upgraded.
+      - Nautobot 2.4 accepts V(2.0) to V(2.4); Nautobot 3.x accepts V(2.0) to V(2.4) and
+        V(3.0) up to its own version.
+      - If not set, the environment variable E(NAUTOBOT_API_VERSION) is used, and then V(2.4),
+        which every supported server (Nautobot 2.4 and 3.x) accepts.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for the server to answer one request.
+      - If not set, the environment variable E(NAUTOBOT_TIMEOUT) is used, and then V(30).
+    type: float
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - If not set, the environment variable E(NAUTOBOT_VALIDATE_CERTS) is used, and then V(true).
+    type: bool
+  ca_path:
+    description:
+      - A CA bundle file (PEM) to verify the server's certificate with.
+      - If not set, the environment variable E(NAUTOBOT_CA_PATH) is used.
+    type: path
+  retries:
+    description:
+      - How many times a request is retried after a connection error or an HTTP 429, 502,
+        503 or 504, with exponential backoff and jitter, honouring C(Retry-After).
+      - The plugin only reads; its GraphQL queries (sent as POST) are retried as reads are.
+      - If not set, the environment variable E(NAUTOBOT_RETRIES) is used, and then V(3).
+    type: int
+requirements:
+  - requests (on the controller)
+"""
+
     TAGS = r"""
 options:
   tags:

@@ -392,11 +392,17 @@ def info(adapter, params):
 
 
 def graphql(adapter, query, variables=None):
-    """The ``data`` of a GraphQL query (POST /api/graphql/); its errors as one ModuleError."""
+    """The ``data`` of a GraphQL query (POST /api/graphql/); its errors as one ModuleError,
+    each after the field it concerns (``devices: ...``). A query Nautobot cannot run (a
+    syntax error, an unknown argument) is answered 400 with the same ``errors`` list."""
     body = adapter.client.request("POST", "graphql/", json_body={"query": query, "variables": variables or {}},
-                                  idempotent=True)
+                                  expect=(200, 400), idempotent=True)
     body = body or {}
-    if body.get("errors"):
-        messages = [str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in body["errors"]]
+    if body.get("errors") or "data" not in body:
+        messages = []
+        for error in body.get("errors") or [body]:
+            message = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+            where = ".".join(str(p) for p in error.get("path") or []) if isinstance(error, dict) else ""
+            messages.append("%s: %s" % (where, message) if where else message)
         raise ModuleError("graphql: %s" % "; ".join(messages))
     return body.get("data") or {}

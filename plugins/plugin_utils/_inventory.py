@@ -25,6 +25,7 @@ import os
 from ansible.config.manager import ensure_type
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._http import REQUESTS_IMPORT_ERROR, ApiError, scrub
@@ -121,7 +122,9 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.add_group(group)
                 self.inventory.add_child(group, name)
             for var, value in host.get("vars", {}).items():
-                self.inventory.set_variable(name, var, value)
+                # the platform's data is never templated (ansible-core 2.19 trusts no plugin
+                # value anyway; before it, a "{{ ... }}" in a description would run)
+                self.inventory.set_variable(name, var, wrap_var(value))
             hostvars = self.inventory.get_host(name).get_vars()
             self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)

@@ -26,18 +26,30 @@ tests/bench/requirements.txt), and tests/bench/anchor_devices.yml (same shape, l
 networktocode.nautobot.device) runs against the same server; the ratios anchor/statecraft
 are printed for the in-process path (and bulk).
 
+Inventory (path ``inventory``): N devices with everything the inventories group by (a
+location below a region, role, platform, tenant, tag, status; tests/bench/inventory_setup.yml,
+one nautobot_bulk task) read by ``ansible-inventory --list`` through statecraft.infra.nautobot
+(``read``: no cache; ``cached``: a second run with ``cache: true``, jsonfile in a scratch
+directory, after one that filled it) and, with ANCHOR, through networktocode.nautobot.inventory
+(REST; services off, as ours reads none) and networktocode.nautobot.gql_inventory (GraphQL, the
+same fields and groups as ours) on the same server; each filtered to the run's tenant. Each is
+run BENCH_INVENTORY_REPEAT times (3) and the run of median wall time is shown; the ratios
+anchor/statecraft are printed.
+
 Emulators (tests/emulators, started in this process): a BENCH_EMULATOR_ITEMS-item loop (50)
 of one simple module per platform, create then converged, module path vs in-process; requests
 from each emulator's request log.
 
 Environment:
   BENCH_SIZES           Nautobot sizes, default "20,200,1000" ("" or "none": no Nautobot part)
-  BENCH_PATHS           default "module,inprocess,bulk"
+  BENCH_PATHS           default "module,inprocess,bulk,inventory" ("inventory" alone: only the inventory part)
   ANCHOR                path of a networktocode.nautobot collection tarball (optional)
   BENCH_MODULE_SIZES    sizes the module path runs at, default those of BENCH_SIZES up to 200
   BENCH_ANCHOR_SIZES    sizes the anchor runs at, default those of BENCH_SIZES up to 200
   BENCH_INPROCESS_SIZES sizes the in-process path runs at, default all of BENCH_SIZES
   BENCH_ANCHOR_RUNS     default "create,converged,update"
+  BENCH_INVENTORY_SIZES sizes the inventory part runs at, default the largest of BENCH_SIZES
+  BENCH_INVENTORY_REPEAT runs of each inventory (the median is shown), default 3
   BENCH_EMULATORS       default "air,cloudcix,cyclecloud,airbyte" ("" or "none": none)
   BENCH_EMULATOR_ITEMS  default 50
   BENCH_ATTRIBUTION     how the runs' own lines of the access log are told from others': "proxy"
@@ -48,6 +60,7 @@ Environment:
                         recognisably another client's)
 
 Quick run: BENCH_SIZES=20 BENCH_PATHS=inprocess BENCH_EMULATORS=none make bench
+Inventory only: BENCH_PATHS=inventory BENCH_EMULATORS=none ANCHOR=<tarball> make bench
 
 Figures only: nothing here asserts anything about time. Wall times include ansible-playbook's
 own start (about 1-2 s per run).
@@ -85,7 +98,7 @@ NAME_FILTERS = ("name", "model", "name__ie", "name__iexact", "model__ie", "q")
 OURS_BY_NAME = ("Active",)  # related objects the bench's playbooks look up by a name without the run's tag
 ANSIBLE_CFG = os.path.join(REPO, "tests", "integration", "ansible.cfg")  # inventory + record_results callback
 BIN = os.path.dirname(sys.executable)
-PATHS = ("module", "inprocess", "bulk")
+PATHS = ("module", "inprocess", "bulk", "inventory")
 PATH_ALIASES = {"in-process": "inprocess", "in_process": "inprocess", "loop": "inprocess"}
 RUNS = ("create", "converged", "update")
 EMULATORS = ("air", "cloudcix", "cyclecloud", "airbyte")
@@ -122,6 +135,7 @@ class Run(object):
         self.busy = False  # the server was in use when the run started, or others' requests were seen
         self.foreign = 0  # requests in the run's window that are someone else's (left out)
         self.missing = 0  # requests the run sent that its window of the access log lacks
+        self.hosts = self.groups = None  # what an inventory run lists
         self.load = os.getloadavg()[0]
 
     @property
@@ -320,11 +334,16 @@ class NautobotBench(object):
         return path
 
     def measure(self, row, tag, playbook, extra_args, env=None):
+        return self.measure_launch(row, tag, lambda: ansible_playbook(playbook, env or self.env, extra_args,
+                                                                      self.workdir))
+
+    def measure_launch(self, row, tag, launch):
+        """``launch()``: run the measured command, return (proc, task results, wall seconds)."""
         row.busy = not self.log.wait_quiet()
         row.load = os.getloadavg()[0]
         mark = self.log.mark()
         sent = self.tally.mark() if self.tally else 0
-        proc, results, row.wall = ansible_playbook(playbook, env or self.env, extra_args, self.workdir)
+        proc, results, row.wall = launch()
         entries = self.log.entries(mark)
         if self.tally:
             relayed = Counter(self.tally.since(sent))
@@ -338,6 +357,9 @@ class NautobotBench(object):
             row.missing = sum((relayed - logged).values())  # relayed but not (yet) in the access log
             entries = [{"method": m, "path": p} for (m, p), count in ours.items() for _i in range(count)]
             row.foreign = sum((logged - relayed).values())
+        elif row.path == "inventory":  # reads without names to tell them by: only health checks are others'
+            row.foreign = sum(1 for e in entries if e["path"] == "/health/")
+            entries = [e for e in entries if e["path"] != "/health/"]
         else:
             anchor = row.path == "anchor"
             row.foreign = sum(1 for e in entries if self.log.foreign(e, tag, anchor))
@@ -378,6 +400,103 @@ class NautobotBench(object):
         else:
             say("  teardown of %s: %.1f s (%s)" % (tag, wall, "nautobot_bulk absent" if mode == "bulk" else "loop"))
 
+    # -- the inventory part ------------------------------------------------------------------------
+    def inventory_series(self, n, anchor_path, repeats):
+        """N devices made once, read by each inventory plugin (median of ``repeats`` runs), removed."""
+        tag = "bench-%d-inv-%s" % (n, uuid.uuid4().hex[:6])
+        setup = os.path.join(HERE, "inventory_setup.yml")
+        rows = []
+        try:
+            proc, results, wall = ansible_playbook(setup, self.env, ["-e", "@" + self.inventory_vars(tag, n, "present")],
+                                                   self.workdir)
+            if proc.returncode != 0:
+                say("  inventory setup of %s FAILED: %s" % (tag, failure_text(proc, results)))
+                return rows
+            say("  inventory setup of %s: %d devices in %.1f s" % (tag, n, wall))
+            for target, kind, source, env in self.inventory_sources(tag, anchor_path):
+                row = self.inventory_row(tag, n, target, kind, source, env, repeats)
+                rows.append(row)
+                report_inventory_row(row)
+        finally:
+            proc, results, wall = ansible_playbook(setup, self.env, ["-e", "@" + self.inventory_vars(tag, n, "absent")],
+                                                   self.workdir)
+            if proc.returncode != 0:
+                say("  teardown of %s FAILED (remove its objects by hand): %s" % (tag, failure_text(proc, results)))
+            else:
+                say("  teardown of %s: %.1f s" % (tag, wall))
+        return rows
+
+    def inventory_vars(self, tag, n, state):
+        path = os.path.join(self.workdir, "%s-%s.json" % (tag, state))
+        with open(path, "w") as handle:
+            json.dump({"bench_tag": tag, "bench_state": state,
+                       "bench_devices": [{"name": "%s-d%04d" % (tag, i)} for i in range(1, n + 1)]}, handle)
+        return path
+
+    def inventory_sources(self, tag, anchor_path):
+        """(target, run kind, inventory file, environment) of each measured inventory."""
+        tenant = tag + "-tenant"
+        ours = {"plugin": "statecraft.infra.nautobot", "tenant": [tenant]}
+        cached = dict(ours, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                      cache_connection=os.path.join(self.workdir, tag + "-cache"), cache_timeout=3600)
+        sources = [("statecraft.infra.nautobot", "read", self.inventory_file(tag + "-read.nautobot.yml", ours),
+                    self.env),
+                   ("statecraft.infra.nautobot", "cached", self.inventory_file(tag + "-cached.nautobot.yml", cached),
+                    self.env)]
+        if anchor_path:
+            env = dict(self.env, ANSIBLE_COLLECTIONS_PATH=anchor_path + os.pathsep + self.collections)
+            rest = {"plugin": "networktocode.nautobot.inventory", "plurals": False, "services": False,
+                    "group_by": ["location", "role", "platform", "tenant", "tag", "status"],
+                    "query_filters": [{"tenant": tenant}]}
+            fields = {"name": None, "location": "name", "role": "name", "platform": {"name": None, "napalm_driver": None},
+                      "tenant": "name", "tags": "name", "status": "name", "primary_ip4": "host",
+                      "filters": {"tenant": tenant}}
+            gql = {"plugin": "networktocode.nautobot.gql_inventory",
+                   "query": {"devices": fields, "virtual_machines": dict(
+                       (k, v) for k, v in fields.items() if k not in ("location",))},
+                   "group_by": ["location.name", "role.name", "platform.name", "tenant.name", "tags.name",
+                                "status.name"]}
+            sources += [("networktocode.nautobot.inventory", "read", self.inventory_file(tag + "-rest.yml", rest), env),
+                        ("networktocode.nautobot.gql_inventory", "read", self.inventory_file(tag + "-gql.yml", gql),
+                         env)]
+        return sources
+
+    def inventory_file(self, name, config):
+        path = os.path.join(self.workdir, name)
+        with open(path, "w") as handle:
+            json.dump(config, handle, indent=1)  # JSON is YAML
+        return path
+
+    def inventory_row(self, tag, n, target, kind, source, env, repeats):
+        """The run of median wall time of ``repeats`` (a cached one after a run that fills the cache)."""
+        if kind == "cached":
+            ansible_inventory(Run(target, n, "inventory", "fill"), source, env)
+        rows = []
+        for _attempt in range(repeats):
+            row = Run(target, n, "inventory", kind)
+            self.measure_launch(row, tag, lambda row=row: ansible_inventory(row, source, env))
+            rows.append(row)
+            if row.failed:
+                return row
+        return sorted(rows, key=lambda r: r.wall)[len(rows) // 2]
+
+
+def ansible_inventory(row, source, env):
+    """``ansible-inventory --list`` of ``source``: (proc, no task results, wall seconds); the
+    hosts and groups it lists go on ``row``."""
+    start = time.monotonic()
+    proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", source, "--list"], capture_output=True,
+                          text=True, env=dict(env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true"), cwd=REPO,
+                          check=False)
+    wall = time.monotonic() - start
+    try:
+        listing = json.loads(proc.stdout)
+    except ValueError:
+        listing = {}
+    row.hosts = len(listing.get("_meta", {}).get("hostvars", {}))
+    row.groups = len([g for g in listing if g not in ("_meta", "all", "ungrouped")])
+    return proc, [], wall
+
 
 # -- the anchor ------------------------------------------------------------------------------------
 def install_anchor(tarball, workdir):
@@ -391,11 +510,12 @@ def install_anchor(tarball, workdir):
     if proc.returncode != 0:
         say("anchor: ansible-galaxy collection install failed; anchor skipped\n%s%s" % (proc.stdout, proc.stderr))
         return None
-    check = [sys.executable, "-c", "import pynautobot; print(pynautobot.__version__)"]
+    # pynautobot for the anchor's modules, netutils for its gql_inventory
+    check = [sys.executable, "-c", "import netutils, pynautobot; print(pynautobot.__version__)"]
     probe = subprocess.run(check, capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         requirements = os.path.join(HERE, "requirements.txt")
-        say("anchor: pynautobot is not importable by %s; pip install -r %s" % (sys.executable, requirements))
+        say("anchor: pynautobot or netutils is not importable by %s; pip install -r %s" % (sys.executable, requirements))
         pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r", requirements],
                              capture_output=True, text=True, check=False)
         if pip.returncode != 0:
@@ -403,7 +523,7 @@ def install_anchor(tarball, workdir):
             return None
         probe = subprocess.run(check, capture_output=True, text=True, check=False)
         if probe.returncode != 0:
-            say("anchor: pynautobot still not importable; anchor skipped\n%s" % probe.stderr[-2000:])
+            say("anchor: pynautobot or netutils still not importable; anchor skipped\n%s" % probe.stderr[-2000:])
             return None
     with open(os.path.join(target, "ansible_collections", "networktocode", "nautobot", "MANIFEST.json")) as handle:
         version = json.load(handle)["collection_info"]["version"]
@@ -538,6 +658,41 @@ def report_row(row):
                       row.changed, "%.1f" % row.load, note))
 
 
+INVENTORY_FORMAT = "%-38s %5s %-7s %8s %9s %6s %7s %5s  %s"
+
+
+def report_inventory_header():
+    say(INVENTORY_FORMAT % ("inventory", "N", "run", "wall_s", "requests", "hosts", "groups", "load", ""))
+
+
+def report_inventory_row(row):
+    note = "FAILED " + row.failed if row.failed else ""
+    if row.busy and not row.failed:
+        note = "* server in use by others (%d of their requests in the window, left out)" % row.foreign
+    say(INVENTORY_FORMAT % (row.target, row.n, row.kind, "%.2f" % row.wall, row.requests, row.hosts, row.groups,
+                            "%.1f" % row.load, note))
+
+
+def inventory_markdown(rows):
+    """The inventory rows as a table, and the anchors' wall times over ours."""
+    lines = ["| inventory | N | run | wall s | requests | hosts | groups |", "|---|---:|---|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+            row.target, row.n, row.kind, "failed" if row.failed else "%.2f%s" % (row.wall, "*" if row.busy else ""),
+            row.requests, row.hosts, row.groups))
+    for n in sorted(set(r.n for r in rows)):
+        found = dict(((r.target, r.kind), r) for r in rows if r.n == n and not r.failed)
+        ours = found.get(("statecraft.infra.nautobot", "read"))
+        anchors = [r for (target, _kind), r in found.items() if target.startswith("networktocode.")]
+        if ours and anchors:
+            fastest = min(anchors, key=lambda r: r.wall)
+            lines.append("\nN=%d: statecraft.infra.nautobot %.2f s; %s; the faster anchor (%s) over ours: %.1fx%s" % (
+                n, ours.wall, "; ".join("%s %.2f s (%.1fx)" % (r.target, r.wall, r.wall / ours.wall) for r in anchors),
+                fastest.target, fastest.wall / ours.wall, "; cached %.2f s" % found[(ours.target, "cached")].wall
+                if (ours.target, "cached") in found else ""))
+    return "\n".join(lines)
+
+
 def cell(row):
     if row is None:
         return "", ""
@@ -597,6 +752,8 @@ def main():
     anchor_sizes = [int(s) for s in env_list("BENCH_ANCHOR_SIZES", small)]
     inprocess_sizes = [int(s) for s in env_list("BENCH_INPROCESS_SIZES", ",".join(str(s) for s in sizes))]
     anchor_runs = env_list("BENCH_ANCHOR_RUNS", ",".join(RUNS), RUNS)
+    inventory_sizes = [int(s) for s in env_list("BENCH_INVENTORY_SIZES", str(max(sizes)) if sizes else "")]
+    inventory_repeat = int(os.environ.get("BENCH_INVENTORY_REPEAT", "3"))
     platforms = env_list("BENCH_EMULATORS", ",".join(EMULATORS), EMULATORS)
     items = int(os.environ.get("BENCH_EMULATOR_ITEMS", "50"))
     attribution = (env_list("BENCH_ATTRIBUTION", "proxy", ("proxy", "log")) or ["log"])[0]
@@ -608,7 +765,7 @@ def main():
         sys.exit("no collection at %s: run `make collection` (or `make bench`)" % collection)
 
     workdir = tempfile.mkdtemp(prefix="statecraft-bench-")
-    rows, ratios = [], []
+    rows, ratios, inventory_rows = [], [], []
     try:
         say("statecraft.infra bench, %s; ansible-core from %s" % (time.strftime("%Y-%m-%d %H:%M:%S"), BIN))
         if "bulk" in paths and not os.path.exists(BULK_MODULE):
@@ -624,12 +781,16 @@ def main():
             anchor_path = install_anchor(tarball, workdir) if tarball else None
             if not tarball:
                 say("no ANCHOR: the networktocode.nautobot comparison is skipped")
-            report_header()
+            device_paths = [p for p in paths if p != "inventory"]
+            if device_paths:
+                report_header()
             playbook = os.path.join(HERE, "nautobot_devices.yml")
-            for n in sizes:
+            for n in sizes if device_paths else []:
                 for path in paths:
                     if (path == "module" and n not in module_sizes) or (path == "inprocess" and n not in inprocess_sizes):
                         continue
+                    if path == "inventory":
+                        continue  # below, once the device runs are done
                     extra = ["-e", json.dumps({"statecraft_infra_in_process": path != "module"})]
                     rows += nautobot.series("nautobot", n, path, RUNS, playbook,
                                             "bulk" if path == "bulk" else "loop", extra)
@@ -638,9 +799,16 @@ def main():
                     rows += nautobot.series("nautobot", n, "anchor", anchor_runs,
                                             os.path.join(HERE, "anchor_devices.yml"), "loop", env=env)
             ratios = anchor_ratios(rows)
+            if "inventory" in paths and inventory_sizes:
+                say("")
+                say("Inventory: ansible-inventory --list of N devices with their groups, median of %d runs" %
+                    inventory_repeat)
+                report_inventory_header()
+                for n in inventory_sizes:
+                    inventory_rows += nautobot.inventory_series(n, anchor_path, inventory_repeat)
             if nautobot.tally:
                 nautobot.tally.stop()
-        emulator_paths = [p for p in paths if p != "bulk"]
+        emulator_paths = [p for p in paths if p not in ("bulk", "inventory")]
         if platforms and emulator_paths:
             say("")
             say("Emulators: a %d-item loop per platform, paths %s" % (items, ",".join(emulator_paths)))
@@ -651,13 +819,17 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     say("")
-    loads = [r.load for r in rows]
+    loads = [r.load for r in rows + inventory_rows]
     say("Summary (wall s include ansible-playbook's start; req/obj = all requests of the run / N; * = others used "
         "the server around the run; load average %.1f-%.1f on %d CPUs):" % (
             min(loads or [0]), max(loads or [0]), os.cpu_count() or 0))
     say("")
-    say(markdown(rows, ratios))
-    return 1 if any(r.failed for r in rows) else 0
+    if rows:
+        say(markdown(rows, ratios))
+    if inventory_rows:
+        say("")
+        say(inventory_markdown(inventory_rows))
+    return 1 if any(r.failed for r in rows + inventory_rows) else 0
 
 
 if __name__ == "__main__":
