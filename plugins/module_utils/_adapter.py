@@ -12,6 +12,7 @@ A platform subclasses ``RestAdapter`` and overrides only what its API does diffe
 from __future__ import absolute_import, division, print_function
 
 import json
+import os
 import re
 
 from ansible_collections.statecraft.infra.plugins.module_utils._http import (
@@ -25,11 +26,20 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import (
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+def non_empty_env_fallback(*names):
+    """The first of ``names`` set to something in the environment. An empty variable counts
+    as unset: AWX injects a credential's optional fields left blank as empty strings."""
+    from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 def env_fallback_for(*names):
     """``fallback`` for an argument spec: the first of ``names`` set in the environment."""
-    from ansible.module_utils.basic import env_fallback
-
-    return (env_fallback, list(names))
+    return (non_empty_env_fallback, list(names))
 
 
 def transport_options(prefix, **overrides):

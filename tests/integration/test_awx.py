@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) statecraft.infra contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The collection as AWX runs it: each shipped credential type (extensions/awx/) injected
+the way AWX injects it, a playbook with no connection option run through ansible-runner
+(AWX's engine) in check mode, for real and again, against the real Nautobot or an
+emulator; and the execution environment built by ansible-builder."""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+import ansible_runner
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+TYPES = os.path.join(REPO, "extensions", "awx", "credential_types")
+BIN = os.path.dirname(sys.executable)
+# AWX never injects these (awx/main/constants.py ENV_BLOCKLIST)
+AWX_ENV_BLOCKLIST = {"VIRTUAL_ENV", "PATH", "PYTHONPATH", "JOB_ID", "INVENTORY_ID", "INVENTORY_SOURCE_ID",
+                     "INVENTORY_UPDATE_ID", "AD_HOC_COMMAND_ID", "REST_API_URL", "REST_API_TOKEN", "MAX_EVENT_RES",
+                     "CALLBACK_QUEUE", "CALLBACK_CONNECTION", "CACHE", "JOB_CALLBACK_DEBUG", "INVENTORY_HOSTVARS",
+                     "AWX_HOST", "PROJECT_REVISION", "SUPERVISOR_CONFIG_PATH"}
+PLATFORM_PREFIXES = ("NAUTOBOT_", "AIR_", "AIRBYTE_", "CLOUDCIX_", "CYCLECLOUD_")
+
+
+def credential_type(platform):
+    with open(os.path.join(TYPES, platform + ".yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def awx_inject(cred_type, inputs):
+    """The environment AWX gives a job for a credential of ``cred_type`` with ``inputs``, as
+    AWX's CredentialType.inject_credential builds it: only inputs with a value enter the
+    template namespace, a boolean field left out is False, and each env template renders in
+    an immutable sandbox with Jinja2's default Undefined (a blank field renders as "")."""
+    namespace = dict((k, v) for k, v in inputs.items() if isinstance(v, bool) or v)
+    for field in cred_type["inputs"]["fields"]:
+        if field.get("type") == "boolean" and field["id"] not in inputs:
+            namespace[field["id"]] = False
+    sandbox = ImmutableSandboxedEnvironment()
+    return dict((name, sandbox.from_string(template).render(**namespace))
+                for name, template in cred_type["injectors"].get("env", {}).items()
+                if name not in AWX_ENV_BLOCKLIST)
+
+
+class AwxJob(object):
+    """A job template's run through ansible-runner: the play, the credential's environment,
+    check mode and --diff (AWX's "Show Changes") as AWX passes them."""
+
+    def __init__(self, tmp_path, environment):
+        self.tmp_path = tmp_path
+        self.environment = environment
+
+    def run(self, tasks, check=False):
+        private = self.tmp_path / ("job-%s" % uuid.uuid4().hex[:6])
+        private.mkdir()
+        play = [{"name": "job template", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+        envvars = {
+            "ANSIBLE_CONFIG": os.path.join(HERE, "ansible.cfg"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
+        }
+        envvars.update(self.environment)
+        cmdline = "--diff" + (" --check" if check else "")
+        result = ansible_runner.run(private_data_dir=str(private), playbook=play, envvars=envvars,
+                                    cmdline=cmdline, inventory="localhost ansible_connection=local",
+                                    quiet=True, project_dir=HERE)
+        result.output = result.stdout.read()
+        result.all_events = list(result.events)
+        return result
+
+
+def task_result(result, name="t"):
+    assert result.status == "successful", result.output
+    found = [e["event_data"]["res"] for e in result.all_events
+             if e.get("event") in ("runner_on_ok", "runner_on_failed") and e["event_data"].get("task") == name]
+    assert len(found) == 1, result.output
+    return found[0]
+
+
+def assert_no_secret(result, secrets):
+    everything = result.output + json.dumps(result.all_events)
+    for secret in secrets:
+        assert secret not in everything
+
+
+@pytest.fixture
+def awx_job(tmp_path, monkeypatch):
+    """``awx_job(platform, inputs)``: an AwxJob with only that credential's environment for
+    the platform (the controller's own connection variables removed)."""
+    for name in list(os.environ):
+        if name.startswith(PLATFORM_PREFIXES):
+            monkeypatch.delenv(name)
+
+    def make(platform, inputs):
+        return AwxJob(tmp_path, awx_inject(credential_type(platform), inputs))
+    return make
+
+
+def converge(job, tasks):
+    """Check mode predicts a change and writes nothing, the real run makes it, a second run
+    changes nothing; returns the three task results."""
+    predicted = task_result(job.run(tasks, check=True))
+    made = task_result(job.run(tasks))
+    again = task_result(job.run(tasks))
+    assert predicted["changed"] and made["changed"] and not again["changed"]
+    return predicted, made, again
+
+
+# -- the definitions -------------------------------------------------------------------------
+@pytest.mark.parametrize("platform", ["nautobot", "air", "cyclecloud", "cloudcix", "airbyte"])
+def test_credential_type_is_what_awx_accepts(platform):
+    """What AWX's credential type validation checks: field ids, types, required among the
+    fields, every injector template naming a field, secrets for passwords and tokens."""
+    cred_type = credential_type(platform)
+    assert set(cred_type) == {"name", "kind", "description", "inputs", "injectors"}
+    assert cred_type["kind"] == "cloud" and "statecraft.infra" in cred_type["name"]
+    fields = dict((f["id"], f) for f in cred_type["inputs"]["fields"])
+    for field_id, field in fields.items():
+        assert re.match(r"^[a-zA-Z_][a-zA-Z0-9_]*$", field_id)
+        assert field.get("type", "string") in ("string", "boolean") and field["label"]
+        if re.search("password|token|secret|key", field_id):
+            assert field.get("secret") is True, field_id
+    assert set(cred_type["inputs"].get("required", [])) <= set(fields)
+    for env_var, template in cred_type["injectors"]["env"].items():
+        assert env_var.startswith(platform.upper() + "_") and env_var not in AWX_ENV_BLOCKLIST
+        assert set(re.findall(r"{{\s*(\w+)\s*}}", template)) <= set(fields)
+    # each variable is one the modules read (their documentation names it)
+    fragment = open(os.path.join(REPO, "plugins", "doc_fragments", platform + ".py")).read()
+    for env_var in cred_type["injectors"]["env"]:
+        assert "E(%s)" % env_var in fragment, env_var
+
+
+def test_blank_optional_fields_count_as_unset(awx_job, nautobot, unique):
+    """AWX injects a blank optional field as an empty variable (NAUTOBOT_API_VERSION=""):
+    the modules take it as unset, not as a value."""
+    job = awx_job("nautobot", {"url": nautobot.url, "token": nautobot.token})
+    assert job.environment["NAUTOBOT_API_VERSION"] == ""
+    result = task_result(job.run([{"name": "t", "statecraft.infra.nautobot_tag": {
+        "name": "awx-blank-" + unique, "content_types": ["dcim.device"]}}], check=True))
+    assert result["changed"]
+
+
+# -- a job per platform ----------------------------------------------------------------------
+@pytest.fixture
+def unique():
+    return uuid.uuid4().hex[:8]
+
+
+def test_nautobot_job_template(awx_job, nautobot, unique):
+    job = awx_job("nautobot", {"url": nautobot.url, "token": nautobot.token})
+    name = "awx-" + unique
+    tasks = [{"name": "t", "statecraft.infra.nautobot_tag": {"name": name, "content_types": ["dcim.device"]}}]
+    predicted = task_result(job.run(tasks, check=True))
+    assert predicted["changed"] and nautobot.api("GET", "extras/tags/", params={"name": name})["count"] == 0
+    converge(job, tasks)
+    assert nautobot.api("GET", "extras/tags/", params={"name": name})["count"] == 1
+    assert_no_secret(job.run(tasks), [nautobot.token])
+
+
+@pytest.fixture(scope="module")
+def air():
+    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
+    from air_emulator import AirEmulator
+
+    emulator = AirEmulator(speed=30.0).start()
+    yield emulator
+    emulator.stop()
+
+
+def test_air_job_template(awx_job, air, unique):
+    api_token = "air-awx-" + uuid.uuid4().hex
+    air.add_account("awx-%s@example.com" % unique, api_token=api_token)
+    job = awx_job("air", {"url": air.url, "username": "awx-%s@example.com" % unique, "password": api_token})
+    tasks = [{"name": "t", "statecraft.infra.air_user_config": {
+        "name": "awx-" + unique, "kind": "cloud-init-user-data", "content": "#cloud-config\nhostname: awx\n"}}]
+    predicted, made, _again = converge(job, tasks)
+    assert predicted["diff"]["after"] == made["diff"]["after"]
+    assert_no_secret(job.run(tasks, check=True), [api_token])
+
+
+@pytest.fixture(scope="module")
+def cyclecloud():
+    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
+    from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
+
+    emulator = CycleCloudEmulator(speed=120.0, fixture=copy.deepcopy(DEFAULT_FIXTURE)).start()
+    yield emulator
+    emulator.stop()
+
+
+def test_cyclecloud_job_template(awx_job, cyclecloud):
+    job = awx_job("cyclecloud", {"url": cyclecloud.url, "username": cyclecloud.username,
+                                 "password": cyclecloud.password})
+    tasks = [{"name": "t", "statecraft.infra.cyclecloud_scale": {
+        "cluster": "hpc", "node_array": "execute", "nodes": 3, "wait_sleep": 0.2}}]
+    before = [n for n in cyclecloud.nodes("hpc") if n.get("Template") == "execute"]
+    predicted = task_result(job.run(tasks, check=True))
+    assert predicted["changed"]
+    assert len([n for n in cyclecloud.nodes("hpc") if n.get("Template") == "execute"]) == len(before) == 2
+    made = task_result(job.run(tasks))
+    again = task_result(job.run(tasks))
+    assert made["changed"] and not again["changed"]
+    assert_no_secret(job.run(tasks), [cyclecloud.password])
+
+
+@pytest.fixture(scope="module")
+def cloudcix():
+    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
+    from cloudcix_emulator import CloudcixEmulator
+
+    emulator = CloudcixEmulator(speed=60.0).start()
+    yield emulator
+    emulator.stop()
+
+
+def test_cloudcix_job_template(awx_job, cloudcix, unique):
+    # the region comes from the credential too (a string field; the module takes it as an int)
+    job = awx_job("cloudcix", {"url": cloudcix.api_url, "username": cloudcix.email, "password": cloudcix.password,
+                               "api_key": cloudcix.api_key, "region_id": str(cloudcix.region_id)})
+    assert job.environment["CLOUDCIX_API_TOKEN"] == ""  # blank: a login, not a token
+    tasks = [{"name": "t", "statecraft.infra.cloudcix_project": {"name": "awx-" + unique}}]
+    converge(job, tasks)
+    assert_no_secret(job.run(tasks), [cloudcix.password, cloudcix.api_key])
+
+
+@pytest.fixture(scope="module")
+def airbyte():
+    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
+    from airbyte_emulator import DEFAULT_FIXTURE, AirbyteEmulator
+
+    emulator = AirbyteEmulator(speed=60.0, fixture=copy.deepcopy(DEFAULT_FIXTURE)).start()
+    yield emulator
+    emulator.stop()
+
+
+def test_airbyte_job_template(awx_job, airbyte, unique):
+    job = awx_job("airbyte", {"url": airbyte.url + "/api/public/v1", "client_id": airbyte.client_id,
+                              "client_secret": airbyte.client_secret})
+    tasks = [{"name": "t", "statecraft.infra.airbyte_workspace": {"name": "awx-" + unique}}]
+    converge(job, tasks)
+    assert_no_secret(job.run(tasks), [airbyte.client_secret])
+
+
+# -- the execution environment ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tarball(tmp_path_factory):
+    """The collection's tarball, built from the working tree as a release is."""
+    out_dir = tmp_path_factory.mktemp("tarball")
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(out_dir), REPO],
+                   capture_output=True, text=True, check=True)
+    return glob.glob(str(out_dir / "statecraft-infra-*.tar.gz"))[0]
+
+
+def test_ansible_builder_creates_the_build_context(tmp_path, tarball):
+    """`ansible-builder create` with the example EE file writes the build context (no
+    container engine needed): the collection's Python requirements and bindep file are
+    found through its meta/execution-environment.yml."""
+    build = tmp_path / "build"
+    context = tmp_path / "context"
+    example = yaml.safe_load(open(os.path.join(REPO, "examples", "execution-environment.yml")))
+    # the example installs the collection from Galaxy; here, from the tarball just built
+    example["dependencies"]["galaxy"] = {"collections": [{"name": tarball, "type": "file"}]}
+    ee_file = build / "execution-environment.yml"
+    build.mkdir()
+    ee_file.write_text(yaml.safe_dump(example))
+    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(ee_file), "--context",
+                          str(context), "--output-filename", "Containerfile"], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    containerfile = (context / "Containerfile").read_text()
+    assert "ansible-galaxy collection install" in containerfile or "install-from-bindep" in containerfile
+    assert (context / "_build" / "requirements.yml").exists()
+
+
+def test_ansible_builder_introspect_finds_requirements(tmp_path, tarball):
+    """What ansible-builder introspect reads from the installed collection: requests from
+    requirements.txt, and the bindep file."""
+    install = tmp_path / "collections"
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(install),
+                    tarball], capture_output=True, text=True, check=True)
+    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "introspect", str(install)],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "requests>=2.25  # from collection statecraft.infra" in out.stdout
