@@ -7,19 +7,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.statecraft.infra.plugins.plugin_utils._doc import with_defaults
+
 
 class ModuleDocFragment(object):
     # The connection options alone: the modules' DOCUMENTATION below, and the air inventory
     # plugin (statecraft.infra.air.plugin), to which module_defaults does not apply
     PLUGIN = r"""
 options:
-  api_url:
+  url:
+    aliases: [api_url]
     description:
       - Base URL of the Air API, as the vendor SDK takes it.
       - A trailing V(/) is added, then V(api/) unless the URL already ends with it, so
         V(https://air.nvidia.com) and V(https://air.nvidia.com/api/) both work.
         Do not include the version (V(.../api/v1) would become V(.../api/v1/api/)).
-      - If not set, the environment variable E(AIR_API_URL) is used, and then
+      - If not set, the environment variable E(AIR_URL) is used, then E(AIR_API_URL), and then
         V(https://air.nvidia.com/api/).
     type: str
   api_version:
@@ -31,7 +34,7 @@ options:
   username:
     description:
       - The account's e-mail address, or a service account name.
-      - Give O(username) and O(password), or O(bearer_token); exactly one of the two ways.
+      - Give O(username) and O(password), or O(token); exactly one of the two ways.
       - If not set, the environment variable E(AIR_USERNAME) is used.
     type: str
   password:
@@ -42,7 +45,8 @@ options:
         refuses the bearer token as expired (HTTP 403) the login is done once more.
       - If not set, the environment variable E(AIR_PASSWORD) is used, then E(AIR_TOKEN).
     type: str
-  bearer_token:
+  token:
+    aliases: [bearer_token]
     description:
       - A bearer token issued beforehand, used as is (no login).
       - If not set, the environment variable E(AIR_BEARER_TOKEN) is used.
@@ -99,4 +103,5 @@ options:
 
 # Connection options and notes shared by every NVIDIA Air module (group/statecraft.infra.air).
 # Composed here, not in the class body: ansible-test's yamllint reads only string constants there.
-ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES
+ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.PLUGIN, {
+    "url": "https://air.nvidia.com", "timeout": 61.0, "validate_certs": True, "retries": 3}) + ModuleDocFragment.MODULES

@@ -7,22 +7,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.statecraft.infra.plugins.plugin_utils._doc import with_defaults
+
 
 class ModuleDocFragment(object):
     # Connection options shared by every Airbyte module (group/statecraft.infra.airbyte)
     DOCUMENTATION = r"""
 options:
-  server_url:
+  url:
+    aliases: [server_url]
     description:
       - Base URL of Airbyte's public API, with its version, for example
         V(http://airbyte.example.com:8000/api/public/v1) for a self-managed Airbyte.
-      - If not set, the environment variable E(AIRBYTE_SERVER_URL) is used, and then Airbyte
+      - If not set, the environment variable E(AIRBYTE_URL) is used, then E(AIRBYTE_SERVER_URL), and then Airbyte
         Cloud, V(https://api.airbyte.com/v1).
     type: str
   client_id:
     description:
       - Client id of an Airbyte application (OAuth2 client credentials).
-      - Give O(client_id) and O(client_secret), or O(bearer_token), or O(username) and
+      - Give O(client_id) and O(client_secret), or O(token), or O(username) and
         O(password); exactly one of the three ways, checked before any request.
       - If not set, the environment variable E(AIRBYTE_CLIENT_ID) is used.
     type: str
@@ -37,9 +40,10 @@ options:
     description:
       - Where client credentials are traded for a token.
       - If not set, the environment variable E(AIRBYTE_TOKEN_URL) is used, and then
-        O(server_url) followed by V(/applications/token).
+        O(url) followed by V(/applications/token).
     type: str
-  bearer_token:
+  token:
+    aliases: [bearer_token]
     description:
       - An access token obtained beforehand, used as is.
       - If not set, the environment variable E(AIRBYTE_BEARER_TOKEN) is used.
@@ -168,3 +172,7 @@ options:
     type: bool
     default: false
 """
+
+
+ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.DOCUMENTATION, {
+    "url": "https://api.airbyte.com/v1", "timeout": 60.0, "validate_certs": True, "retries": 3})

@@ -7,12 +7,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.statecraft.infra.plugins.plugin_utils._doc import with_defaults
+
 
 class ModuleDocFragment(object):
     # The connection options alone, for the cloudcix inventory plugin (to which module_defaults does not apply)
     PLUGIN = r"""
 options:
-  api_url:
+  url:
+    aliases: [api_url]
     description:
       - Base URL of the CloudCIX API. Each application is served on its own host, in front
         of this one as a sub-domain (V(https://compute.api.cloudcix.com/)), as CloudCIX's
@@ -27,7 +30,7 @@ options:
       - E-mail address of the CloudCIX user. With O(api_password) and O(api_key) it is traded
         for a token at the first request (Membership C(auth/login/)), and again when
         CloudCIX says the token expired.
-      - Give these three or O(api_token), not both; checked before any request.
+      - Give these three or O(token), not both; checked before any request.
       - If not set, the environment variable E(CLOUDCIX_API_USERNAME) is used.
     type: str
   api_password:
@@ -40,7 +43,8 @@ options:
       - The API key of the user's Member (shown in CloudCIX under My Membership).
       - If not set, the environment variable E(CLOUDCIX_API_KEY) is used.
     type: str
-  api_token:
+  token:
+    aliases: [api_token]
     description:
       - A token obtained beforehand, sent as is in C(X-Auth-Token).
       - If not set, the environment variable E(CLOUDCIX_API_TOKEN) is used.
@@ -83,7 +87,7 @@ requirements:
 notes:
   - "Set the connection once per play with C(module_defaults) and the group
     C(group/statecraft.infra.cloudcix)."
-  - Credentials and tokens are sent only to the application hosts of O(api_url), never to
+  - Credentials and tokens are sent only to the application hosts of O(url), never to
     another host on a redirect.
 """
 
@@ -159,4 +163,5 @@ options:
 
 # Connection options and notes shared by every CloudCIX module (group/statecraft.infra.cloudcix). Composed
 # here, not in the class body: ansible-test's yamllint reads only string constants there.
-ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES
+ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.PLUGIN, {
+    "url": "https://api.cloudcix.com/", "timeout": 60.0, "validate_certs": True, "retries": 3}) + ModuleDocFragment.MODULES

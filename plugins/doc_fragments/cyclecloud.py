@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.statecraft.infra.plugins.plugin_utils._doc import with_defaults
+
 
 class ModuleDocFragment(object):
     # The connection options alone, for the cyclecloud inventory plugin (to which module_defaults does not apply)
@@ -105,4 +107,4 @@ options:
 
 # Connection options and notes shared by every Azure CycleCloud module (group/statecraft.infra.cyclecloud). Composed
 # here, not in the class body: ansible-test's yamllint reads only string constants there.
-ModuleDocFragment.DOCUMENTATION = ModuleDocFragment.PLUGIN + ModuleDocFragment.MODULES
+ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.PLUGIN, {"retries": 3}) + ModuleDocFragment.MODULES

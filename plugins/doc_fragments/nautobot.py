@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.statecraft.infra.plugins.plugin_utils._doc import with_defaults
+
 
 class ModuleDocFragment(object):
     # Connection options shared by every Nautobot module (group/statecraft.infra.nautobot)
@@ -16,17 +18,17 @@ options:
     description:
       - Base URL of the Nautobot server, for example V(https://nautobot.example.com).
       - V(/api) is appended when missing.
-      - If not set, the environment variable E(NAUTOBOT_URL) is used.
+      - If not set, the environment variable E(NAUTOBOT_URL) is used; one of the two is
+        required.
     type: str
-    required: true
   token:
     description:
       - "API token of a Nautobot user, sent as C(Authorization: Token ...)."
       - It needs write permission for the objects the task changes; read permission is
         enough in check mode.
-      - If not set, the environment variable E(NAUTOBOT_TOKEN) is used.
+      - If not set, the environment variable E(NAUTOBOT_TOKEN) is used; one of the two is
+        required.
     type: str
-    required: true
   api_version:
     description:
       - REST API version to pin with the C(Accept) header, so responses keep their shape
@@ -163,3 +165,7 @@ options:
     type: bool
     default: false
 """
+
+
+ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.DOCUMENTATION, {
+    "timeout": 30.0, "validate_certs": True, "retries": 3})

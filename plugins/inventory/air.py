@@ -103,7 +103,7 @@ simulations: [evpn-lab]
 # labs.air.yml: every simulation of two organizations, hosts named <node>.<title>,
 # cached for ten minutes
 plugin: statecraft.infra.air
-api_url: https://air.nvidia.com
+url: https://air.nvidia.com
 username: netops@example.com
 organizations: [NetOps, 0b1c2d3e-0000-4000-8000-000000000001]
 host_name_format: "{node}.{simulation}"
@@ -150,8 +150,8 @@ class InventoryModule(PlatformInventory):
     connection_argspec = staticmethod(connection_argspec)
 
     def check_params(self, params):
-        if not any(params.get(name) for name in ("username", "password", "bearer_token")):
-            raise ValueError("no Air credentials: set username and password (an API token) or bearer_token "
+        if not any(params.get(name) for name in ("username", "password", "token")):
+            raise ValueError("no Air credentials: set username and password (an API token) or token "
                              "in the inventory file, or the environment variables AIR_USERNAME and "
                              "AIR_PASSWORD, or AIR_BEARER_TOKEN")
         check_host_name_format(self.get_option("host_name_format"))

@@ -103,7 +103,7 @@ projects: [web]
 # running.cloudcix.yml: the running instances of two projects (one by id), host names that
 # tell the projects apart, cached for ten minutes, grouped by image and size
 plugin: statecraft.infra.cloudcix
-api_url: https://api.cloudcix.com/
+url: https://api.cloudcix.com/
 projects: [web, 42]
 states: [running]
 qualified_names: true

@@ -410,11 +410,6 @@ class InventoryModule(PlatformInventory):
     adapter_class = NautobotAdapter
     connection_argspec = staticmethod(connection_argspec)
 
-    def check_params(self, params):
-        for name in ("url", "token"):
-            if not params.get(name):
-                raise ValueError("%s: not set (give it, or set NAUTOBOT_%s)" % (name, name.upper()))
-
     def read_inventory(self, adapter):
         options = dict((name, self.get_option(name)) for name in FILTER_OPTIONS + (
             "devices", "virtual_machines", "device_filters", "virtual_machine_filters", "group_by",

@@ -127,9 +127,10 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError("the nautobot lookup needs the Python library requests on the controller")
         params = dict((name, self.get_option(name)) for name in connection_argspec())
         secrets = [params.get("token")]
-        for name in ("url", "token"):
-            if not params.get(name):
-                raise AnsibleLookupError("%s: not set (give it, or set NAUTOBOT_%s)" % (name, name.upper()))
+        for option, variable in NautobotAdapter.required_options:
+            if not params.get(option):
+                raise AnsibleLookupError("%s is required: set the %s option or the %s environment variable"
+                                         % (option, option, variable))
         query = self.get_option("graphql")
         if query and terms:
             raise AnsibleLookupError("graphql: give either a GraphQL query or endpoints as terms, not both")

@@ -48,9 +48,9 @@ def transport_options(prefix, **overrides):
     option's spec (CycleCloud's ``verify_certificates`` alias)."""
     options = {
         "timeout": {"type": "float"},
-        "validate_certs": {"type": "bool"},
+        "validate_certs": {"type": "bool", "default": True},
         "ca_path": {"type": "path"},
-        "retries": {"type": "int"},
+        "retries": {"type": "int", "default": 3},
     }
     for name, spec in options.items():
         spec["fallback"] = env_fallback_for("%s_%s" % (prefix, name.upper()))
@@ -159,10 +159,17 @@ class RestAdapter(object):
     masks = ()  # how the platform shows a stored secret on read (compared as "unknown")
     url_option = "url"  # the connection option that holds the base URL
     url_path_problem = None  # urlsplit parts -> what is wrong with the path here (or None)
+    # (option, its environment variable) that must have a value: checked here rather than
+    # marked required, so that the message names the variable too
+    required_options = ()
     params = {}  # the options of the task (loop item) being run, see begin()
 
     @classmethod
     def check_connection(cls, params):
+        for option, variable in cls.required_options:
+            if not params.get(option):
+                raise ValueError("%s is required: set the %s option or the %s environment variable"
+                                 % (option, option, variable))
         check_connection(params, cls.url_option, cls.url_path_problem)
 
     # options of an item that narrow where its related objects are looked up (a project, a

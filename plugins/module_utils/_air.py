@@ -46,12 +46,13 @@ AIR_HOSTS = ("air.nvidia.com", "staging.air.nvidia.com", "air.cumulusnetworks.co
 def connection_argspec():
     env = env_fallback_for
     return dict({
-        "api_url": {"type": "str", "fallback": env("AIR_API_URL")},
+        "url": {"type": "str", "aliases": ["api_url"], "default": "https://air.nvidia.com",
+                "fallback": env("AIR_URL", "AIR_API_URL")},
         "api_version": {"type": "str", "fallback": env("AIR_API_VERSION")},
         "username": {"type": "str", "fallback": env("AIR_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIR_PASSWORD", "AIR_TOKEN")},
-        "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIR_BEARER_TOKEN")},
-    }, **transport_options("AIR"))
+        "token": {"type": "str", "aliases": ["bearer_token"], "no_log": True, "fallback": env("AIR_BEARER_TOKEN")},
+    }, **transport_options("AIR", timeout={"default": 61.0}))
 
 
 def api_root(api_url):
@@ -100,31 +101,31 @@ def login(username, password):
 
 def auth_from_params(params):
     """Exactly one way to authenticate: username + password, or bearer_token."""
-    username, password, bearer = params.get("username"), params.get("password"), params.get("bearer_token")
+    username, password, bearer = params.get("username"), params.get("password"), params.get("token")
     if bearer and (username or password):
-        raise ModuleError("give either bearer_token or username + password, not both")
+        raise ModuleError("give either token or username + password, not both")
     if bearer:
         return Bearer(bearer)
     if username and password:
         return TokenExchange(login(username, password), credentials=[password],
                              expired_statuses=(403,))
     if username or password:
-        raise ModuleError("%s is missing: username and password go together (or give bearer_token)"
+        raise ModuleError("%s is missing: username and password go together (or give token)"
                           % ("password" if username else "username"))
     raise ModuleError("no Air credentials: give username + password (an API token or a "
-                      "service-account password), or bearer_token")
+                      "service-account password), or token")
 
 
 class AirAdapter(RestAdapter):
     platform_name = "Air"
-    url_option = "api_url"
+    url_option = "url"
     url_path_problem = staticmethod(path_below("/api", "the version (v1/...)"))
 
     @classmethod
     def from_params(cls, params):
-        root = api_root(params.get("api_url"))
+        root = api_root(params.get("url"))
         version = api_version(params.get("api_version"))
-        client = http_client(params, root, auth_from_params(params), 61, "api_url",  # 61 s: the SDK's read timeout
+        client = http_client(params, root, auth_from_params(params), 61, "url",  # 61 s: the SDK's read timeout
                              headers={"Content-Type": "application/json"}, error_parser=drf_error,
                              trusted_hosts=AIR_HOSTS)
         return cls(client, version)

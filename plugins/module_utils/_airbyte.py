@@ -41,34 +41,35 @@ IN_WORKSPACE_PATH = "{workspaceId}"  # collections under their workspace (custom
 def connection_argspec():
     env = env_fallback_for
     return dict({
-        "server_url": {"type": "str", "fallback": env("AIRBYTE_SERVER_URL")},
+        "url": {"type": "str", "aliases": ["server_url"], "default": CLOUD_URL,
+                "fallback": env("AIRBYTE_URL", "AIRBYTE_SERVER_URL")},
         "client_id": {"type": "str", "fallback": env("AIRBYTE_CLIENT_ID")},
         "client_secret": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_CLIENT_SECRET")},
         "token_url": {"type": "str", "no_log": False, "fallback": env("AIRBYTE_TOKEN_URL")},
-        "bearer_token": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_BEARER_TOKEN")},
+        "token": {"type": "str", "aliases": ["bearer_token"], "no_log": True, "fallback": env("AIRBYTE_BEARER_TOKEN")},
         "username": {"type": "str", "fallback": env("AIRBYTE_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIRBYTE_PASSWORD")},
-    }, **transport_options("AIRBYTE"))
+    }, **transport_options("AIRBYTE", timeout={"default": 60.0}))
 
 
 def auth_from_params(params, server_url):
     """Exactly one way in: client credentials, a bearer token, or username + password."""
     ways = [
         ("client_id + client_secret", ("client_id", "client_secret")),
-        ("bearer_token", ("bearer_token",)),
+        ("token", ("token",)),
         ("username + password", ("username", "password")),
     ]
     given = [(label, names) for label, names in ways if any(params.get(n) for n in names)]
     if len(given) != 1:
-        raise ModuleError("give exactly one way to authenticate: client_id + client_secret, bearer_token, "
+        raise ModuleError("give exactly one way to authenticate: client_id + client_secret, token, "
                           "or username + password (%s)" % (
                               "none was given" if not given else "got " + " and ".join(label for label, _n in given)))
     label, names = given[0]
     missing = [n for n in names if not params.get(n)]
     if missing:
         raise ModuleError("%s: %s is missing" % (label, ", ".join(missing)))
-    if names[0] == "bearer_token":
-        return Bearer(params["bearer_token"])
+    if names[0] == "token":
+        return Bearer(params["token"])
     if names[0] == "username":
         return Basic(params["username"], params["password"])
     # an absolute token URL: the vendor SDK's default ("/applications/token") drops the
@@ -120,7 +121,7 @@ def versioned_path(parts):
 class AirbyteAdapter(RestAdapter):
     platform_name = "Airbyte"
     masks = (SECRET_MASK,)
-    url_option = "server_url"
+    url_option = "url"
     url_path_problem = staticmethod(versioned_path)
     scope_options = ("workspace",)  # sources, destinations, connectors are found within it
 
@@ -132,8 +133,8 @@ class AirbyteAdapter(RestAdapter):
 
     @classmethod
     def from_params(cls, params):
-        server_url = (params.get("server_url") or CLOUD_URL).rstrip("/")
-        client = http_client(params, server_url, auth_from_params(params, server_url), 60, "server_url",
+        server_url = (params.get("url") or CLOUD_URL).rstrip("/")
+        client = http_client(params, server_url, auth_from_params(params, server_url), 60, "url",
                              headers={"Content-Type": "application/json"}, error_parser=problem_error)
         return cls(client)
 

@@ -47,13 +47,14 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def connection_argspec():
     env = env_fallback_for
     return dict({
-        "api_url": {"type": "str", "fallback": env("CLOUDCIX_API_URL", "CLOUDCIX_API_V2_URL")},
+        "url": {"type": "str", "aliases": ["api_url"], "default": DEFAULT_URL,
+                "fallback": env("CLOUDCIX_URL", "CLOUDCIX_API_URL", "CLOUDCIX_API_V2_URL")},
         "api_username": {"type": "str", "fallback": env("CLOUDCIX_API_USERNAME")},
         "api_password": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_PASSWORD")},
         "api_key": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_KEY")},
-        "api_token": {"type": "str", "no_log": True, "fallback": env("CLOUDCIX_API_TOKEN")},
+        "token": {"type": "str", "aliases": ["api_token"], "no_log": True, "fallback": env("CLOUDCIX_API_TOKEN")},
         "region_id": {"type": "int", "fallback": env("CLOUDCIX_REGION_ID")},
-    }, **transport_options("CLOUDCIX"))
+    }, **transport_options("CLOUDCIX", timeout={"default": 60.0}))
 
 
 def application_url(api_url, application):
@@ -70,14 +71,14 @@ def auth_from_params(params, login_url):
     """A token given as is, or e-mail + password + the Member's API key traded for one at
     login (again when CloudCIX says it expired, HTTP 401)."""
     credentials = [n for n in ("api_username", "api_password", "api_key") if params.get(n)]
-    if params.get("api_token") and credentials:
-        raise ModuleError("give either api_token or api_username + api_password + api_key, not both (got api_token "
+    if params.get("token") and credentials:
+        raise ModuleError("give either token or api_username + api_password + api_key, not both (got token "
                           "and %s)" % ", ".join(credentials))
-    if params.get("api_token"):
-        return StaticHeader("X-Auth-Token", params["api_token"])
+    if params.get("token"):
+        return StaticHeader("X-Auth-Token", params["token"])
     missing = [n for n in ("api_username", "api_password", "api_key") if not params.get(n)]
     if missing:
-        raise ModuleError("give api_token, or api_username + api_password + api_key (missing: %s)" % ", ".join(missing))
+        raise ModuleError("give token, or api_username + api_password + api_key (missing: %s)" % ", ".join(missing))
 
     def fetch(client):
         body = client.request("POST", login_url, use_auth=False, expect=(201,), json_body={
@@ -128,13 +129,13 @@ def application_path(parts):
 
 class CloudcixAdapter(RestAdapter):
     platform_name = "CloudCIX"
-    url_option = "api_url"
+    url_option = "url"
     url_path_problem = staticmethod(application_path)
     scope_options = ("project",)  # project-owned objects are looked up by name within it
 
     @classmethod
     def from_params(cls, params):
-        api_url = params.get("api_url") or DEFAULT_URL
+        api_url = params.get("url") or DEFAULT_URL
         membership = application_url(api_url, "membership")
         return cls(params, api_url, auth_from_params(params, membership + "auth/login/"))
 
@@ -151,7 +152,7 @@ class CloudcixAdapter(RestAdapter):
         application = application.lower()
         if application not in self.clients:
             self.clients[application] = http_client(
-                self.params, application_url(self.api_url, application), self.auth, 60, "api_url",
+                self.params, application_url(self.api_url, application), self.auth, 60, "url",
                 headers={"Content-Type": "application/json"}, error_parser=cloudcix_error)
         return self.clients[application]
 

@@ -45,7 +45,9 @@ def connection_argspec():
         "username": {"type": "str", "fallback": env("CYCLECLOUD_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("CYCLECLOUD_PASSWORD")},
         "config_file": {"type": "path", "fallback": env("CYCLECLOUD_CONFIG_FILE")},
-    }, **transport_options("CYCLECLOUD", validate_certs={"aliases": ["verify_certificates"]}))
+    }, **transport_options(
+        # no default for validate_certs: unset, it comes from the CLI config file
+        "CYCLECLOUD", validate_certs={"aliases": ["verify_certificates"], "default": None}))
 
 
 # -- the CLI's config file ---------------------------------------------------------------------

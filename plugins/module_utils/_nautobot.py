@@ -44,14 +44,15 @@ def read_params_over(depth, read_params):
 def connection_argspec():
     env = env_fallback_for
     return dict({
-        "url": {"type": "str", "required": True, "fallback": env("NAUTOBOT_URL")},
-        "token": {"type": "str", "required": True, "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
+        "url": {"type": "str", "fallback": env("NAUTOBOT_URL")},
+        "token": {"type": "str", "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
         "api_version": {"type": "str", "fallback": env("NAUTOBOT_API_VERSION")},
-    }, **transport_options("NAUTOBOT"))
+    }, **transport_options("NAUTOBOT", timeout={"default": 30.0}))
 
 
 class NautobotAdapter(RestAdapter):
     platform_name = "Nautobot"
+    required_options = (("url", "NAUTOBOT_URL"), ("token", "NAUTOBOT_TOKEN"))
     url_path_problem = staticmethod(path_below("/api", "the endpoint paths"))
 
     @classmethod

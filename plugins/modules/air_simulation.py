@@ -112,7 +112,7 @@ notes:
 EXAMPLES = r"""
 - name: A lab from the DOT file in the playbook's files/ directory, running
   statecraft.infra.air_simulation:
-    api_url: https://air.nvidia.com
+    url: https://air.nvidia.com
     username: netops@example.com
     password: "{{ air_api_token }}"
     title: evpn-lab

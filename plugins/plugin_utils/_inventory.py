@@ -71,7 +71,7 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
     def parse(self, inventory, loader, path, cache=True):
         super(PlatformInventory, self).parse(inventory, loader, path, cache)
         # Ansible ignores a key that names no option: a misspelt filter would choose everything
-        unknown = unknown_options(self._read_config_data(path), self._options)
+        unknown = unknown_options(self._read_config_data(path), self._options, self.option_aliases())
         if unknown:
             raise AnsibleParserError("%s inventory: unknown option %s (see ansible-doc -t inventory statecraft.infra.%s)"
                                      % (self.platform, ", ".join(unknown), self.platform))
@@ -89,6 +89,13 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache:
             self._cache[key] = data
         self.populate(data)
+
+    def option_aliases(self):
+        """The other names of the plugin's options (``api_url`` for ``url``)."""
+        from ansible import constants as C
+
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
+        return [alias for definition in definitions.values() for alias in definition.get("aliases") or []]
 
     def read(self):
         if REQUESTS_IMPORT_ERROR is not None:
@@ -131,10 +138,11 @@ class PlatformInventory(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
 
 
-def unknown_options(config, options):
-    """The keys of an inventory file that name no option, each with the option it may mean."""
+def unknown_options(config, options, aliases=()):
+    """The keys of an inventory file that name no option (nor an alias of one), each with the
+    option it may mean."""
     found = []
-    for name in sorted(set(config) - set(options)):
+    for name in sorted(set(config) - set(options) - set(aliases)):
         close = difflib.get_close_matches(name, list(options), 1)
         found.append("%s (did you mean %s?)" % (name, close[0]) if close else name)
     return found

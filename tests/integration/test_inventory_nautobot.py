@@ -296,7 +296,7 @@ def test_bad_option_fails_clearly(inventory, world, options, expected):
 def test_missing_and_wrong_token(inventory, world):
     proc = inventory.run("ansible-inventory", "-i", inventory.write(), "--list", NAUTOBOT_TOKEN=None)
     output = proc.stdout + proc.stderr
-    assert proc.returncode != 0 and "token: not set (give it, or set NAUTOBOT_TOKEN)" in output, output
+    assert proc.returncode != 0 and "token is required: set the token option or the NAUTOBOT_TOKEN environment variable" in output, output
     assert inventory.requests == []
 
     bad = "0123456789abcdef0123456789abcdef01234567"

@@ -116,5 +116,7 @@ def test_plugin_fragment_is_the_modules_connection_options():
     assert sorted(plugin) == sorted(modules)
     for name, spec in modules.items():
         assert plugin[name]["type"] == spec["type"] and "required" not in plugin[name]
-        if name not in ("token", "retries"):
+        # the plugin declares no default: the environment variable comes before it
+        assert "default" not in plugin[name]
+        if name not in ("url", "token", "retries"):
             assert plugin[name]["description"] == spec["description"], name

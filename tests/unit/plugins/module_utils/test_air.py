@@ -67,7 +67,7 @@ def test_api_version_accepts_v1_only():
     ({}, "no Air credentials"),
     ({"username": "u"}, "password is missing"),
     ({"password": "p"}, "username is missing"),
-    ({"username": "u", "password": "p", "bearer_token": "b"}, "not both"),
+    ({"username": "u", "password": "p", "token": "b"}, "not both"),
 ])
 def test_exactly_one_way_to_authenticate(params, message):
     with pytest.raises(ModuleError, match=message):
@@ -75,7 +75,7 @@ def test_exactly_one_way_to_authenticate(params, message):
 
 
 def test_auth_strategies():
-    assert isinstance(auth_from_params({"bearer_token": "b"}), Bearer)
+    assert isinstance(auth_from_params({"token": "b"}), Bearer)
     login = auth_from_params({"username": "u", "password": "p"})
     assert isinstance(login, TokenExchange) and login.expired_statuses == frozenset([403])
     assert login.secrets() == ["p"]

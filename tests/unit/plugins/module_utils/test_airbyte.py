@@ -24,14 +24,14 @@ STORED = {"host": "db", "port": 5432, "password": SECRET_MASK,
 
 
 def params(**given):
-    base = dict(client_id=None, client_secret=None, bearer_token=None, username=None, password=None, token_url=None)
+    base = dict(client_id=None, client_secret=None, token=None, username=None, password=None, token_url=None)
     base.update(given)
     return base
 
 
 @pytest.mark.parametrize("given,kind", [
     ({"client_id": "i", "client_secret": "s"}, TokenExchange),
-    ({"bearer_token": "t"}, Bearer),
+    ({"token": "t"}, Bearer),
     ({"username": "airbyte", "password": "password"}, Basic),
 ])
 def test_one_way_in(given, kind):
@@ -40,7 +40,7 @@ def test_one_way_in(given, kind):
 
 @pytest.mark.parametrize("given,message", [
     ({}, "none was given"),
-    ({"client_id": "i", "client_secret": "s", "bearer_token": "t"}, "got client_id \\+ client_secret and bearer_token"),
+    ({"client_id": "i", "client_secret": "s", "token": "t"}, "got client_id \\+ client_secret and token"),
     ({"client_id": "i"}, "client_id \\+ client_secret: client_secret is missing"),
     ({"password": "p"}, "username \\+ password: username is missing"),
 ])

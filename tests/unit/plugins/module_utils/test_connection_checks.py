@@ -18,36 +18,36 @@ from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import 
 GOOD = [
     (NautobotAdapter, "url", "https://nautobot.example.com"),
     (NautobotAdapter, "url", "https://example.com/nautobot/api/"),
-    (AirAdapter, "api_url", "https://air.nvidia.com/api/"),
-    (AirAdapter, "api_url", "http://127.0.0.1:8280"),
-    (AirbyteAdapter, "server_url", "https://api.airbyte.com/v1"),
-    (AirbyteAdapter, "server_url", "http://airbyte.example.com:8000/api/public/v1/"),
-    (CloudcixAdapter, "api_url", "https://api.cloudcix.com/"),
-    (CloudcixAdapter, "api_url", "http://127.0.0.1:8580/{application}/"),
+    (AirAdapter, "url", "https://air.nvidia.com/api/"),
+    (AirAdapter, "url", "http://127.0.0.1:8280"),
+    (AirbyteAdapter, "url", "https://api.airbyte.com/v1"),
+    (AirbyteAdapter, "url", "http://airbyte.example.com:8000/api/public/v1/"),
+    (CloudcixAdapter, "url", "https://api.cloudcix.com/"),
+    (CloudcixAdapter, "url", "http://127.0.0.1:8580/{application}/"),
     (CycleCloudAdapter, "url", "https://cyclecloud.example.com/prefix"),
 ]
 
 BAD = [
     (NautobotAdapter, "url", "https://nautobot.example.com/api/dcim/devices/", "goes past /api"),
-    (AirAdapter, "api_url", "https://air.nvidia.com/api/v1/", "goes past /api"),
-    (AirbyteAdapter, "server_url", "https://api.airbyte.com/", "ends with its version"),
-    (CloudcixAdapter, "api_url", "https://api.cloudcix.com/compute/", "{application}"),
+    (AirAdapter, "url", "https://air.nvidia.com/api/v1/", "goes past /api"),
+    (AirbyteAdapter, "url", "https://api.airbyte.com/", "ends with its version"),
+    (CloudcixAdapter, "url", "https://api.cloudcix.com/compute/", "{application}"),
     (CycleCloudAdapter, "url", "https://cyclecloud.example.com/clusters/hpc", "root URL"),
     (NautobotAdapter, "url", "nautobot.example.com", "no scheme"),
-    (AirbyteAdapter, "server_url", "ftp://airbyte.example.com/v1", "ftp://"),
-    (CloudcixAdapter, "api_url", "http://", "no host"),
+    (AirbyteAdapter, "url", "ftp://airbyte.example.com/v1", "ftp://"),
+    (CloudcixAdapter, "url", "http://", "no host"),
 ]
 
 
 @pytest.mark.parametrize("adapter,option,url", GOOD)
 def test_platform_urls_that_fit(adapter, option, url):
-    adapter.check_connection({option: url, "retries": 0, "timeout": 0.5})
+    adapter.check_connection({option: url, "token": "t", "retries": 0, "timeout": 0.5})
 
 
 @pytest.mark.parametrize("adapter,option,url,words", BAD)
 def test_platform_urls_that_do_not_fit_name_the_option(adapter, option, url, words):
     with pytest.raises(ValueError) as info:
-        adapter.check_connection({option: url})
+        adapter.check_connection({option: url, "token": "t"})
     assert str(info.value).startswith(option + ": ") and words in str(info.value)
 
 
@@ -59,9 +59,19 @@ def test_platform_urls_that_do_not_fit_name_the_option(adapter, option, url, wor
 def test_retries_and_timeout_bounds(params, words):
     for adapter in (NautobotAdapter, AirAdapter, AirbyteAdapter, CloudcixAdapter, CycleCloudAdapter):
         with pytest.raises(ValueError, match="^" + words):
-            adapter.check_connection(params)
+            adapter.check_connection(dict(params, url="https://nautobot.example.com", token="t")
+                                     if adapter is NautobotAdapter else params)
 
 
 def test_unset_options_are_left_to_their_defaults():
-    for adapter in (NautobotAdapter, AirAdapter, AirbyteAdapter, CloudcixAdapter, CycleCloudAdapter):
+    for adapter in (AirAdapter, AirbyteAdapter, CloudcixAdapter, CycleCloudAdapter):
         adapter.check_connection({})
+
+
+@pytest.mark.parametrize("params,missing", [({"token": "t"}, "url"), ({"url": "https://nautobot.example.com"}, "token"),
+                                            ({"url": "", "token": "t"}, "url")])
+def test_a_missing_nautobot_url_or_token_names_the_option_and_its_variable(params, missing):
+    with pytest.raises(ValueError) as info:
+        NautobotAdapter.check_connection(params)
+    assert str(info.value) == "%s is required: set the %s option or the NAUTOBOT_%s environment variable" % (
+        missing, missing, missing.upper())
