@@ -31,8 +31,8 @@ FRAGMENTS = os.path.join(REPO, "plugins", "doc_fragments")
 PREFIX = "statecraft.infra."
 
 PLATFORMS = ("air", "airbyte", "cloudcix", "cyclecloud", "nautobot")
-URL_OPTION = {"air": "api_url", "airbyte": "server_url", "cloudcix": "api_url", "cyclecloud": "url",
-              "nautobot": "url"}
+# every platform names its URL option url (older names are aliases)
+URL_OPTION = {"air": "url", "airbyte": "url", "cloudcix": "url", "cyclecloud": "url", "nautobot": "url"}
 BAD_URLS = (("no-scheme", "no-scheme.example"), ("ftp-scheme", "ftp://host/x"), ("no-host", "http://"))
 
 DOT_FILE = "bim-topology.dot"  # written to the play's files/ directory (air_topology file, topology_file)
@@ -129,8 +129,8 @@ REPRESENTATIVE = {"air": "air_ssh_key", "airbyte": "airbyte_workspace", "cloudci
                   "cyclecloud": "cyclecloud_cluster_info", "nautobot": "nautobot_tag"}
 
 # Two ways to authenticate given at once ("exactly one of the ways", the connection docs)
-AUTH_BOTH = {"air": {"bearer_token": "bim-bearer-token"}, "airbyte": {"bearer_token": "bim-bearer-token"},
-             "cloudcix": {"api_token": "bim-api-token"}}
+AUTH_BOTH = {"air": {"token": "bim-bearer-token"}, "airbyte": {"token": "bim-bearer-token"},
+             "cloudcix": {"token": "bim-api-token"}}
 
 # Valid values of options that go into a mutually exclusive pair
 SAMPLES = {

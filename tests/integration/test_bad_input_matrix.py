@@ -116,14 +116,14 @@ def targets(request, emulators, platforms):
     found = {}
     if "air" in platforms:
         emu = emulators["air"]
-        found["air"] = emulator_target(emu, {"api_url": emu.url, "username": emu.username, "password": emu.api_token})
+        found["air"] = emulator_target(emu, {"url": emu.url, "username": emu.username, "password": emu.api_token})
     if "airbyte" in platforms:
         emu = emulators["airbyte"]
-        found["airbyte"] = emulator_target(emu, {"server_url": emu.url + AIRBYTE_API, "client_id": emu.client_id,
+        found["airbyte"] = emulator_target(emu, {"url": emu.url + AIRBYTE_API, "client_id": emu.client_id,
                                                  "client_secret": emu.client_secret})
     if "cloudcix" in platforms:
         emu = emulators["cloudcix"]
-        found["cloudcix"] = emulator_target(emu, {"api_url": emu.api_url, "api_username": emu.email,
+        found["cloudcix"] = emulator_target(emu, {"url": emu.api_url, "api_username": emu.email,
                                                   "api_password": emu.password, "api_key": emu.api_key,
                                                   "region_id": emu.region_id})
     if "cyclecloud" in platforms:

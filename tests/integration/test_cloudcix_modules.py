@@ -107,7 +107,7 @@ def test_generic_delete_not_allowed_and_by_state(lab):
     ({"application": "contact", "service": "contact", "pk": 99999, "data": {"first_name": "x"}},
      "pk: contact/contact/ has no object 99999"),
     ({"application": "contact", "service": "contact", "search": {"email": "x@example.com"}, "data": {"first_name": "x"},
-      "api_token": "a-token"}, "give either api_token or api_username + api_password + api_key, not both"),
+      "api_token": "a-token"}, "give either token or api_username + api_password + api_key, not both"),
 ])
 def test_generic_bad_input_fails_before_any_write(lab, options, message):
     lab.emulator.get("contact", "contact", 1)

@@ -339,7 +339,7 @@ def test_bad_input_fails_before_any_write(lab):
         "type": (task(lab, "cloudcix_firewall", project="nowhere", type="bogus", rules=[SSH]),
                  "value of type must be one of: project, geo, got: bogus"),
         "token_and_credentials": (lab.task("cloudcix_ssh_key", name="deploy", public_key=public, api_token="a-token"),
-                                  "give either api_token or api_username + api_password + api_key, not both"),
+                                  "give either token or api_username + api_password + api_key, not both"),
     }
     run = play(lab, *[tolerant(renamed(text, name)) for name, (text, _message) in cases.items()])
     assert run.writes == []

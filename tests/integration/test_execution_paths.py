@@ -422,7 +422,7 @@ def test_cloudcix_same_results_on_both_paths(cloudcix, playbook, tmp_path):
     check_contract(runs, {"bad-value": "value of state must be one of: present, absent, got: gone",
                           "missing": "missing required arguments: name",
                           "unknown": "Unsupported parameters for (statecraft.infra.cloudcix_project) module: colour",
-                          "env-gone": "give api_token, or api_username + api_password + api_key"},
+                          "env-gone": "give token, or api_username + api_password + api_key"},
                    masked=["api_password", "api_key"], writes=["POST", "PATCH", "DELETE"])
     for run in runs.values():
         assert run.ok("env")["project"]["note"] == "three" and run.ok("env")["project"]["region_id"] == 100

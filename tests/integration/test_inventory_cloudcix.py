@@ -211,9 +211,9 @@ def test_connection_from_the_environment(lab):
 @pytest.mark.parametrize("config, message", [
     ({"address": "nat"}, "Invalid value 'nat' for config 'address'"),
     ({"projects": ["web", " "]}, "projects: give each project by name or id"),
-    ({"api_token": "a-token-and-credentials"}, "give either api_token or api_username"),
-    ({"api_key": None}, "give api_token, or api_username + api_password + api_key (missing: api_key)"),
-    ({"api_url": "http://127.0.0.1:1/compute"}, "api_url"),
+    ({"api_token": "a-token-and-credentials"}, "give either token or api_username"),
+    ({"api_key": None}, "give token, or api_username + api_password + api_key (missing: api_key)"),
+    ({"api_url": "http://127.0.0.1:1/compute"}, "url"),
 ])
 def test_bad_options_fail_before_any_request(lab, config, message):
     run = failed(lab.inventory(config))
