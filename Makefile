@@ -9,13 +9,20 @@ COLL_ROOT   := $(BUILD)/collections
 COLL        := $(COLL_ROOT)/ansible_collections/statecraft/infra
 HARNESS     := $(PYTHON) tests/harness/nautobot_harness.py
 PYTEST_ARGS ?=
+# the release tools (requirements-release.txt), apart from the tests' virtualenv
+RELEASE_VENV ?= .venv-release
+RELEASE_BIN := $(RELEASE_VENV)/bin
+# the version, from galaxy.yml alone
+VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL     := $(BUILD)/statecraft-infra-$(VERSION).tar.gz
 # the Nautobot series the integration tests run against (each its own instance; see tests/harness/README.md)
 NAUTOBOT_VERSIONS ?= 3.2 2.4
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
-        nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox cloudcix-sandbox example bench build changelog clean
+        nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox cloudcix-sandbox example bench build changelog clean \
+        release-venv lint galaxy-check
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
@@ -93,7 +100,7 @@ nautobot-env:
 integration: venv nautobot-up
 	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity units emulators integration
+test: sanity units lint galaxy-check emulators integration
 
 example: venv collection
 	$(HARNESS) up
@@ -109,6 +116,27 @@ bench: venv collection
 
 build: collection
 	cd $(BUILD) && ../$(BIN)/ansible-galaxy collection build --force ../$(COLL)
+	@ls -l $(TARBALL)
+
+release-venv: $(RELEASE_VENV)/.installed
+$(RELEASE_VENV)/.installed: requirements-release.txt
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_BIN)/pip install --quiet --upgrade pip
+	$(RELEASE_BIN)/pip install --quiet -r requirements-release.txt
+	touch $@
+
+# ansible-lint at the production profile (.ansible-lint, offline) on what users run and copy
+lint: release-venv collection
+	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/ansible-lint roles/ examples/ playbooks/
+
+# Galaxy's importer on the built tarball, as Galaxy runs it (tests/galaxy-importer.cfg):
+# any WARNING or ERROR in its log fails the target
+galaxy-check: release-venv build
+	@mkdir -p $(BUILD)/galaxy-check
+	cd $(BUILD)/galaxy-check && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg \
+	  PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(CURDIR)/$(RELEASE_BIN)/python -m galaxy_importer.main \
+	  $(CURDIR)/$(TARBALL) > importer.log 2>&1; status=$$?; cat importer.log; \
+	  if [ $$status -ne 0 ] || grep -E "WARNING|ERROR" importer.log; then echo "galaxy-importer: not clean"; exit 1; fi
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint

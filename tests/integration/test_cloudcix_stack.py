@@ -197,16 +197,16 @@ def test_stack_purge_waits_for_work_in_progress_and_deletes_at_once(lab):
     run = lab.play(absent, check=True, env=FAST)  # the teardown predicted: every group, the router, the project
     assert run.rc == 0, run.output
     assert run.writes == [], run.writes
-    assert {"Teardown (instances, volumes, snapshots, backups, GPUs): delete", "Teardown (firewalls, VPNs, static routes): delete",
-            "Network router of %s is deleted" % name, "Project %s is deleted" % name} <= set(changed_tasks(run)), run.output
+    assert {"Teardown, delete: instances, volumes, snapshots, backups, GPUs", "Teardown, delete: firewalls, VPNs, static routes",
+            "Network router is deleted in %s" % name, "Project is deleted: %s" % name} <= set(changed_tasks(run)), run.output
 
     instance_path = "/compute/compute/instances/%s/" % instance["id"]
     thread = lab.run_clock_when_read(instance_path, 60.0)
     run = lab.play(absent, env=FAST)
     thread.join()
     assert run.rc == 0, run.output
-    waited = run.task("statecraft.infra.cloudcix_stack : Teardown (instances, volumes, snapshots, backups, GPUs): "
-                      "wait for work in progress")
+    waited = run.task("statecraft.infra.cloudcix_stack : Teardown, wait for work in progress: "
+                      "instances, volumes, snapshots, backups, GPUs")
     assert [r["item"]["id"] for r in waited["results"]] == [instance["id"]]
     # the geo firewall, on its way out already, is left alone
     assert [(w["method"], w["path"], w["status"]) for w in run.writes] == [
