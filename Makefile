@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
         nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox cloudcix-sandbox example bench build changelog clean \
-        release-venv lint galaxy-check
+        release-venv lint galaxy-check docs docs-lint
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
@@ -100,7 +100,7 @@ nautobot-env:
 integration: venv nautobot-up
 	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity units lint galaxy-check emulators integration
+test: sanity units lint docs-lint galaxy-check emulators integration
 
 example: venv collection
 	$(HARNESS) up
@@ -128,6 +128,23 @@ $(RELEASE_VENV)/.installed: requirements-release.txt
 # ansible-lint at the production profile (.ansible-lint, offline) on what users run and copy
 lint: release-venv collection
 	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/ansible-lint roles/ examples/ playbooks/
+
+# the documentation site: antsibull-docs writes the Sphinx project (every module, role and
+# plugin page, and the guides of docs/docsite/), Sphinx builds it. Intersphinx is off (no
+# network here): links to docs.ansible.com stay plain
+DOCS := $(BUILD)/docs
+docs: release-venv collection
+	rm -rf $(DOCS) && mkdir -p $(DOCS) && chmod 755 $(DOCS)
+	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/antsibull-docs sphinx-init --use-current --squash-hierarchy \
+	  --lenient --fail-on-error --dest-dir $(DOCS) --project statecraft.infra --title statecraft.infra statecraft.infra
+	echo "intersphinx_mapping = {}" >> $(DOCS)/conf.py
+	cd $(DOCS) && PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH ./build.sh
+	@echo "the site: $(DOCS)/build/html/index.html"
+
+# the plugin, module and role docs and the guides, as antsibull-docs reads them
+docs-lint: release-venv collection
+	cd $(COLL) && PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(CURDIR)/$(RELEASE_BIN)/antsibull-docs lint-collection-docs \
+	  --plugin-docs --check-extra-docs-refs .
 
 # Galaxy's importer on the built tarball, as Galaxy runs it (tests/galaxy-importer.cfg):
 # any WARNING or ERROR in its log fails the target

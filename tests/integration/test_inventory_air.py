@@ -265,7 +265,7 @@ def test_compose_keyed_groups_groups_and_strict(client, sources):
 
 
 def test_the_jump_host_recipe(client, sources, playbook, air):
-    """docs/inventories.md: only the oob-mgmt-server has an SSH service; the other nodes are
+    """the inventories guide: only the oob-mgmt-server has an SSH service; the other nodes are
     reached at their management address through it."""
     title = "jump-" + uuid.uuid4().hex[:6]
     sim_id = client.fabric(title)
