@@ -130,14 +130,16 @@ lint: release-venv collection
 	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/ansible-lint roles/ examples/ playbooks/
 
 # the documentation site: antsibull-docs writes the Sphinx project (every module, role and
-# plugin page, and the guides of docs/docsite/), Sphinx builds it. Intersphinx is off (no
-# network here): links to docs.ansible.com stay plain
+# plugin page, and the guides of docs/docsite/), Sphinx builds it. Intersphinx reads a local
+# inventory of the docs.ansible.com labels the pages use (no network here)
 DOCS := $(BUILD)/docs
 docs: release-venv collection
 	rm -rf $(DOCS) && mkdir -p $(DOCS) && chmod 755 $(DOCS)
 	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/antsibull-docs sphinx-init --use-current --squash-hierarchy \
 	  --lenient --fail-on-error --dest-dir $(DOCS) --project statecraft.infra --title statecraft.infra statecraft.infra
-	echo "intersphinx_mapping = {}" >> $(DOCS)/conf.py
+	$(RELEASE_BIN)/python tests/docsite/ansible_devel_inventory.py $(DOCS)/ansible_devel.inv
+	echo "intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', '$(CURDIR)/$(DOCS)/ansible_devel.inv')}" \
+	  >> $(DOCS)/conf.py
 	cd $(DOCS) && PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH ./build.sh
 	@echo "the site: $(DOCS)/build/html/index.html"
 

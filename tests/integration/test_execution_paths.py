@@ -251,7 +251,7 @@ def test_nautobot_same_results_on_both_paths(playbook, tmp_path, connection, nau
                           "missing": "missing required arguments: name",
                           "unknown": ("Unsupported parameters for (statecraft.infra.nautobot_manufacturer) "
                                       "module: colour"),
-                          "env-gone": "missing required arguments: token, url"},
+                          "env-gone": "url is required: set the url option or the NAUTOBOT_URL environment variable"},
                    masked=["token"], writes=["POST", "PATCH", "DELETE"])
     for flag, run in runs.items():
         assert run.ok("create")["diff"]["before"] == {}

@@ -240,7 +240,7 @@ class Air(Platform):
         self.emulator.add_account(AIR_USER, api_token=AIR_TOKEN)
 
     def params(self):
-        return {"api_url": self.emulator.url, "username": AIR_USER, "password": AIR_TOKEN, "retries": 0}
+        return {"url": self.emulator.url, "username": AIR_USER, "password": AIR_TOKEN, "retries": 0}
 
     def login(self, adapter):
         adapter.client.request("GET", "v1/sshkey/")  # the first authenticated request logs in
@@ -264,7 +264,7 @@ class Airbyte(Platform):
     write_path = r"^/api/public/v1/sources$"
 
     def params(self):
-        return {"server_url": self.emulator.url + AIRBYTE_API, "client_id": self.emulator.client_id,
+        return {"url": self.emulator.url + AIRBYTE_API, "client_id": self.emulator.client_id,
                 "client_secret": self.emulator.client_secret, "retries": 0}
 
     def login(self, adapter):
@@ -295,7 +295,7 @@ class Cloudcix(Platform):
 
     def params(self):
         emu = self.emulator
-        return {"api_url": emu.api_url, "api_username": emu.email, "api_password": emu.password,
+        return {"url": emu.api_url, "api_username": emu.email, "api_password": emu.password,
                 "api_key": emu.api_key, "region_id": emu.region_id, "retries": 0}
 
     def login(self, adapter):
