@@ -22,10 +22,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 
 .PHONY: help venv collection sanity units emulators integration test nautobot-up nautobot-down \
         nautobot-env air-sandbox cyclecloud-sandbox airbyte-sandbox cloudcix-sandbox example bench build changelog clean \
-        release-venv lint galaxy-check docs docs-lint
+        release-venv lint galaxy-check docs docs-lint demo
 
 help:
 	@echo "make test           sanity + unit + integration tests (starts a local Nautobot)"
+	@echo "make demo           the whole collection: a real Nautobot and the four sandboxes, each platform's"
+	@echo "                    example run twice and in check mode, a summary (DEMO_ARGS=--only air,... --keep)"
 	@echo "make example        run examples/nautobot_fabric.yml against a local Nautobot"
 	@echo "make nautobot-up    start PostgreSQL, Redis, Nautobot and a Celery worker on loopback, for each"
 	@echo "                    of NAUTOBOT_VERSIONS (default: 3.2 2.4; cached)"
@@ -101,6 +103,14 @@ integration: venv nautobot-up
 	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
 test: sanity units lint docs-lint galaxy-check emulators integration
+
+# the whole collection at work (tests/demo/demo.py): starts a real Nautobot (unless one runs)
+# and the NVIDIA Air, CycleCloud, Airbyte and CloudCIX sandboxes, runs each platform's example
+# playbook twice (the second changes nothing) and in check mode, prints a summary, and stops
+# what it started
+DEMO_ARGS ?=
+demo: venv collection
+	$(BIN)/python tests/demo/demo.py $(DEMO_ARGS)
 
 example: venv collection
 	$(HARNESS) up
