@@ -9,7 +9,6 @@ emulator; and the execution environment built by ansible-builder."""
 
 from __future__ import absolute_import, division, print_function
 
-import copy
 import glob
 import json
 import os
@@ -22,6 +21,9 @@ import ansible_runner
 import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demo"))
+from demo import Sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -155,6 +157,23 @@ def test_blank_optional_fields_count_as_unset(awx_job, nautobot, unique):
 
 
 # -- a job per platform ----------------------------------------------------------------------
+def sandbox_fixture(platform):
+    """A module-scoped fixture: the platform's emulator, started as `make demo` starts it."""
+    @pytest.fixture(scope="module")
+    def started():
+        sandbox = Sandbox(platform)
+        sandbox.start()
+        yield sandbox.emulator
+        sandbox.stop()
+    return started
+
+
+air = sandbox_fixture("air")
+cyclecloud = sandbox_fixture("cyclecloud")
+cloudcix = sandbox_fixture("cloudcix")
+airbyte = sandbox_fixture("airbyte")
+
+
 @pytest.fixture
 def unique():
     return uuid.uuid4().hex[:8]
@@ -171,16 +190,6 @@ def test_nautobot_job_template(awx_job, nautobot, unique):
     assert_no_secret(job.run(tasks), [nautobot.token])
 
 
-@pytest.fixture(scope="module")
-def air():
-    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
-    from air_emulator import AirEmulator
-
-    emulator = AirEmulator(speed=30.0).start()
-    yield emulator
-    emulator.stop()
-
-
 def test_air_job_template(awx_job, air, unique):
     api_token = "air-awx-" + uuid.uuid4().hex
     air.add_account("awx-%s@example.com" % unique, api_token=api_token)
@@ -190,16 +199,6 @@ def test_air_job_template(awx_job, air, unique):
     predicted, made, _again = converge(job, tasks)
     assert predicted["diff"]["after"] == made["diff"]["after"]
     assert_no_secret(job.run(tasks, check=True), [api_token])
-
-
-@pytest.fixture(scope="module")
-def cyclecloud():
-    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
-    from cyclecloud_emulator import DEFAULT_FIXTURE, CycleCloudEmulator
-
-    emulator = CycleCloudEmulator(speed=120.0, fixture=copy.deepcopy(DEFAULT_FIXTURE)).start()
-    yield emulator
-    emulator.stop()
 
 
 def test_cyclecloud_job_template(awx_job, cyclecloud):
@@ -217,16 +216,6 @@ def test_cyclecloud_job_template(awx_job, cyclecloud):
     assert_no_secret(job.run(tasks), [cyclecloud.password])
 
 
-@pytest.fixture(scope="module")
-def cloudcix():
-    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
-    from cloudcix_emulator import CloudcixEmulator
-
-    emulator = CloudcixEmulator(speed=60.0).start()
-    yield emulator
-    emulator.stop()
-
-
 def test_cloudcix_job_template(awx_job, cloudcix, unique):
     # the region comes from the credential too (a string field; the module takes it as an int)
     job = awx_job("cloudcix", {"url": cloudcix.api_url, "username": cloudcix.email, "password": cloudcix.password,
@@ -235,16 +224,6 @@ def test_cloudcix_job_template(awx_job, cloudcix, unique):
     tasks = [{"name": "t", "statecraft.infra.cloudcix_project": {"name": "awx-" + unique}}]
     converge(job, tasks)
     assert_no_secret(job.run(tasks), [cloudcix.password, cloudcix.api_key])
-
-
-@pytest.fixture(scope="module")
-def airbyte():
-    sys.path.insert(0, os.path.join(REPO, "tests", "emulators"))
-    from airbyte_emulator import DEFAULT_FIXTURE, AirbyteEmulator
-
-    emulator = AirbyteEmulator(speed=60.0, fixture=copy.deepcopy(DEFAULT_FIXTURE)).start()
-    yield emulator
-    emulator.stop()
 
 
 def test_airbyte_job_template(awx_job, airbyte, unique):
