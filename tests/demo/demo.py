@@ -198,7 +198,7 @@ def run_platform(platform, connection):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--only", default=",".join(PLATFORMS), help="platforms, comma-separated")
     parser.add_argument("--keep", action="store_true", help="leave Nautobot running if the demo started it")
     args = parser.parse_args(argv)
