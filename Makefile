@@ -102,7 +102,7 @@ nautobot-env:
 integration: venv nautobot-up
 	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
 
-test: sanity units lint docs-lint galaxy-check emulators integration
+test: sanity units changelog lint docs-lint galaxy-check emulators integration
 
 # the whole collection at work (tests/demo/demo.py): starts a real Nautobot (unless one runs)
 # and the NVIDIA Air, CycleCloud, Airbyte and CloudCIX sandboxes, runs each platform's example
@@ -167,6 +167,7 @@ galaxy-check: release-venv build
 	  $(CURDIR)/$(TARBALL) > importer.log 2>&1; status=$$?; cat importer.log; \
 	  if [ $$status -ne 0 ] || grep -E "WARNING|ERROR" importer.log; then echo "galaxy-importer: not clean"; exit 1; fi
 
+# the fragments the next release is generated from (changelogs/fragments/), checked as they land
 changelog: venv
 	$(BIN)/antsibull-changelog lint
 
