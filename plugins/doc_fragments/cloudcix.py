@@ -22,8 +22,8 @@ options:
         own SDK does.
       - A URL with the placeholder V({application}) puts the application there instead, for
         example V(http://127.0.0.1:8580/{application}/).
-      - If not set, the environment variable E(CLOUDCIX_API_URL) (or E(CLOUDCIX_API_V2_URL))
-        is used, and then V(https://api.cloudcix.com/).
+      - If not set, the environment variable E(CLOUDCIX_URL) is used, then E(CLOUDCIX_API_URL)
+        (or E(CLOUDCIX_API_V2_URL)), and then V(https://api.cloudcix.com/).
     type: str
   api_username:
     description:
