@@ -296,10 +296,29 @@ def tarball(tmp_path_factory):
     return glob.glob(str(out_dir / "statecraft-infra-*.tar.gz"))[0]
 
 
+def ansible_builder_create(ee_file, context):
+    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(ee_file), "--context",
+                          str(context), "--output-filename", "Containerfile"], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return (context / "Containerfile").read_text()
+
+
+def test_ansible_builder_creates_the_example_build_context(tmp_path):
+    """`ansible-builder create -f examples/execution-environment.yml` writes the build context
+    as shipped (no container engine needed): the base image, the pinned ansible-core and
+    ansible-runner, and this collection from Galaxy."""
+    containerfile = ansible_builder_create(os.path.join(REPO, "examples", "execution-environment.yml"), tmp_path)
+    example = yaml.safe_load(open(os.path.join(REPO, "examples", "execution-environment.yml")))
+    assert "ARG EE_BASE_IMAGE=\"%s\"" % example["images"]["base_image"]["name"] in containerfile
+    assert "ansible-core==2.19.14" in containerfile and "ansible-runner==" in containerfile
+    requirements = yaml.safe_load((tmp_path / "_build" / "requirements.yml").read_text())
+    assert requirements == {"collections": [{"name": "statecraft.infra", "version": ">=0.1.0"}]}
+
+
 def test_ansible_builder_creates_the_build_context(tmp_path, tarball):
-    """`ansible-builder create` with the example EE file writes the build context (no
-    container engine needed): the collection's Python requirements and bindep file are
-    found through its meta/execution-environment.yml."""
+    """The same with the collection from the tarball just built: the build context installs
+    it, then what its meta/execution-environment.yml declares (introspected at build time)."""
     build = tmp_path / "build"
     context = tmp_path / "context"
     example = yaml.safe_load(open(os.path.join(REPO, "examples", "execution-environment.yml")))
@@ -308,12 +327,8 @@ def test_ansible_builder_creates_the_build_context(tmp_path, tarball):
     ee_file = build / "execution-environment.yml"
     build.mkdir()
     ee_file.write_text(yaml.safe_dump(example))
-    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(ee_file), "--context",
-                          str(context), "--output-filename", "Containerfile"], capture_output=True, text=True,
-                         check=False)
-    assert out.returncode == 0, out.stdout + out.stderr
-    containerfile = (context / "Containerfile").read_text()
-    assert "ansible-galaxy collection install" in containerfile or "install-from-bindep" in containerfile
+    containerfile = ansible_builder_create(ee_file, context)
+    assert "ansible-galaxy collection install" in containerfile and "introspect" in containerfile
     assert (context / "_build" / "requirements.yml").exists()
 
 
