@@ -66,6 +66,7 @@ class AwxJob(object):
         self.tmp_path = tmp_path
         self.environment = environment
         self.secrets = secrets
+        self.results = []
 
     def run(self, tasks, check=False):
         private = self.tmp_path / ("job-%s" % uuid.uuid4().hex[:6])
@@ -85,7 +86,15 @@ class AwxJob(object):
         result.output = result.stdout.read()
         result.all_events = list(result.events)
         assert_no_secret(result, self.secrets)
+        self.results.append(result)
         return result
+
+    def assert_never_shown(self, secrets):
+        """Secrets known only after the runs (tokens the platform minted at login) appear in
+        none of this job's runs."""
+        assert secrets and self.results
+        for result in self.results:
+            assert_no_secret(result, secrets)
 
 
 def task_result(result, name="t"):
@@ -254,6 +263,7 @@ def test_air_job_template(awx_job, air, unique):
         "name": "awx-" + unique, "kind": "cloud-init-user-data", "content": "#cloud-config\nhostname: awx\n"}}]
     predicted, made, _again = converge(job, tasks)
     assert predicted["diff"]["after"] == made["diff"]["after"]
+    job.assert_never_shown(air.issued_tokens())
 
 
 def test_cyclecloud_job_template(awx_job, cyclecloud):
@@ -277,6 +287,7 @@ def test_cloudcix_job_template(awx_job, cloudcix, unique):
     assert job.environment["CLOUDCIX_API_TOKEN"] == ""  # blank: a login, not a token
     tasks = [{"name": "t", "statecraft.infra.cloudcix_project": {"name": "awx-" + unique}}]
     converge(job, tasks)
+    job.assert_never_shown(cloudcix.issued_tokens)
 
 
 def test_airbyte_job_template(awx_job, airbyte, unique):
@@ -284,6 +295,7 @@ def test_airbyte_job_template(awx_job, airbyte, unique):
                               "client_secret": airbyte.client_secret})
     tasks = [{"name": "t", "statecraft.infra.airbyte_workspace": {"name": "awx-" + unique}}]
     converge(job, tasks)
+    job.assert_never_shown(airbyte.issued_tokens)
 
 
 # -- the execution environment ---------------------------------------------------------------
