@@ -137,7 +137,7 @@ $(RELEASE_VENV)/.installed: requirements-release.txt
 
 # ansible-lint at the production profile (.ansible-lint, offline) on what users run and copy
 lint: release-venv collection
-	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/ansible-lint roles/ examples/ playbooks/
+	PATH=$(CURDIR)/$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/ansible-lint roles/ examples/ playbooks/ extensions/
 
 # the documentation site: antsibull-docs writes the Sphinx project (every module, role and
 # plugin page, and the guides of docs/docsite/), Sphinx builds it. Intersphinx reads a local

@@ -59,11 +59,14 @@ def awx_inject(cred_type, inputs):
 
 class AwxJob(object):
     """A job template's run through ansible-runner: the play, the credential's environment,
-    check mode and --diff (AWX's "Show Changes") as AWX passes them."""
+    check mode and --diff (AWX's "Show Changes") as AWX passes them. Every run's stdout and
+    events are searched for the credential's secret inputs."""
 
-    def __init__(self, tmp_path, environment):
+    def __init__(self, tmp_path, environment, secrets):
         self.tmp_path = tmp_path
         self.environment = environment
+        self.secrets = secrets
+        self.results = []
 
     def run(self, tasks, check=False):
         private = self.tmp_path / ("job-%s" % uuid.uuid4().hex[:6])
@@ -82,7 +85,16 @@ class AwxJob(object):
                                     quiet=True, project_dir=HERE)
         result.output = result.stdout.read()
         result.all_events = list(result.events)
+        assert_no_secret(result, self.secrets)
+        self.results.append(result)
         return result
+
+    def assert_never_shown(self, secrets):
+        """Secrets known only after the runs (tokens the platform minted at login) appear in
+        none of this job's runs."""
+        assert secrets and self.results
+        for result in self.results:
+            assert_no_secret(result, secrets)
 
 
 def task_result(result, name="t"):
@@ -96,7 +108,7 @@ def task_result(result, name="t"):
 def assert_no_secret(result, secrets):
     everything = result.output + json.dumps(result.all_events)
     for secret in secrets:
-        assert secret not in everything
+        assert secret not in everything, "a secret input appears in the job's output"
 
 
 @pytest.fixture
@@ -108,7 +120,10 @@ def awx_job(tmp_path, monkeypatch):
             monkeypatch.delenv(name)
 
     def make(platform, inputs):
-        return AwxJob(tmp_path, awx_inject(credential_type(platform), inputs))
+        cred_type = credential_type(platform)
+        secrets = [inputs[f["id"]] for f in cred_type["inputs"]["fields"] if f.get("secret") and inputs.get(f["id"])]
+        assert secrets
+        return AwxJob(tmp_path, awx_inject(cred_type, inputs), secrets)
     return make
 
 
@@ -144,6 +159,57 @@ def test_credential_type_is_what_awx_accepts(platform):
     fragment = open(os.path.join(REPO, "plugins", "doc_fragments", platform + ".py")).read()
     for env_var in cred_type["injectors"]["env"]:
         assert "E(%s)" % env_var in fragment, env_var
+
+
+# awx.awx.credential_type's options as its documentation lists them: the module's own and its
+# auth fragment's, with their aliases and choices
+AWX_CREDENTIAL_TYPE_OPTIONS = {
+    "name": {"required": True}, "description": {}, "kind": {"choices": ["ssh", "vault", "net", "scm", "cloud", "insights"]},
+    "inputs": {"type": "dict"}, "injectors": {"type": "dict"},
+    "state": {"choices": ["present", "absent"], "default": "present"},
+    "controller_host": {"aliases": ["tower_host", "aap_hostname"]},
+    "controller_username": {"aliases": ["tower_username", "aap_username"]},
+    "controller_password": {"aliases": ["tower_password", "aap_password"], "no_log": True},
+    "aap_token": {"type": "raw", "no_log": True},
+    "validate_certs": {"type": "bool", "aliases": ["tower_verify_ssl", "aap_validate_certs"]},
+    "request_timeout": {"type": "float", "aliases": ["aap_request_timeout"]},
+    "max_retries": {"type": "int", "aliases": ["aap_max_retries"]},
+    "retry_backoff_factor": {"type": "int", "aliases": ["aap_retry_backoff_factor"]},
+    "controller_config_file": {"type": "path", "aliases": ["tower_config_file"]},
+}
+# a stand-in for that module with only its argument spec: it validates the arguments the
+# playbook gives and writes nothing (awx.awx is not a dependency of the collection)
+ARGUMENT_CHECK_MODULE = """#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+module = AnsibleModule(argument_spec=%r, supports_check_mode=True)
+module.exit_json(changed=False)
+"""
+
+
+def test_credential_types_playbook_gives_awx_awx_each_definition(tmp_path):
+    """extensions/awx/credential_types.yml, run in check mode against awx.awx.credential_type's
+    argument spec: one call per platform, with exactly the shipped definition."""
+    modules = tmp_path / "collections" / "ansible_collections" / "awx" / "awx" / "plugins" / "modules"
+    modules.mkdir(parents=True)
+    (modules.parent.parent / "galaxy.yml").write_text("namespace: awx\nname: awx\nversion: 24.6.1\n")
+    (modules / "credential_type.py").write_text(ARGUMENT_CHECK_MODULE % AWX_CREDENTIAL_TYPE_OPTIONS)
+    private = tmp_path / "runner"
+    private.mkdir()
+    result = ansible_runner.run(
+        private_data_dir=str(private), project_dir=os.path.join(REPO, "extensions", "awx"),
+        playbook="credential_types.yml", cmdline="--check", inventory="localhost", quiet=True,
+        envvars={"ANSIBLE_COLLECTIONS_PATH": str(tmp_path / "collections"), "ANSIBLE_NOCOLOR": "1",
+                 "ANSIBLE_PYTHON_INTERPRETER": sys.executable, "PATH": BIN + os.pathsep + os.environ.get("PATH", "")})
+    output = result.stdout.read()
+    assert result.status == "successful", output
+    calls = [e["event_data"]["res"] for e in result.events if e.get("event") == "runner_item_on_ok"]
+    platforms = ["nautobot", "air", "cyclecloud", "cloudcix", "airbyte"]
+    assert [c["item"] for c in calls] == platforms
+    for call in calls:
+        args = call["invocation"]["module_args"]
+        expected = credential_type(call["item"])
+        assert dict((k, args[k]) for k in expected) == expected
+        assert args["state"] == "present"
 
 
 def test_blank_optional_fields_count_as_unset(awx_job, nautobot, unique):
@@ -187,7 +253,6 @@ def test_nautobot_job_template(awx_job, nautobot, unique):
     assert predicted["changed"] and nautobot.api("GET", "extras/tags/", params={"name": name})["count"] == 0
     converge(job, tasks)
     assert nautobot.api("GET", "extras/tags/", params={"name": name})["count"] == 1
-    assert_no_secret(job.run(tasks), [nautobot.token])
 
 
 def test_air_job_template(awx_job, air, unique):
@@ -198,7 +263,7 @@ def test_air_job_template(awx_job, air, unique):
         "name": "awx-" + unique, "kind": "cloud-init-user-data", "content": "#cloud-config\nhostname: awx\n"}}]
     predicted, made, _again = converge(job, tasks)
     assert predicted["diff"]["after"] == made["diff"]["after"]
-    assert_no_secret(job.run(tasks, check=True), [api_token])
+    job.assert_never_shown(air.issued_tokens())
 
 
 def test_cyclecloud_job_template(awx_job, cyclecloud):
@@ -213,7 +278,6 @@ def test_cyclecloud_job_template(awx_job, cyclecloud):
     made = task_result(job.run(tasks))
     again = task_result(job.run(tasks))
     assert made["changed"] and not again["changed"]
-    assert_no_secret(job.run(tasks), [cyclecloud.password])
 
 
 def test_cloudcix_job_template(awx_job, cloudcix, unique):
@@ -223,7 +287,7 @@ def test_cloudcix_job_template(awx_job, cloudcix, unique):
     assert job.environment["CLOUDCIX_API_TOKEN"] == ""  # blank: a login, not a token
     tasks = [{"name": "t", "statecraft.infra.cloudcix_project": {"name": "awx-" + unique}}]
     converge(job, tasks)
-    assert_no_secret(job.run(tasks), [cloudcix.password, cloudcix.api_key])
+    job.assert_never_shown(cloudcix.issued_tokens)
 
 
 def test_airbyte_job_template(awx_job, airbyte, unique):
@@ -231,7 +295,7 @@ def test_airbyte_job_template(awx_job, airbyte, unique):
                               "client_secret": airbyte.client_secret})
     tasks = [{"name": "t", "statecraft.infra.airbyte_workspace": {"name": "awx-" + unique}}]
     converge(job, tasks)
-    assert_no_secret(job.run(tasks), [airbyte.client_secret])
+    job.assert_never_shown(airbyte.issued_tokens)
 
 
 # -- the execution environment ---------------------------------------------------------------
@@ -244,10 +308,29 @@ def tarball(tmp_path_factory):
     return glob.glob(str(out_dir / "statecraft-infra-*.tar.gz"))[0]
 
 
+def ansible_builder_create(ee_file, context):
+    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(ee_file), "--context",
+                          str(context), "--output-filename", "Containerfile"], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return (context / "Containerfile").read_text()
+
+
+def test_ansible_builder_creates_the_example_build_context(tmp_path):
+    """`ansible-builder create -f examples/execution-environment.yml` writes the build context
+    as shipped (no container engine needed): the base image, the pinned ansible-core and
+    ansible-runner, and this collection from Galaxy."""
+    containerfile = ansible_builder_create(os.path.join(REPO, "examples", "execution-environment.yml"), tmp_path)
+    example = yaml.safe_load(open(os.path.join(REPO, "examples", "execution-environment.yml")))
+    assert "ARG EE_BASE_IMAGE=\"%s\"" % example["images"]["base_image"]["name"] in containerfile
+    assert "ansible-core==2.19.14" in containerfile and "ansible-runner==" in containerfile
+    requirements = yaml.safe_load((tmp_path / "_build" / "requirements.yml").read_text())
+    assert requirements == {"collections": [{"name": "statecraft.infra", "version": ">=0.1.0"}]}
+
+
 def test_ansible_builder_creates_the_build_context(tmp_path, tarball):
-    """`ansible-builder create` with the example EE file writes the build context (no
-    container engine needed): the collection's Python requirements and bindep file are
-    found through its meta/execution-environment.yml."""
+    """The same with the collection from the tarball just built: the build context installs
+    it, then what its meta/execution-environment.yml declares (introspected at build time)."""
     build = tmp_path / "build"
     context = tmp_path / "context"
     example = yaml.safe_load(open(os.path.join(REPO, "examples", "execution-environment.yml")))
@@ -256,12 +339,8 @@ def test_ansible_builder_creates_the_build_context(tmp_path, tarball):
     ee_file = build / "execution-environment.yml"
     build.mkdir()
     ee_file.write_text(yaml.safe_dump(example))
-    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(ee_file), "--context",
-                          str(context), "--output-filename", "Containerfile"], capture_output=True, text=True,
-                         check=False)
-    assert out.returncode == 0, out.stdout + out.stderr
-    containerfile = (context / "Containerfile").read_text()
-    assert "ansible-galaxy collection install" in containerfile or "install-from-bindep" in containerfile
+    containerfile = ansible_builder_create(ee_file, context)
+    assert "ansible-galaxy collection install" in containerfile and "introspect" in containerfile
     assert (context / "_build" / "requirements.yml").exists()
 
 
@@ -271,7 +350,18 @@ def test_ansible_builder_introspect_finds_requirements(tmp_path, tarball):
     install = tmp_path / "collections"
     subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--force", "-p", str(install),
                     tarball], capture_output=True, text=True, check=True)
-    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "introspect", str(install)],
+    introspected = introspect(install)
+    assert introspected["python"] == ["requests>=2.25  # from collection statecraft.infra"]
+    assert introspected["system"] == []  # bindep.txt lists no package
+    # the bindep file is the one meta/execution-environment.yml names: a line added to the
+    # installed copy is what introspect reports
+    bindep = install / "ansible_collections" / "statecraft" / "infra" / "bindep.txt"
+    bindep.write_text(bindep.read_text() + "libxml2 [platform:rpm]\n")
+    assert introspect(install)["system"] == ["libxml2 [platform:rpm]  # from collection statecraft.infra"]
+
+
+def introspect(collections_dir):
+    out = subprocess.run([os.path.join(BIN, "ansible-builder"), "introspect", str(collections_dir)],
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "requests>=2.25  # from collection statecraft.infra" in out.stdout
+    return yaml.safe_load(out.stdout.split("---", 1)[1])
