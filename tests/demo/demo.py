@@ -106,10 +106,11 @@ class Nautobot(object):
     def start(self):
         if harness("status").returncode != 0:
             print("demo: starting Nautobot (a first start migrates its database, several minutes)", flush=True)
+            # stopped at the end even if `up` fails halfway: `down` stops only what the harness started
+            self.started = True
             up = subprocess.run([sys.executable, HARNESS, "up"], check=False)
             if up.returncode != 0:
                 raise SystemExit("demo: Nautobot did not start")
-            self.started = True
         env = json.loads(harness("env", "--json").stdout)
         return {"NAUTOBOT_URL": env["NAUTOBOT_URL"], "NAUTOBOT_TOKEN": env["NAUTOBOT_TOKEN"]}
 
