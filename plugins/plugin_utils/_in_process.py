@@ -45,7 +45,10 @@ from ansible_collections.statecraft.infra.plugins.module_utils._http import REQU
 def connection_argspec(module_name):
     """The connection options of the module's platform (``air_simulation``: Air's)."""
     platform = module_name.rsplit(".", 1)[-1].split("_", 1)[0]
-    return importlib.import_module(UTILS + platform).connection_argspec()
+    try:
+        return importlib.import_module(UTILS + platform).connection_argspec()
+    except (ImportError, AttributeError):  # not a platform's module: its names are left as given
+        return {}
 
 
 display = Display()
