@@ -104,4 +104,4 @@ options:
 # Connection options and notes shared by every NVIDIA Air module (group/statecraft.infra.air).
 # Composed here, not in the class body: ansible-test's yamllint reads only string constants there.
 ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.PLUGIN, {
-    "url": "https://air.nvidia.com", "timeout": 61.0, "validate_certs": True, "retries": 3}) + ModuleDocFragment.MODULES
+    "url": "https://air.nvidia.com", "api_version": "v1", "timeout": 61.0, "validate_certs": True, "retries": 3}) + ModuleDocFragment.MODULES

@@ -168,4 +168,4 @@ options:
 
 
 ModuleDocFragment.DOCUMENTATION = with_defaults(ModuleDocFragment.DOCUMENTATION, {
-    "timeout": 30.0, "validate_certs": True, "retries": 3})
+    "api_version": "2.4", "timeout": 30.0, "validate_certs": True, "retries": 3})

@@ -79,7 +79,7 @@ extends_documentation_fragment:
   - inventory_cache
 notes:
   - The connection options are read from the inventory file, else from the same
-    environment variables as the Air modules (E(AIR_API_URL), E(AIR_USERNAME),
+    environment variables as the Air modules (E(AIR_URL), E(AIR_USERNAME),
     E(AIR_PASSWORD), E(AIR_BEARER_TOKEN), ...). One login per inventory read. Errors never
     show the password or a token.
   - Credentials are sent only to the configured host and, on a redirect, to Air's own

@@ -114,6 +114,7 @@ _list:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
+from ansible_collections.statecraft.infra.plugins.module_utils._connection import required_message
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 from ansible_collections.statecraft.infra.plugins.module_utils._http import REQUESTS_IMPORT_ERROR, ApiError, scrub
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NautobotAdapter, connection_argspec
@@ -129,8 +130,7 @@ class LookupModule(LookupBase):
         secrets = [params.get("token")]
         for option, variable in NautobotAdapter.required_options:
             if not params.get(option):
-                raise AnsibleLookupError("%s is required: set the %s option or the %s environment variable"
-                                         % (option, option, variable))
+                raise AnsibleLookupError(required_message(option, variable))
         query = self.get_option("graphql")
         if query and terms:
             raise AnsibleLookupError("graphql: give either a GraphQL query or endpoints as terms, not both")

@@ -15,6 +15,7 @@ import json
 import os
 import re
 
+from ansible_collections.statecraft.infra.plugins.module_utils._connection import required_message
 from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     NO_JSON,
     ApiError,
@@ -168,8 +169,7 @@ class RestAdapter(object):
     def check_connection(cls, params):
         for option, variable in cls.required_options:
             if not params.get(option):
-                raise ValueError("%s is required: set the %s option or the %s environment variable"
-                                 % (option, option, variable))
+                raise ValueError(required_message(option, variable))
         check_connection(params, cls.url_option, cls.url_path_problem)
 
     # options of an item that narrow where its related objects are looked up (a project, a

@@ -48,7 +48,7 @@ def connection_argspec():
     return dict({
         "url": {"type": "str", "aliases": ["api_url"], "default": "https://air.nvidia.com",
                 "fallback": env("AIR_URL", "AIR_API_URL")},
-        "api_version": {"type": "str", "fallback": env("AIR_API_VERSION")},
+        "api_version": {"type": "str", "default": "v1", "fallback": env("AIR_API_VERSION")},
         "username": {"type": "str", "fallback": env("AIR_USERNAME")},
         "password": {"type": "str", "no_log": True, "fallback": env("AIR_PASSWORD", "AIR_TOKEN")},
         "token": {"type": "str", "aliases": ["bearer_token"], "no_log": True, "fallback": env("AIR_BEARER_TOKEN")},
@@ -113,7 +113,8 @@ def auth_from_params(params):
         raise ModuleError("%s is missing: username and password go together (or give token)"
                           % ("password" if username else "username"))
     raise ModuleError("no Air credentials: give username + password (an API token or a "
-                      "service-account password), or token")
+                      "service-account password), or token; set the options or the environment "
+                      "variables AIR_USERNAME and AIR_PASSWORD, or AIR_BEARER_TOKEN")
 
 
 class AirAdapter(RestAdapter):

@@ -63,7 +63,9 @@ def auth_from_params(params, server_url):
     if len(given) != 1:
         raise ModuleError("give exactly one way to authenticate: client_id + client_secret, token, "
                           "or username + password (%s)" % (
-                              "none was given" if not given else "got " + " and ".join(label for label, _n in given)))
+                              "none was given: set the options or the environment variables AIRBYTE_CLIENT_ID and "
+                              "AIRBYTE_CLIENT_SECRET, AIRBYTE_BEARER_TOKEN, or AIRBYTE_USERNAME and AIRBYTE_PASSWORD"
+                              if not given else "got " + " and ".join(label for label, _n in given)))
     label, names = given[0]
     missing = [n for n in names if not params.get(n)]
     if missing:

@@ -78,7 +78,9 @@ def auth_from_params(params, login_url):
         return StaticHeader("X-Auth-Token", params["token"])
     missing = [n for n in ("api_username", "api_password", "api_key") if not params.get(n)]
     if missing:
-        raise ModuleError("give token, or api_username + api_password + api_key (missing: %s)" % ", ".join(missing))
+        raise ModuleError("give token, or api_username + api_password + api_key (missing: %s); set the options or "
+                          "the environment variables CLOUDCIX_API_TOKEN, or CLOUDCIX_API_USERNAME, "
+                          "CLOUDCIX_API_PASSWORD and CLOUDCIX_API_KEY" % ", ".join(missing))
 
     def fetch(client):
         body = client.request("POST", login_url, use_auth=False, expect=(201,), json_body={

@@ -84,8 +84,9 @@ def read_config_file(path):
         with open(path) as handle:
             parser.read_file(handle)
     except (IOError, OSError) as exc:
-        raise ModuleError("config_file: cannot read %s (%s); give url, username and password, "
-                          "or run 'cyclecloud initialize'" % (path, exc.strerror or exc))
+        raise ModuleError("config_file: cannot read %s (%s); give url, username and password (or the environment "
+                          "variables CYCLECLOUD_URL, CYCLECLOUD_USERNAME and CYCLECLOUD_PASSWORD), or run "
+                          "'cyclecloud initialize'" % (path, exc.strerror or exc))
     except configparser.Error as exc:
         raise ModuleError("config_file: %s is not an ini file: %s" % (path, str(exc).splitlines()[0]))
     merged = {}
@@ -125,8 +126,9 @@ def connection_from_params(params):
             connection["validate_certs"] = _truthy(verify)
     missing = [k for k in given if not connection[k]]
     if missing:
-        raise ModuleError("missing connection option(s) %s: give url, username and password "
-                          "together (or none, to use the CycleCloud CLI's config file)" % ", ".join(missing))
+        raise ModuleError("missing connection option(s) %s: give url, username and password together, as "
+                          "options or the environment variables CYCLECLOUD_URL, CYCLECLOUD_USERNAME and "
+                          "CYCLECLOUD_PASSWORD (or none, to use the CycleCloud CLI's config file)" % ", ".join(missing))
     return connection
 
 

@@ -19,6 +19,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.statecraft.infra.plugins.module_utils._connection import canonical_params
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, ensure
 from ansible_collections.statecraft.infra.plugins.module_utils._http import (
     REQUESTS_IMPORT_ERROR,
@@ -71,12 +72,22 @@ class InProcessHost(object):
         return self.adapters[key]
 
 
+def canonical_names(module_class):
+    """``module_class`` reading each option under one name (see ``_connection``)."""
+    class CanonicalNames(module_class):
+        def _load_params(self):
+            super(CanonicalNames, self)._load_params()
+            self.params = canonical_params(self.params, self.argument_spec)
+
+    return CanonicalNames
+
+
 def _run(platform, options, work, **module_kwargs):
     """Build the module, connect, run ``work(module, adapter) -> result``, exit."""
     argument_spec = platform.connection_argspec()
     connection_options = sorted(argument_spec)
     argument_spec.update(options)
-    module_class = HOST.module_class() if HOST is not None else AnsibleModule
+    module_class = canonical_names(HOST.module_class() if HOST is not None else AnsibleModule)
     module = module_class(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     if REQUESTS_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib("requests"), exception=traceback.format_exception_only(

@@ -46,7 +46,7 @@ def connection_argspec():
     return dict({
         "url": {"type": "str", "fallback": env("NAUTOBOT_URL")},
         "token": {"type": "str", "no_log": True, "fallback": env("NAUTOBOT_TOKEN")},
-        "api_version": {"type": "str", "fallback": env("NAUTOBOT_API_VERSION")},
+        "api_version": {"type": "str", "default": DEFAULT_API_VERSION, "fallback": env("NAUTOBOT_API_VERSION")},
     }, **transport_options("NAUTOBOT", timeout={"default": 30.0}))
 
 

@@ -38,12 +38,24 @@ except ImportError:
     IN_PROCESS_SUPPORTED = False
 
 from ansible_collections.statecraft.infra.plugins.module_utils import _module
+from ansible_collections.statecraft.infra.plugins.module_utils._connection import canonical_params
 from ansible_collections.statecraft.infra.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
+
+
+def connection_argspec(module_name):
+    """The connection options of the module's platform (``air_simulation``: Air's)."""
+    platform = module_name.rsplit(".", 1)[-1].split("_", 1)[0]
+    try:
+        return importlib.import_module(UTILS + platform).connection_argspec()
+    except (ImportError, AttributeError):  # not a platform's module: its names are left as given
+        return {}
+
 
 display = Display()
 PROFILE = "legacy"  # the serialization profile of the collection's modules
 SWITCH = "statecraft_infra_in_process"  # a variable: false runs every task as a module
 MODULES = "ansible_collections.statecraft.infra.plugins.modules."
+UTILS = "ansible_collections.statecraft.infra.plugins.module_utils._"
 HOSTS = {}  # (task, host) -> InProcessHost: what the loop items of one task share
 
 
@@ -60,12 +72,12 @@ class ModuleAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ModuleAction, self).run(tmp, task_vars)
         task_vars = task_vars or {}
-        args = dict(self._task.args)
+        module_name = self._task.resolved_action or self._task.action
+        args = canonical_params(dict(self._task.args), connection_argspec(module_name), self.default_names(module_name))
         failure = self.prepare(args)
         if failure:
             result.update(failed=True, msg=failure)
             return result
-        module_name = self._task.resolved_action or self._task.action
         if self.in_process(task_vars):
             result.update(self.run_in_process(module_name, args, task_vars))
             return result
@@ -75,6 +87,16 @@ class ModuleAction(ActionBase):
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
+
+    def default_names(self, module_name):
+        """The options ``module_defaults`` gave the task: a connection option the task names
+        itself wins over its old name set for the whole play (and the other way round)."""
+        try:
+            from ansible.executor.module_common import _get_action_arg_defaults
+
+            return set(_get_action_arg_defaults(module_name, self._task, self._templar._engine))
+        except Exception:  # an ansible-core without it: AnsibleModule resolves the names as before
+            return set()
 
     def in_process(self, task_vars):
         """True when a module launch would only run the same code on this machine: a local
