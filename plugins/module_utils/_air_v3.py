@@ -85,7 +85,7 @@ class AirV3Adapter(AirAdapter):
         def request(method, path, *args, **kwargs):
             """A v1 path never leaves the machine on v3 (a hook of a resource v3 lacks)."""
             if not path.startswith(("v3/", "http://", "https://")):
-                raise ModuleError("api_version: v3 has no %s; this task works with api_version v1 only" % path)
+                raise ModuleError("api_version: Air's v3 API has no %s; this works with api_version v1 only" % path)
             return send(method, path, *args, **kwargs)
 
         client.request = request

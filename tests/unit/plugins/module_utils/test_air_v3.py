@@ -77,5 +77,5 @@ def test_a_resource_v3_lacks_fails_naming_api_version():
 
 
 def test_a_v1_path_never_leaves_on_v3():
-    with pytest.raises(ModuleError, match="api_version: v3 has no v1/simulation/"):
+    with pytest.raises(ModuleError, match="api_version: Air's v3 API has no v1/simulation/"):
         adapter().client.request("GET", "v1/simulation/")
