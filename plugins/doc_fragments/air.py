@@ -36,10 +36,11 @@ options:
         API key (O(token), or O(password)) and no login. It serves
         M(statecraft.infra.air_simulation), M(statecraft.infra.air_service),
         M(statecraft.infra.air_ssh_key), M(statecraft.infra.air_user_config),
-        M(statecraft.infra.air_node_cloud_init) and M(statecraft.infra.air_simulation_info).
-        Any other Air module or plugin, and an option v3 has no field for (a simulation's
-        O(ignore:organization), O(ignore:topology), O(ignore:sleep) or O(ignore:expires); a user
-        config's O(ignore:organization)), fails before any request, naming O(api_version).
+        M(statecraft.infra.air_node_cloud_init), M(statecraft.infra.air_simulation_info) and
+        the inventory plugin (without its C(organizations) option). Any other Air module, and an
+        option v3 has no field for (a simulation's O(ignore:organization), O(ignore:topology),
+        O(ignore:sleep) or O(ignore:expires); a user config's O(ignore:organization)), fails
+        before any request, naming O(api_version).
       - If not set, the environment variable E(AIR_API_VERSION) is used, and then V(v1).
     version_added: 0.2.0
     type: str
@@ -64,7 +65,7 @@ options:
     aliases: [bearer_token]
     description:
       - A bearer token issued beforehand, used as is (no login).
-      - With O(api_version=v3), the NGC API key (V(nvapi-...)), sent as the bearer token itself:
+      - With O(api_version=v3), the NGC API key (V(nvapi-...)), sent as the bearer token itself, since
         DSX Air has no login exchange. This is where the key belongs; O(password) is taken
         when O(token) is not set.
       - If not set, the environment variable E(AIR_BEARER_TOKEN) is used.

@@ -99,9 +99,10 @@ class AirV3Adapter(AirAdapter):
         return served(resource, self.params)
 
     def act(self, resource, obj, action):
-        """start, shutdown, rebuild: PATCH <id>/<action>/ -> 200 (nv-air-sdk endpoints/simulations.py)."""
+        """start, shutdown, rebuild: PATCH <id>/<action>/ -> 200 (nv-air-sdk endpoints/simulations.py);
+        an action, so resent only when it never reached the server."""
         self.client.request("PATCH", "%s/%s/%s/" % (resource.path, obj["id"], action), json_body={},
-                            expect=(200,))
+                            expect=(200,), idempotent=False)
         return self.get(resource, obj["id"])
 
     def simulations_info(self, params):
@@ -116,6 +117,59 @@ class AirV3Adapter(AirAdapter):
             sims = [s for s in self.list(SIMULATIONS, filters)
                     if all(str(s.get(k)) == str(v) for k, v in filters.items())]
         return {"simulations": [simulation_view(self, s) for s in sims]}
+
+    def v1_reads(self):
+        """This adapter's reads as the inventory plugin (written for v1) makes them."""
+        return V1Reads(self)
+
+
+class V1Reads(object):
+    """The reads of the inventory plugin (written for v1) served by v3: each v1 list it makes
+    is read from v3 and given v1's names; any other path is refused before any request."""
+
+    def __init__(self, adapter):
+        self.adapter = adapter
+        self.forms = {"v1/simulation": self.simulations, "v1/image": self.images_list,
+                      "v1/simulation-node": self.nodes, "v1/node": self.topology_nodes,
+                      "v1/service": self.services}
+
+    def list(self, path, filters=None):
+        if path not in self.forms:
+            raise ModuleError("api_version: Air's v3 API has no %s/; this works with api_version v1 only" % path)
+        return self.forms[path](filters or {})
+
+    def images(self):
+        if not hasattr(self, "_images"):
+            self._images = self.list("v1/image")
+        return self._images
+
+    def simulations(self, filters):
+        return [dict(s, title=s.get("name"), owner=s.get("creator"))
+                for s in self.adapter.list(SIMULATIONS, filters)]
+
+    def images_list(self, filters):
+        return self.adapter.list("v3/images", filters)
+
+    def nodes(self, filters):
+        """Nodes with v1's ``os`` and their interfaces' ids (v3 lists interfaces apart)."""
+        nodes = self.adapter.list(NODES, filters)
+        interfaces = self.adapter.list(INTERFACES, filters)
+        return [dict(n, os=n.get("image"), interfaces=[i["id"] for i in interfaces if i.get("node") == n["id"]])
+                for n in nodes]
+
+    @staticmethod
+    def topology_nodes(filters):
+        return []  # v3 has no topologies: a node's only form is the simulation node above
+
+    def services(self, filters):
+        """Services with v1's port and host names, and the user of their node's image (v1's
+        ``os_default_username``)."""
+        nodes = self.adapter.list(NODES, {"simulation": filters["simulation"]})
+        users = dict((i.get("id"), i.get("default_username")) for i in self.images())
+        user_of = dict((n.get("name"), users.get(n.get("image"))) for n in nodes)
+        return [dict(s, dest_port=s.get("node_port"), src_port=s.get("worker_port"), host=s.get("worker_fqdn"),
+                     os_default_username=user_of.get(s.get("node_name")))
+                for s in named_services(self.adapter, filters["simulation"], nodes)]
 
 
 class V3Resource(object):

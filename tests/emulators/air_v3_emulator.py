@@ -103,6 +103,8 @@ class AirV3Api:
                                                         "POST": self._service_create}),
             ("simulations/nodes/interfaces/services/%s/" % u, {"GET": self._getter("services", self._service),
                                                                "DELETE": self._service_delete}),
+            ("images/", {"GET": self._image_list}),
+            ("images/%s/" % u, {"GET": lambda req, id: Response(200, self._image(self._emu_image(id)))}),
             ("users/ssh-keys/", {"GET": self._lister("sshkeys", self._sshkey), "POST": self._sshkey_create}),
             ("users/ssh-keys/%s/" % u, {"GET": self._getter("sshkeys", self._sshkey),
                                         "DELETE": self._sshkey_delete}),
@@ -225,6 +227,28 @@ class AirV3Api:
                 "modified": iso(service["modified"]), "interface": service["interface"],
                 "simulation": service["simulation"], "worker_port": service["worker_port"],
                 "worker_fqdn": service["worker_fqdn"]}
+
+    def _image(self, image):
+        """N:endpoints/images.py Image; the emulator's images, read-only here."""
+        return {"id": image["id"], "name": image["name"], "created": iso(image["created"]), "creator": None,
+                "modified": iso(image["modified"]), "published": True, "publicly_published": True,
+                "includes_air_agent": False, "cpu_arch": "x86", "default_username": image["default_username"],
+                "default_password": image["default_password"], "version": image["version"], "mountpoint": None,
+                "emulation_type": [], "emulation_version": "", "provider": "VM",
+                "minimum_resources": dict(image["minimum_resources"]), "is_owned_by_client": False, "notes": None,
+                "release_notes": None, "user_manual": None, "upload_status": "COMPLETE", "last_uploaded_at": None,
+                "size": 0, "hash": "", "publish_access_record_id": None}
+
+    def _emu_image(self, id):
+        image = self.emu._state["images"].get(str(id).lower())
+        if image is None:
+            raise ApiError(404, NOT_FOUND)
+        return image
+
+    def _image_list(self, req):
+        items = [self._image(i) for i in self.emu._state["images"].values()]
+        items = [i for i in items if all(_matches(i, k, v) for k, v in req.query.items() if k not in LIST_PARAMETERS)]
+        return Response(200, self.emu._paginate(req, items))
 
     @staticmethod
     def _sshkey(key):
@@ -351,9 +375,10 @@ class AirV3Api:
         changes = dict((k, source[k]) for k in SIM_WRITABLE)
         changes.update(self._sim_fields(dict((k, v) for k, v in body.items() if k in SIM_WRITABLE), strict=False))
         clone = self._new_sim(req, changes, auto_oob=source["auto_oob_enabled"])
-        nodes = dict((n["id"], self._add_node(clone, n["name"], {"image": n["image"], "cpu": n["cpu"],
-                                                                  "memory": n["memory"], "storage": n["storage"]}))
-                     for n in self._where("nodes", simulation=source["id"]))
+        nodes = {}
+        for node in self._where("nodes", simulation=source["id"]):
+            attrs = dict((k, node[k]) for k in ("image", "cpu", "memory", "storage"))
+            nodes[node["id"]] = self._add_node(clone, node["name"], attrs)
         ifaces = dict((i["id"], self._add_interface(nodes[i["node"]], i["name"], None, i["interface_type"],
                                                     i["outbound"]))
                       for i in self._where("interfaces", simulation=source["id"]))

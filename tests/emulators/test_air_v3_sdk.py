@@ -140,6 +140,14 @@ def test_services_immutable(api, emu):
     assert list(sim.services.list()) == []
 
 
+def test_images(api, emu):
+    """What a node's image id names (the inventory's air_os)."""
+    image = next(api.images.list(name="cumulus-vx-5.10.1"))
+    assert image.version == "5.10.1" and image.minimum_resources.cpu == 2
+    sim = api.simulations.import_from_data(name="img", format="JSON", content=TOPOLOGY)
+    assert next(sim.nodes.list(name="leaf01")).image.name == "cumulus-vx-5.10.1"
+
+
 def test_ssh_keys(api, emu):
     key = api.ssh_keys.create(name="ops", public_key=PUBLIC_KEY)
     assert len(key.fingerprint) == 44
@@ -174,3 +182,22 @@ def test_pages_follow_next(api, emu):
     api.client.pagination_page_size = 2
     assert sorted(s.name for s in api.simulations.list()) == ["s0", "s1", "s2"]
     assert any(entry["query"].get("offset") == "2" for entry in emu.log)
+
+
+def test_v3_is_apart_from_v1_auth_and_actions_are_patch(emu):
+    """air.md A: v3 takes the NGC key and no v1 bearer token (and v1 not the key); start,
+    shutdown and rebuild are PATCH, so a v2-style POST is refused."""
+    import requests
+
+    v1_token = emu.issue_token(emu.username)
+    v3 = emu.url + "/api/v3/simulations/"
+    assert requests.get(v3, headers={"Authorization": "Bearer " + v1_token}).status_code == 401
+    assert requests.get(emu.url + "/api/v1/simulation/",
+                        headers={"Authorization": "Bearer " + DEFAULT_NGC_API_KEY}).status_code == 403
+    key = {"Authorization": "Bearer " + DEFAULT_NGC_API_KEY}
+    sim = requests.post(v3, json={"name": "x"}, headers=key).json()
+    assert requests.post(v3 + sim["id"] + "/start/", headers=key).status_code == 405
+    assert requests.patch(v3 + sim["id"] + "/start/", json={}, headers=key).json()["state"] == "BOOTING"
+    assert requests.patch(v3 + sim["id"] + "/start/", json={}, headers=key).status_code == 400  # not INACTIVE
+    assert requests.delete(v3 + sim["id"] + "/", json={}, headers=key).status_code == 204
+    assert requests.get(emu.url + "/api/v1/simulation/", headers={"Authorization": "Bearer " + v1_token}).json() == []

@@ -13,6 +13,9 @@ import json
 import uuid
 
 import pytest
+import requests
+
+from inventory_runs import InventoryLab
 
 API_KEY = "nvapi-ci-" + uuid.uuid4().hex
 TOPOLOGY = {"nodes": {"leaf01": {"os": "cumulus-vx-5.10.1"}, "server01": {"os": "generic/ubuntu2204"}},
@@ -150,3 +153,30 @@ def test_v3_refuses_what_it_lacks_before_any_request(lab, air):
         assert "api_version" in results[name]["msg"] and name in results[name]["msg"]
     assert "organization" in results["uc"]["msg"]
     assert run.requests == []
+
+
+def test_v3_inventory(air, ansible_env, tmp_path):
+    """The inventory plugin on v3: nodes as hosts with their SSH service, v3 read in v1's form."""
+    key = {"Authorization": "Bearer " + API_KEY}
+    v3 = air.url + "/api/v3/"
+    name = "inv-" + uuid.uuid4().hex[:6]
+    sim = requests.post(v3 + "simulations/import/", json={"name": name, "format": "JSON", "content": TOPOLOGY},
+                        headers=key).json()
+    eth0 = requests.get(v3 + "simulations/nodes/interfaces/", params={"simulation": sim["id"], "name": "eth0"},
+                        headers=key).json()["results"][0]
+    service = requests.post(v3 + "simulations/nodes/interfaces/services/", headers=key, json={
+        "name": "ssh", "interface": eth0["id"], "node_port": 22, "service_type": "ssh"}).json()
+    sources = InventoryLab(air, "air", {"api_url": air.url, "api_version": "v3", "token": API_KEY},
+                           ansible_env, tmp_path)
+    run = sources.inventory({"simulations": [name]})
+    assert run.rc == 0, run.output
+    server = run.hostvars["server01"]
+    assert (server["ansible_host"], server["ansible_port"], server["ansible_user"]) == (
+        service["worker_fqdn"], service["worker_port"], "ubuntu")
+    assert (server["air_simulation"], server["air_os"]) == (name, "generic/ubuntu2204")
+    assert "air_ssh_hint" in run.hostvars["leaf01"]
+    assert {r["path"][:8] for r in run.requests} == {"/api/v3/"} and {r["method"] for r in run.requests} == {"GET"}
+    run.assert_hidden(API_KEY)
+
+    run = sources.inventory({"organizations": ["Sandbox Org"]})
+    assert run.rc != 0 and "api_version" in run.output and "v1/organization" in run.output

@@ -32,7 +32,7 @@ def test_v3_is_its_own_adapter_on_the_v3_host_with_the_key_as_bearer():
     assert adapter(url="http://127.0.0.1:8280").client.base_url == "http://127.0.0.1:8280/api/"
     assert "nvapi-key" in built.client.secrets()
     v1 = AirAdapter.from_params(dict(CONNECTION, api_version="v1", token=None, username="u", password="p"))
-    assert type(v1) is AirAdapter and v1.client.base_url == "https://air.nvidia.com/api/"
+    assert not isinstance(v1, AirV3Adapter) and v1.client.base_url == "https://air.nvidia.com/api/"
 
 
 @pytest.mark.parametrize("options,message", [
