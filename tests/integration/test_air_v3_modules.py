@@ -180,3 +180,29 @@ def test_v3_inventory(air, ansible_env, tmp_path):
 
     run = sources.inventory({"organizations": ["Sandbox Org"]})
     assert run.rc != 0 and "api_version" in run.output and "v1/organization" in run.output
+
+
+def test_v3_key_never_shows(air, playbook, tmp_path):
+    """The NGC key (and a wrong one) in no output at -vvvv with --diff: a change, a converged
+    run, check mode, a refused key, a server error that echoes the key (test_secret_audit.py's audit)."""
+    from test_secret_audit import Audit, failing, task
+
+    wrong = "nvapi-wrong-" + uuid.uuid4().hex
+    audit = Audit(playbook, tmp_path, "air", {"api_url": air.url, "api_version": "v3", "token": API_KEY},
+                  {"wrong_key": wrong}, emulator=air)
+    name = "audit-" + uuid.uuid4().hex[:6]
+    air.faults.add(path=r"^/api/v3/users/ssh-keys/[^/]+/$", method="DELETE", status=500,
+                   body={"detail": "Internal error while checking key %s" % API_KEY}, count=None)
+    try:
+        run = audit.play("".join([
+            task("air_ssh_key", "create", name=name, public_key=ssh_key("a")),
+            task("air_ssh_key", "again", name=name, public_key=ssh_key("a")),
+            task("air_ssh_key", "check", name=name + "-2", public_key=ssh_key("b"), _extra={"check_mode": True}),
+            failing("air_ssh_key", "wrong-key", name=name + "-3", public_key=ssh_key("c"), token="{{ wrong_key }}"),
+            failing("air_ssh_key", "server-error", name=name, state="absent"),
+        ]))
+    finally:
+        air.faults.clear()
+    assert run.task("create")["changed"] and not run.task("again")["changed"] and run.task("check")["changed"]
+    assert "401" in run.task("wrong-key")["msg"] and "500" in run.task("server-error")["msg"]
+    audit.assert_hidden([API_KEY, wrong])
