@@ -12,9 +12,10 @@ no topologies, organizations or sleep/expiry flags. Where air.md and nv-air-sdk 
 differ, the SDK is followed.
 
 The Air modules are declared for v1. ``V3_RESOURCES`` says, per resource, how v3 serves
-it: its path, the options' v3 field names, the options v3 has no field for, and its own
-hooks. A resource missing from the table (a module added later) fails before any request,
-naming ``api_version``; so does any request a v1 hook would send to a path outside v3.
+it: its path, the options v3 has a field for and their v3 names, and its own hooks. A
+resource missing from the table (a module added later), or an option not mapped there,
+fails before any request, naming ``api_version``; so does any request a v1 hook (or a
+module that is no resource, such as an action on a node) would send outside v3.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -173,22 +174,24 @@ class V1Reads(object):
 
 
 class V3Resource(object):
-    """How v3 serves a v1 resource: ``path``; ``wire`` (option -> v3 field name); ``refs``
-    (option -> (v3 path, key)); ``missing`` (options v3 has no field for: set, they fail
-    before any request); ``hooks`` (find, create, update, delete, view, is_absent; None
-    drops the v1 hook, so the adapter's own way applies); ``lifecycle``."""
+    """How v3 serves a v1 resource: ``path``; ``options``, the resource's options v3 has a
+    field for (any other, set or cleared, fails before any request: an option added to the
+    module later is refused until it is mapped here); ``wire`` (option -> v3 field name);
+    ``refs`` (option -> (v3 path, key)); ``hooks`` (find, create, update, delete, view,
+    is_absent; None drops the v1 hook, so the adapter's own way applies); ``lifecycle``."""
 
-    def __init__(self, path, wire=None, refs=None, missing=(), lifecycle=None, **hooks):
+    def __init__(self, path, options, wire=None, refs=None, lifecycle=None, **hooks):
         self.path = path
+        self.options = frozenset(options)
         self.wire = wire or {}
         self.refs = refs or {}
-        self.missing = tuple(missing)
         self.lifecycle = lifecycle
         self.hooks = hooks
 
     def __call__(self, resource, params):
-        given = [name for name in self.missing if params.get(name) not in (None, [], {})]
-        given += [name for name in params.get("clear") or [] if name in self.missing]
+        unmapped = set(resource.fields) - self.options
+        given = [name for name in unmapped if params.get(name) not in (None, [], {})]
+        given += [name for name in params.get("clear") or [] if name in unmapped]
         if given:
             raise ModuleError("%s: Air's v3 API (api_version v3) has no such field of a %s; leave it unset "
                               "or use api_version v1" % (", ".join(sorted(set(given))), resource.name))
@@ -323,18 +326,19 @@ def clear_cloud_init(adapter, resource, current):
 
 # the v1 resources v3 serves, by resource name; a resource not here fails on v3
 V3_RESOURCES = {
+    # v3 has no organizations or topologies, and keeps only the times of sleep and expiry
     "simulation": V3Resource(
-        SIMULATIONS, wire={"title": "name"}, lifecycle=SIMULATION_LIFECYCLE,
-        # v3 has no organizations or topologies, and keeps only the times of sleep and expiry
-        missing=("organization", "topology", "sleep", "expires"),
+        SIMULATIONS, ("title", "topology_content", "sleep_at", "expires_at", "documentation", "metadata"),
+        wire={"title": "name"}, lifecycle=SIMULATION_LIFECYCLE,
         create=create_simulation, delete=None, view=simulation_view),
     "service": V3Resource(
-        SERVICES, wire={"dest_port": "node_port"}, refs={"simulation": (SIMULATIONS, "name")},
+        SERVICES, ("simulation", "name", "node", "interface", "dest_port", "service_type"),
+        wire={"dest_port": "node_port"}, refs={"simulation": (SIMULATIONS, "name")},
         find=find_services, create=create_service, view=service_view),
-    "ssh_key": V3Resource("v3/users/ssh-keys"),
-    "user_config": V3Resource(USER_CONFIGS, missing=("organization",), find=find_user_configs),
+    "ssh_key": V3Resource("v3/users/ssh-keys", ("name", "public_key")),
+    "user_config": V3Resource(USER_CONFIGS, ("name", "kind", "content"), find=find_user_configs),
     "cloud_init": V3Resource(
-        NODES, refs={"simulation": (SIMULATIONS, "name"), "user_data": (USER_CONFIGS, "name"),
+        NODES, ("simulation", "node", "user_data", "meta_data"), refs={"simulation": (SIMULATIONS, "name"), "user_data": (USER_CONFIGS, "name"),
                      "meta_data": (USER_CONFIGS, "name")},
         find=find_cloud_init, update=update_cloud_init, delete=clear_cloud_init, is_absent=cloud_init_is_empty),
 }

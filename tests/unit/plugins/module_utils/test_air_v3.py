@@ -79,3 +79,17 @@ def test_a_resource_v3_lacks_fails_naming_api_version():
 def test_a_v1_path_never_leaves_on_v3():
     with pytest.raises(ModuleError, match="api_version: Air's v3 API has no v1/simulation/"):
         adapter().client.request("GET", "v1/simulation/")
+
+
+def test_an_option_added_later_is_refused_until_mapped():
+    """A field the v1 declaration gains (another helper's work) is not sent to v3 unmapped."""
+    import copy
+
+    from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
+
+    resource = copy.copy(air_simulation.RESOURCE)
+    resource.fields = dict(resource.fields, newer=Field())
+    resource.fields["newer"].name = "newer"
+    assert adapter({"newer": None}).serving(resource).fields["newer"].wire_name == "newer"
+    with pytest.raises(ModuleError, match="newer: Air's v3 API"):
+        adapter({"newer": "x"}).serving(resource)
