@@ -46,7 +46,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@# nv-air-sdk ships the package air_sdk, as air-sdk does: apart, for tests/emulators/test_air_v3_sdk.py
-	$(BIN)/pip install --quiet --no-deps --target $(VENV)/nv-air-sdk $$(sed -n 's/^# apart: //p' requirements-dev.txt)
+	$(BIN)/pip install --quiet --no-deps --upgrade --target $(VENV)/nv-air-sdk $$(sed -n 's/^# apart: //p' requirements-dev.txt)
 	touch $@
 
 # ansible-test and ansible-playbook want the collection under ansible_collections/<ns>/<name>:
