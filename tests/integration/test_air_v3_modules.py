@@ -118,11 +118,13 @@ def test_v3_modules_contract(lab, air):
             + lab.task("air_ssh_key", _task="key", name=key, state="absent")
             + lab.task("air_user_config", _task="config", name=config, kind="cloud-init-user-data",
                        state="absent"))
-    absent = lab.task("air_node_cloud_init", _task="ci", simulation=title, node="server01", state="absent") + gone
+    no_ci = lab.task("air_node_cloud_init", _task="ci", simulation=title, node="server01", state="absent")
+    absent = no_ci + no_ci.replace("name: ci", "name: ci-again") + gone
     run = lab.play(absent, check=True)
     assert all(r["changed"] for r in ok(run, "ci", "svc", "sim", "key", "config")) and run.writes == []
     run = lab.play(absent)
     assert all(r["changed"] for r in ok(run, "ci", "svc", "sim", "key", "config"))
+    assert not ok(run, "ci-again")[0]["changed"]  # emptied is absent: the second costs no write
     assert writes(run) == [("PATCH", "simulations/nodes/bulk-assign/"),
                            ("DELETE", "simulations/nodes/interfaces/services/%s/" % svc["service"]["id"]),
                            ("DELETE", "simulations/%s/" % sim_id), ("DELETE", "users/ssh-keys/%s/" % k["ssh_key"]["id"]),
