@@ -338,7 +338,8 @@ V3_RESOURCES = {
     "ssh_key": V3Resource("v3/users/ssh-keys", ("name", "public_key")),
     "user_config": V3Resource(USER_CONFIGS, ("name", "kind", "content"), find=find_user_configs),
     "cloud_init": V3Resource(
-        NODES, ("simulation", "node", "user_data", "meta_data"), refs={"simulation": (SIMULATIONS, "name"), "user_data": (USER_CONFIGS, "name"),
-                     "meta_data": (USER_CONFIGS, "name")},
+        NODES, ("simulation", "node", "user_data", "meta_data"),
+        refs={"simulation": (SIMULATIONS, "name"), "user_data": (USER_CONFIGS, "name"),
+              "meta_data": (USER_CONFIGS, "name")},
         find=find_cloud_init, update=update_cloud_init, delete=clear_cloud_init, is_absent=cloud_init_is_empty),
 }
