@@ -190,7 +190,9 @@ class V3Resource(object):
 
     def __call__(self, resource, params):
         unmapped = set(resource.fields) - self.options
-        given = [name for name in unmapped if params.get(name) not in (None, [], {})]
+        # an option left at its default is not given (its default is what v1 does without it)
+        given = [name for name in unmapped
+                 if params.get(name) not in (None, [], {}) and params.get(name) != resource.fields[name].default]
         given += [name for name in params.get("clear") or [] if name in unmapped]
         if given:
             raise ModuleError("%s: Air's v3 API (api_version v3) has no such field of a %s; leave it unset "
@@ -229,9 +231,8 @@ def create_simulation(adapter, resource, payload):
     content), then one PATCH for the other fields."""
     payload = dict(payload)
     content = payload.pop("topology_content", None)
-    if content is None:
-        created = adapter.client.request("POST", SIMULATIONS + "/", json_body=payload, expect=(201,))
-        return created
+    if content is None:  # (a create always has a topology; a blank simulation is v3's plain POST)
+        return adapter.client.request("POST", SIMULATIONS + "/", json_body=payload, expect=(201,))
     topology = json_topology(content)
     body = {"name": payload.pop("name"), "format": "DOT" if topology is None else "JSON",
             "content": content if topology is None else topology}

@@ -88,8 +88,11 @@ def test_an_option_added_later_is_refused_until_mapped():
     from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field
 
     resource = copy.copy(air_simulation.RESOURCE)
-    resource.fields = dict(resource.fields, newer=Field())
-    resource.fields["newer"].name = "newer"
-    assert adapter({"newer": None}).serving(resource).fields["newer"].wire_name == "newer"
+    resource.fields = dict(resource.fields, newer=Field(), flag=Field(type="bool", default=False))
+    for name in ("newer", "flag"):
+        resource.fields[name].name = name
+    assert adapter({"newer": None, "flag": False}).serving(resource).fields["newer"].wire_name == "newer"
+    with pytest.raises(ModuleError, match="flag: Air's v3 API"):
+        adapter({"flag": True}).serving(resource)
     with pytest.raises(ModuleError, match="newer: Air's v3 API"):
         adapter({"newer": "x"}).serving(resource)
