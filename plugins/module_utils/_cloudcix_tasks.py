@@ -42,7 +42,7 @@ def info(adapter, params):
             if response.status_code not in (200, 404):
                 raise adapter.client_for(application).error("HEAD", response.url, response)
             return {"exists": response.status_code == 200, "objects": []}
-        found = adapter.read_one(application, item)
+        found = adapter.read_one(application, item, option="pk")
         return {"exists": found is not None, "objects": [found] if found is not None else []}
     filters = search_filters(params.get("search") or {})
     filters.update(search_filters(params.get("exclude") or {}, "exclude"))

@@ -269,7 +269,7 @@ def test_get_all_pages_past_100(sdk, token, proxied):
     everything = Contact.contact.get_all(token=token, params={"search[email__icontains]": "example.com"})
     assert len(everything) == 131 and len({c["id"] for c in everything}) == 131
     assert [(e["query"]["page"], e["query"]["limit"]) for e in proxied.log] == [("0", "100"), ("1", "100")]
-    assert len(Contact.contact.get_all(token=token, params={"search[first_name__startswith]": "n1"})) == 30
+    assert len(Contact.contact.get_all(token=token, params={"search[first_name__istartswith]": "N1"})) == 30
 
 
 def test_paging_rules(sdk, token, proxied):
@@ -310,7 +310,7 @@ def test_filters_ordering_and_warnings(sdk, token, proxied):
     assert names(**{"search[id__gt]": ids[1]}) == ["Cid"]
     assert names(**{"search[id__range]": "[%d, %d]" % (ids[0], ids[1])}) == ["Ann", "Bob"]
     assert names(**{"exclude[first_name]": "Bob", "search[email__icontains]": ".org"}) == ["Ann", "Cid"]
-    assert names(**{"search[company__isnull]": True}) == []
+    assert names(**{"search[id__isnull]": True}) == []
     assert names(**{"search[created__lte]": datetime(2000, 1, 1)}) == []
     assert names(order="-first_name", **{"search[email__icontains]": ".org"}) == ["Cid", "Bob", "Ann"]
     body = Contact.contact.list(token=token, params={"order": "email_bogus", "first_name": "Bob", "search[nope]": 1,
@@ -323,6 +323,30 @@ def test_filters_ordering_and_warnings(sdk, token, proxied):
     # a bad value for a typed field: 400 <app>_<svc>_list_001 (cloudcix.md 6.1)
     for bad in ({"search[id]": "abc"}, {"search[created__gt]": "yesterday"}, {"search[id__isnull]": "maybe"}):
         assert error_of(Contact.contact.list(token=token, params=bad))["error_code"] == "contact_contact_list_001"
+
+
+def test_string_operators_beyond_the_five_are_skipped_with_a_warning(sdk, token, proxied):
+    """cloudcix.md 6.1: strings take `in icontains iendswith iexact istartswith` only; any other operator is skipped
+    with a SearchFilterWarning in _metadata.warnings (4.1), so the list is not narrowed by it."""
+    Contact = sdk.Contact
+    for first, email in (("Ann", "ann@a.org"), ("Bob", "bob@b.org")):
+        ok(Contact.contact.create(token=token, data={"first_name": first, "email": email}), 201)
+    everyone = len(ok(Contact.contact.list(token=token)))
+    for key, value in (("first_name__contains", "nn"), ("first_name__exact", "Ann"), ("first_name__startswith", "A"),
+                       ("first_name__endswith", "n"), ("email__isnull", "false"), ("first_name__regex", "^A"),
+                       ("id__exact", "1"), ("id__icontains", "1")):
+        body = Contact.contact.list(token=token, params={"search[%s]" % key: value}).json()
+        assert len(body["content"]) == everyone, key
+        assert body["_metadata"]["warnings"] == [
+            "SearchFilterWarning: %s is an invalid filter for this list method and was skipped." % key]
+        body = Contact.contact.list(token=token, params={"exclude[%s]" % key: value}).json()
+        assert len(body["content"]) == everyone and body["_metadata"]["warnings"][0].startswith(
+            "ExcludeFilterWarning: %s " % key), key
+    for key, value, first_names in (("first_name__iexact", "ANN", ["Ann"]), ("first_name__icontains", "O", ["Bob"]),
+                                    ("first_name__istartswith", "b", ["Bob"]), ("email__iendswith", "A.ORG", ["Ann"]),
+                                    ("first_name__in", "Ann,Bob", ["Ann", "Bob"]), ("first_name", "Ann", ["Ann"])):
+        body = Contact.contact.list(token=token, params={"search[%s]" % key: value}).json()
+        assert [c["first_name"] for c in body["content"]] == first_names and body["_metadata"]["warnings"] == [], key
 
 
 # ==================================================================================================
@@ -350,8 +374,7 @@ def test_projects(sdk, C, token, proxied):
     # another Address sees nothing; a private user reads but may not create (cloudcix.md 2.4)
     other_token = sdk.auth.get_token(cx.other_email, cx.other_password, cx.api_key)
     assert ok(C.project.list(token=other_token)) == []
-    assert error_of(C.project.read(pk=project["id"], token=other_token), 404)["error_code"] == \
-        "compute_project_read_001"
+    assert error_of(C.project.read(pk=9999, token=other_token), 404)["error_code"] == "compute_project_read_001"
     private = sdk.auth.get_token(cx.private_email, cx.private_password, cx.api_key)
     assert len(ok(C.project.list(token=private))) == 2
     assert error_of(C.project.create(token=private, data={"name": "z", "region_id": cx.region_id}), 403)[
@@ -359,9 +382,47 @@ def test_projects(sdk, C, token, proxied):
     # DELETE closes an empty project; the name is free again
     assert C.project.delete(pk=project["id"], token=token).status_code == 204
     assert ok(C.project.read(pk=project["id"], token=token))["closed"] is True
-    assert ok(C.project.list(token=token, params={"search[closed]": False}))[0]["name"] == "db"
+    assert sorted(p["name"] for p in ok(C.project.list(token=token))) == ["db", "web"]
     assert make_project(C, token, cx)["closed"] is False
     assert C.project.delete(pk=project["id"], token=token).status_code == 204
+
+
+def test_closed_is_no_gen2_project_filter(C, token, proxied):
+    """cloudcix.md 5.3.3: the gen-2 project list filters are address_id, archived, created, id, manager_id,
+    region_id, reseller_id, updated, name and all_projects; "closed" (a gen-1 filter, 5.2.3) is skipped with a
+    warning (6.1), so closed projects are listed too."""
+    cx = proxied
+    closed = make_project(C, token, cx, "old")
+    assert C.project.delete(pk=closed["id"], token=token).status_code == 204
+    make_project(C, token, cx, "new")
+    for value in (False, True):
+        body = C.project.list(token=token, params={"search[closed]": value}).json()
+        assert sorted((p["name"], p["closed"]) for p in body["content"]) == [("new", False), ("old", True)]
+        assert body["_metadata"]["warnings"] == [
+            "SearchFilterWarning: closed is an invalid filter for this list method and was skipped."]
+
+
+def test_another_addresss_object_by_id_is_403(sdk, C, token, proxied):
+    """cloudcix.md 2.4: a read of an object that exists but belongs to another Address is 403 with an error code
+    (the spec's evidence is gen 1, CloudCIX/iaas permissions: iaas_project_read_203, iaas_vm_read_203,
+    iaas_vm_update_202); HEAD answers 404 whether it is missing or denied. Lists just leave it out."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx)
+    other = sdk.auth.get_token(cx.other_email, cx.other_password, cx.api_key)
+    for service, pk, code in (("project", project["id"], "compute_project"),
+                              ("compute_instances", instance["id"], "compute_compute_instance")):
+        client = getattr(C, service)
+        body = error_of(client.read(pk=pk, token=other), 403)
+        assert body["error_code"] == code + "_read_203"
+        assert body["detail"].startswith("You do not have permission to make this request. You can only read ")
+        assert error_of(client.partial_update(pk=pk, token=other, data={"name": "mine"}), 403)["error_code"] == \
+            code + "_update_202"
+        assert error_of(client.delete(pk=pk, token=other), 403)["error_code"] == code + "_delete_202"
+        assert client.head(pk=pk, token=other).status_code == 404
+        assert client.head(pk=pk, token=token).status_code == 200
+        assert ok(client.list(token=other)) == []
+        assert error_of(client.read(pk=99999, token=other), 404)["error_code"] == code + "_read_001"
+    assert ok(C.project.read(pk=project["id"], token=token))["name"] == "web"   # nothing changed
 
 
 def test_project_delete_needs_every_resource_gone(C, token, proxied):
