@@ -276,6 +276,10 @@ class CloudcixAdapter(RestAdapter):
             self._known.update(((field.path, o["id"]), o) for o in found)
         return self.resolved[key]
 
+    def known(self, path, object_id):
+        """A related object this task has read already (``path``, ``object_id``), or None."""
+        return self._known.get((path, object_id))
+
     def ref_query(self, field, value, params):
         if isinstance(value, dict):
             return dict(value)

@@ -254,17 +254,27 @@ def gpu_resource():
     )
 
 
-def instance_copy_resource(name, path, **fields):
+def create_of_instance_type(adapter, resource, payload):
+    """A snapshot or backup is created as {project_id, instance_id, type, name} (cloudcix.md
+    5.3.6), its type the instance's (lxd, hyperv), read already to find the instance."""
+    instance = adapter.known("compute/instances", payload.get("instance_id")) or {}
+    if instance.get("type"):
+        payload = dict(payload, type=instance["type"])
+    return adapter.create(resource, payload)
+
+
+def instance_copy_resource(name, path, extra_options=None):
     """A snapshot or backup: of one instance, found by name in the project (and by the
     instance when given)."""
     return ComputeResource(
         name=name, path=path, identity=("project", "name", "instance"), required_identity=("project", "name"),
-        lifecycle=robot_lifecycle(), extra_options=PURGE,
+        lifecycle=robot_lifecycle(), extra_options=dict(PURGE, **(extra_options or {})),
+        create=create_of_instance_type,
         fields=project_fields(
             name=Field(required=True),
             instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
                          clearable=False),
-            **fields),
+        ),
     )
 
 
@@ -273,5 +283,6 @@ def snapshot_resource():
 
 
 def backup_resource():
-    return instance_copy_resource("backup", "compute/backups",
-                                  repository=Field(type="int", choices=[1, 2], create_only=True, clearable=False))
+    # repository is a gen-1 field (cloudcix.md 5.2.8) that gen-2 backups do not take: accepted, never sent
+    return instance_copy_resource("backup", "compute/backups", extra_options={"repository": {
+        "type": "int", "choices": [1, 2], "removed_in_version": "1.0.0", "removed_from_collection": "statecraft.infra"}})

@@ -56,8 +56,11 @@ DEFAULT_TIMING = {   # emulated seconds [INFERRED: the real robot's pace is unkn
     "delete": 10,    # delete -> delete_queue
     "scrub": 10,     # deleting -> deleted
 }
-DEFAULT_GRACE_PERIOD = 168           # cloudcix.md 5.2.3 (gen 1: 168 hours) = 5.3.5 (router: 7 days)
-GRACE_UNIT_SECONDS = 3600            # [INFERRED] hours (cloudcix.md 5.3.4 is unresolved: days or hours)
+# grace_period: days, default 7 (cloudcix.md 5.3.5, the router; 5.3.4: "Number of days" in CloudCIX's SDK and
+# Terraform provider). The spec leaves the unit unresolved (hours in the samples, 168 hours in gen 1, 8.3); the SDK
+# wins. The default of the other compute objects is the router's [INFERRED].
+DEFAULT_GRACE_PERIOD = 7
+GRACE_UNIT_SECONDS = 86400
 TOKEN_REFRESH_SECONDS = 3600         # cloudcix.md 2.3: PUT auth/login/ gives a token valid for 1 hour
 USER_TRANSITIONS = {                 # cloudcix.md 5.3.2; "restart" out of delete_queue for all [INFERRED, gen 1]
     "instance": {"running": {"stop", "delete", "update_running"}, "stopped": {"restart", "delete", "update_stopped"},

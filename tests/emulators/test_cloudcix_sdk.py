@@ -447,7 +447,8 @@ def test_routers(C, token, proxied):
     cx = proxied
     project = make_project(C, token, cx)
     router = ok(C.network_routers.create(token=token, data={"project_id": project["id"]}), 201)
-    assert (router["type"], router["state"], router["grace_period"]) == ("router", "pending", 168)
+    # grace_period: days, the router's default 7 (cloudcix.md 5.3.5; the SDK's unit wins over the samples', 5.3.4)
+    assert (router["type"], router["state"], router["grace_period"]) == ("router", "pending", 7)
     (network,) = router["networks"]
     assert network["ipv4"] == "10.0.0.1/24" and network["name"] == "default"
     assert network["ipv6"].endswith("::1/64") and isinstance(network["vlan"], int)
@@ -523,7 +524,7 @@ def test_instance_life_cycle(C, token, proxied):
     make_router(C, token, project, [{"name": "web", "ipv4": "10.0.1.1/24"}])
     instance = make_instance(C, token, project)
     pk = instance["id"]
-    assert (instance["state"], instance["type"], instance["grace_period"]) == ("pending", "lxd", 168)
+    assert (instance["state"], instance["type"], instance["grace_period"]) == ("pending", "lxd", 7)
     assert instance["metadata"]["instance_type"] == "container" and instance["specs"] == SPECS
     (itf,) = instance["interfaces"]
     assert itf["gateway"] is True and itf["ipv4_addresses"][0]["address"] == "10.0.1.2"
@@ -579,14 +580,14 @@ def test_grace_period_and_restore(C, proxied):
     ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "delete"}))
     cx.clock.advance(DEFAULT_TIMING["delete"])
     assert state(C, token, "compute_instances", pk) == "delete_queue"
-    cx.clock.advance(2 * 3600 - 1)   # grace_period is in hours [INFERRED]
+    cx.clock.advance(2 * 86400 - 1)   # grace_period is in days (cloudcix.md 5.3.4/5.3.5: the SDK's unit)
     assert state(C, token, "compute_instances", pk) == "delete_queue"
     assert ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "stop"}))["state"] == "stop"
     cx.clock.advance(DEFAULT_TIMING["stop"])
     assert state(C, token, "compute_instances", pk) == "stopped"
     ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "delete"}))
     # one big step replays delete -> delete_queue -> deleting -> deleted in order
-    cx.clock.advance(10 * 3600)
+    cx.clock.advance(10 * 86400)
     assert state(C, token, "compute_instances", pk) == "deleted"
     assert cx.get("compute", "compute/instances", pk)["state"] == "deleted"
 
