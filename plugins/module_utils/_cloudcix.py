@@ -241,6 +241,8 @@ class CloudcixAdapter(RestAdapter):
             if name in ("pk", "search"):
                 continue
             field = resource.fields[name]
+            if "." in field.wire_name:
+                continue  # inside metadata, which lists do not filter by: the engine compares it on each object
             if field.kind == "ref":
                 ids = [o["id"] for o in self.resolve(field, value)]
                 if not ids:

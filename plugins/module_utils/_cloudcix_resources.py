@@ -168,6 +168,57 @@ def network_router_resource():
     )
 
 
+def check_network(value):
+    """A Field check: a CIDR (host bits allowed, 10.0.5.7/24 is 10.0.5.0/24)."""
+    ipaddress.ip_network(str(value), strict=False)
+
+
+def check_address(value):
+    ipaddress.ip_address(str(value))
+
+
+def network_text(value):
+    """A CIDR as CloudCIX stores it: its network (10.0.5.7/24 is 10.0.5.0/24)."""
+    try:
+        return str(ipaddress.ip_network(str(value), strict=False))
+    except ValueError:
+        return value
+
+
+def check_nexthop_in_router(adapter, resource, current, payload):
+    """A new static route's next hop is an address of a network of the project's router
+    (cloudcix.md 5.3.5): checked on the router before the create, in check mode too."""
+    nexthop, project_id = payload.get("metadata.nexthop"), payload.get("project_id")
+    if current is not None or nexthop is None or not isinstance(project_id, int):
+        return  # a project an earlier task of a check run would create has no router to read yet
+    routers = [r for r in adapter.list("compute", "network/routers/", {
+        "search[project_id]": project_id, "search[type]": "router"}) if not adapter.is_gone(r)]
+    networks = [n["ipv4"] for r in routers for n in r.get("networks") or [] if n.get("ipv4")]
+    if networks and not any(ipaddress.ip_address(str(nexthop)) in ipaddress.ip_interface(n).network
+                            for n in networks):
+        raise ModuleError("nexthop: %s is in no network of the project's router (%s); CloudCIX forwards a static "
+                          "route to an address of one" % (nexthop, ", ".join(networks)))
+
+
+def static_route_resource():
+    """A static route: an object of the routers' collection of type static_route, found by
+    its project and destination (which may not overlap within the project)."""
+    return ComputeResource(
+        name="static_route", path="network/routers", identity=("project", "destination"),
+        required_identity=("project", "destination"), fixed={"type": "static_route"}, config=("metadata",),
+        lifecycle=robot_lifecycle(), extra_options=PURGE, replace_guard=RECREATE,
+        check_write=check_nexthop_in_router,
+        fields=project_fields(
+            destination=Field(required=True, wire="metadata.destination", canonical=network_text,
+                              check=check_network),
+            # CloudCIX changes only a route's nat and name: another next hop is a new route
+            nexthop=Field(wire="metadata.nexthop", required_on_create=True, replace=True, clearable=False,
+                          check=check_address),
+            nat=Field(type="bool", wire="metadata.nat", clearable=False),
+        ),
+    )
+
+
 def firewall_resource():
     return ComputeResource(
         name="firewall", path="network/firewalls", identity=("project", "type"), config=("rules",),

@@ -849,6 +849,8 @@ class CloudcixEmulator(EmulatorServer):
         self._set_state(svc, record, following, when)
         if following == "running" and svc.code == "compute_backup" and record.get("time_valid") is None:
             record["time_valid"] = naive(when)
+        if state == "update_running" and svc.code == "compute_snapshot":
+            self._make_active(svc, record)   # reverted to: the active one again (cloudcix.md 5.2.7, gen 1)
         if following == "deleted" and svc.code == "compute_instance":
             record["_released"] = True   # its addresses are free again
 
@@ -1796,10 +1798,27 @@ class CloudcixEmulator(EmulatorServer):
             if instance is None or instance["type"] != "hyperv":
                 return {"metadata": {}}
             return {"metadata": {"active": True, "remove_subtree": bool(metadata.get("remove_subtree", False))}}
-        return self._create_snapshot_like(req, svc, user, "Compute Snapshot", extra)
+        record = self._create_snapshot_like(req, svc, user, "Compute Snapshot", extra)
+        self._make_active(svc, record)   # a new snapshot is the active one (cloudcix.md 5.2.7, gen 1)
+        return record
+
+    def _make_active(self, svc, record):
+        if "active" not in record["metadata"]:
+            return   # Hyper-V snapshots only carry it (cloudcix.md 5.3.6)
+        for other in self._store[svc.key].values():
+            if other["instance_id"] == record["instance_id"] and "active" in other["metadata"]:
+                other["metadata"]["active"] = other is record
 
     def _update_compute_snapshot(self, req, svc, user, record, body):
-        self._update_common(svc, record, body, None)   # update_running = revert the instance to it (5.3.2)
+        """update_running reverts the instance to the snapshot (cloudcix.md 5.3.2); the instance must be running
+        [INFERRED from gen 1, 5.2.7: iaas_snapshot_update_107]. The robot makes a Hyper-V snapshot the active one."""
+        if body.get("state") == "update_running" and record["state"] == "running":
+            instance = self._store["compute/compute/instances"].get(record["instance_id"])
+            if instance is None or instance["state"] != "running":
+                errors = self._errors(svc, "update")
+                errors.add("state", 155, "The Compute Instance must be running to be reverted to a snapshot.")
+                errors.raise_if_any()
+        self._update_common(svc, record, body, None)
 
     _delete_compute_snapshot = _delete_stateful
 

@@ -515,6 +515,96 @@ def test_routers(C, token, proxied):
     assert ok(C.network_routers.partial_update(pk=pk, token=token, data={"state": "delete"}))["state"] == "delete"
 
 
+def test_static_routes_as_cloudcix_static_route_uses_them(C, token, proxied):
+    """Every call of cloudcix_static_route (cloudcix.md 5.3.5): the router's networks read for the next hop, the
+    routes of a project listed by type, create, read, a rename alone, nat with update_running, delete by state and
+    the purge (HTTP DELETE)."""
+    cx = proxied
+    project = make_project(C, token, cx)
+    make_router(C, token, project, networks=[{"name": "lan", "ipv4": "10.0.1.1/24"}])
+    routers = ok(C.network_routers.list(token=token, params={"search[project_id]": project["id"],
+                                                              "search[type]": "router"}))
+    assert [n["ipv4"] for r in routers for n in r["networks"]] == ["10.0.1.1/24"]
+    route = ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route", "name": "office", "grace_period": 3,
+        "metadata": {"destination": "192.168.50.7/24", "nexthop": "10.0.1.254"}}), 201)
+    assert (route["type"], route["name"], route["state"], route["grace_period"]) == (
+        "static_route", "office", "pending", 3)
+    assert route["metadata"] == {"destination": "192.168.50.0/24", "nexthop": "10.0.1.254", "nat": False}
+    other = ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route",
+        "metadata": {"destination": "172.16.0.0/16", "nexthop": "10.0.1.253", "nat": True}}), 201)
+    assert other["name"] == "Static Route" and other["metadata"]["nat"] is True
+    listed = ok(C.network_routers.list(token=token, params={"search[project_id__in]": [project["id"]],
+                                                            "search[type]": "static_route"}))
+    assert sorted(r["id"] for r in listed) == sorted([route["id"], other["id"]])
+    cx.clock.advance(BUILD)
+    assert state(C, token, "network_routers", route["id"]) == "running"
+    renamed = ok(C.network_routers.partial_update(pk=route["id"], token=token, data={"name": "branch"}))
+    assert (renamed["name"], renamed["state"]) == ("branch", "running")
+    natted = ok(C.network_routers.partial_update(pk=route["id"], token=token, data={
+        "metadata": {"nat": True}, "state": "update_running"}))
+    assert natted["metadata"] == {"destination": "192.168.50.0/24", "nexthop": "10.0.1.254", "nat": True}
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert codes(error_of(C.network_routers.partial_update(pk=route["id"], token=token, data={
+        "metadata": {"nexthop": "10.0.1.9"}, "state": "update_running"}))) == {
+        "metadata": "compute_network_router_update_175"}
+    assert ok(C.network_routers.partial_update(pk=route["id"], token=token, data={"state": "delete"}))["state"] == \
+        "delete"
+    assert C.network_routers.delete(pk=other["id"], token=token).status_code == 204
+    purged = ok(C.network_routers.read(pk=other["id"], token=token))
+    assert (purged["state"], purged["grace_period"]) == ("delete", 0)
+    # a deleted route's destination is free again
+    ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route",
+        "metadata": {"destination": "192.168.50.0/24", "nexthop": "10.0.1.9"}}), 201)
+
+
+def test_snapshot_revert_as_cloudcix_snapshot_revert_uses_it(C, token, proxied):
+    """cloudcix.md 5.3.2: a snapshot's update_running reverts its instance to it; the snapshot goes back to running.
+    Refused while the instance is not running [INFERRED from gen 1, 5.2.7] and while the snapshot is being taken."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx)
+    snapshot = ok(C.compute_snapshots.create(token=token, data={
+        "project_id": project["id"], "instance_id": instance["id"], "type": "lxd", "name": "before"}), 201)
+    assert codes(error_of(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))) == {"state": "compute_compute_snapshot_update_151"}
+    cx.clock.advance(BUILD)
+    found = ok(C.compute_snapshots.list(token=token, params={
+        "search[project_id__in]": [project["id"]], "search[name]": "before",
+        "search[instance_id__in]": [instance["id"]]}))
+    assert [s["id"] for s in found] == [snapshot["id"]]
+    assert found[0]["instance"] == {"id": instance["id"], "name": "vm1", "state": "running"}
+    reverting = ok(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))
+    assert reverting["state"] == "update_running"
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert state(C, token, "compute_snapshots", snapshot["id"]) == "running"
+    ok(C.compute_instances.partial_update(pk=instance["id"], token=token, data={"state": "stop"}))
+    cx.clock.advance(DEFAULT_TIMING["stop"])
+    assert codes(error_of(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))) == {"state": "compute_compute_snapshot_update_155"}
+
+
+def test_hyperv_snapshot_active_follows_creates_and_reverts(C, token, proxied):
+    """cloudcix.md 5.3.6: Hyper-V snapshots carry metadata.active; the newest, and the one reverted to, is the
+    active one (5.2.7, gen 1)."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx, type="hyperv", metadata={"dns4": "8.8.8.8"}, specs=[
+        {"sku_name": "RAM_001", "quantity": 4}, {"sku_name": "vCPU_002", "quantity": 2},
+        {"sku_name": "SSD_001", "quantity": 50}, {"sku_name": "MSServer2022", "quantity": 1}])
+    first, second = (ok(C.compute_snapshots.create(token=token, data={
+        "project_id": project["id"], "instance_id": instance["id"], "name": name}), 201) for name in ("a", "b"))
+    cx.clock.advance(BUILD)
+
+    def active():
+        return [s["name"] for s in ok(C.compute_snapshots.list(token=token)) if s["metadata"]["active"]]
+    assert active() == ["b"]
+    ok(C.compute_snapshots.partial_update(pk=first["id"], token=token, data={"state": "update_running"}))
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert active() == ["a"] and second["id"]
+
+
 # ==================================================================================================
 # compute: instances (cloudcix.md 5.3.2, 5.3.4)
 # ==================================================================================================
