@@ -31,7 +31,7 @@ options:
     description:
       - The object's id. With O(state=present) it must exist (an id cannot be chosen).
       - An object of another Address (CloudCIX answers HTTP 403) fails the task, with
-        O(state=absent) too: it exists, it is only not this user's to manage.
+        O(state=absent) too, since it exists; it is only not this user's to manage.
     type: raw
   search:
     description:

@@ -24,7 +24,7 @@ options:
     description:
       - Read this object only.
       - An object of another Address fails the task, with CloudCIX's HTTP 403 and its error
-        code: it exists, so RV(exists) false would be untrue.
+        code, since it exists (RV(exists) false would be untrue).
     type: raw
   exists_only:
     description:

@@ -37,7 +37,7 @@ options:
     description:
       - The address the route forwards to, in one of the networks of the project's router.
         Needed to create the route.
-      - CloudCIX cannot change it: another next hop deletes the route and creates it anew,
+      - CloudCIX cannot change it. Another next hop deletes the route and creates it anew,
         only with O(recreate=true).
     type: str
   nat:

@@ -181,3 +181,26 @@ def test_snapshot_revert(lab):
     for name in ("stopped_check", "stopped"):
         assert run.failed(name)["msg"] == "instance: vm2 is stopped; CloudCIX reverts only a running instance to a " \
                                           "snapshot", name
+
+
+# -- grace_period ------------------------------------------------------------------------------
+def test_grace_period_states_its_unit_and_has_no_default(ansible_env):
+    """cloudcix.md 5.3.4 leaves grace_period's unit open for gen 2 (days in CloudCIX's SDK and
+    Terraform provider, a router's default 7; hours in its samples, 168 in gen 1): every typed
+    Compute module documents days and the hours reading, no default, and no 168 example."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    modules = ["cloudcix_%s" % m for m in ("instance", "volume", "snapshot", "backup", "gpu", "vpn", "firewall",
+                                           "network_router", "static_route")]
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-doc"), "-j"]
+                          + ["statecraft.infra." + m for m in modules], capture_output=True, text=True,
+                          env=ansible_env, check=True)
+    for name, entry in json.loads(proc.stdout).items():
+        option = entry["doc"]["options"]["grace_period"]
+        text = " ".join(option["description"])
+        assert "default" not in option and "B(days)" in text and "hours" in text, name
+        shown = entry["examples"] + json.dumps(entry.get("return") or {})
+        assert "grace_period: 168" not in shown and '"grace_period": 168' not in shown, name
