@@ -522,8 +522,8 @@ def test_static_routes_as_cloudcix_static_route_uses_them(C, token, proxied):
     cx = proxied
     project = make_project(C, token, cx)
     make_router(C, token, project, networks=[{"name": "lan", "ipv4": "10.0.1.1/24"}])
-    routers = ok(C.network_routers.list(token=token, params={"search[project_id]": project["id"],
-                                                              "search[type]": "router"}))
+    routers = ok(C.network_routers.list(token=token, params={
+        "search[project_id]": project["id"], "search[type]": "router"}))
     assert [n["ipv4"] for r in routers for n in r["networks"]] == ["10.0.1.1/24"]
     route = ok(C.network_routers.create(token=token, data={
         "project_id": project["id"], "type": "static_route", "name": "office", "grace_period": 3,
@@ -565,6 +565,10 @@ def test_snapshot_revert_as_cloudcix_snapshot_revert_uses_it(C, token, proxied):
     Refused while the instance is not running [INFERRED from gen 1, 5.2.7] and while the snapshot is being taken."""
     cx = proxied
     project, instance = running_instance(C, token, cx)
+    # the module finds the project and the instance by name, then the snapshot by both
+    assert [p["id"] for p in ok(C.project.list(token=token, params={"search[name]": "web"}))] == [project["id"]]
+    assert [i["id"] for i in ok(C.compute_instances.list(token=token, params={"search[name]": "vm1"}))] == [
+        instance["id"]]
     snapshot = ok(C.compute_snapshots.create(token=token, data={
         "project_id": project["id"], "instance_id": instance["id"], "type": "lxd", "name": "before"}), 201)
     assert codes(error_of(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={

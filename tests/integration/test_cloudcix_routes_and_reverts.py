@@ -99,8 +99,8 @@ def test_static_route_contract(lab):
     assert (diff["before"]["nat"], diff["after"]["nat"]) == (False, True)
     assert run.ok("nat")["static_route"]["state"] == "running"  # waited for the update
     assert "recreate=true" in run.failed("moved")["msg"]
-    assert run.failed("outside")["msg"].startswith("nexthop: 10.9.9.9 is in no network of the project's router "
-                                                    "(10.0.1.1/24)")
+    outside = run.failed("outside")["msg"]
+    assert outside.startswith("nexthop: 10.9.9.9 is in no network of the project's router (10.0.1.1/24)"), outside
     assert run.failed("bad")["msg"].startswith("destination: ")
     assert run.ok("absent_check")["changed"]
     stored = emu.get("compute", "network/routers", route_id)
