@@ -1626,7 +1626,7 @@ class AirbyteEmulator(EmulatorServer):
         return Response(200, self._actor_view(kind, actor, coordinates=self._flag(req, "includeSecretCoordinates")))
 
     def _patch_actor(self, req, kind, **ids):
-        """airbyte.md 5.3: deep merge; "**********" is not special here, it is stored as sent; workspaceId and secretId ignored."""
+        """airbyte.md 5.3: deep merge; "**********" is not special here, it is stored as sent; workspaceId ignored."""
         actor = self._actor(kind, ids[kind + "Id"])
         self._require(req, self._workspaces[actor["workspaceId"]], "workspace_editor")
         body = self._body(req)
@@ -1641,6 +1641,8 @@ class AirbyteEmulator(EmulatorServer):
             actor["name"] = body["name"]
         if body.get("resourceAllocation") is not None:
             actor["resourceAllocation"] = copy.deepcopy(body["resourceAllocation"])
+        if body.get("secretId") is not None:   # SourcePatchRequest has it (airbyte.md 3.2.2) [INFERRED: kept as on create]
+            actor["secretId"] = body["secretId"]
         self._bump_secrets(actor, definition, before)
         return Response(200, self._actor_view(kind, actor))
 
