@@ -57,7 +57,7 @@ options:
         V(field-filtering)) and its C(mapper_configuration) as Airbyte names it (for example
         C(targetField), C(method) and C(fieldNameSuffix) for V(hashing)); what each type needs
         is checked before any request. The list is compared in order, as a whole. An
-        encryption mapper's C(key) is a secret: never compared, masked in the result and the
+        encryption mapper's C(key) is a secret, never compared, masked in the result and the
         diff, and written whenever the stream is.
       - Without O(streams), a new connection syncs every stream of the source in full.
     type: list
