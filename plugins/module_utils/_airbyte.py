@@ -361,7 +361,7 @@ class AirbyteAdapter(RestAdapter):
             return obj
         # a predicted object (check mode) holds related objects where the API has their ids
         view = dict((k, self.object_id(v) if isinstance(v, dict) and k.endswith("Id") else v)
-                    for k, v in obj.items() if k != "secrets")
+                    for k, v in obj.items() if k not in ("secrets", "secretId"))
         if isinstance(view.get("configuration"), dict):
             view["configuration"] = mask_secrets(view["configuration"])
         if isinstance(view.get("configurations"), dict):  # a connection's streams: their mappers' keys

@@ -502,7 +502,8 @@ class AirbyteEmulator(EmulatorServer):
 
     server_name = "airbyte-emulator"
     # answers built by the emulator itself: no undeclared key may appear in them (openapi_check strict mode)
-    STRICT_SCHEMAS = ("WorkspaceResponse", "WorkspacesResponse", "RegionResponse", "RegionsResponse", "SourceResponse", "SourcesResponse", "DestinationResponse",
+    STRICT_SCHEMAS = ("WorkspaceResponse", "WorkspacesResponse", "RegionResponse", "RegionsResponse", "SourceResponse",
+                      "SourcesResponse", "DestinationResponse",
                       "DestinationsResponse", "ConnectionResponse", "ConnectionsResponse", "ConnectionScheduleResponse",
                       "StreamConfiguration", "StreamConfigurations", "JobResponse", "JobsResponse", "TagResponse", "TagsResponse",
                       "Tag", "PermissionResponse", "PermissionResponseRead", "PermissionsResponse", "OrganizationResponse",

@@ -626,6 +626,7 @@ def test_resource_allocation_and_secret_id(lab):
     run = lab.play(both, check=True, diff=True)
     assert run.ok("source")["changed"] and run.ok("destination")["changed"] and run.writes == []
     after = run.ok("source")["diff"]["after"]
+    assert "secretId" not in run.ok("source")["source"]  # the predicted source: never the id, masked or not
     assert after["secret_id"] == "********" and after["resource_allocation"]["jobSpecific"][0]["jobType"] == "check_connection"
 
     run = lab.play(both, diff=True, verbosity=3)
@@ -662,13 +663,13 @@ def test_connection_stream_mappers_files_and_object_name(lab):
     suffix = uuid.uuid4().hex[:6]
     pipeline_ends(lab, suffix)
     aes_key = "aes-" + uuid.uuid4().hex
-    hashing = {"type": "hashing", "mapper_configuration": {"targetField": "email", "method": "SHA-256",
-                                                          "fieldNameSuffix": "_hashed"}}
-    encryption = {"type": "encryption", "mapper_configuration": {"algorithm": "AES", "key": aes_key, "mode": "GCM",
-                                                                "padding": "NoPadding", "targetField": "telephone",
-                                                                "fieldNameSuffix": "_enc"}}
-    rows = {"type": "row-filtering", "mapper_configuration": {"conditions": {"type": "EQUAL", "fieldName": "gender",
-                                                                             "comparisonValue": "F"}}}
+    hashing = {"type": "hashing",
+               "mapper_configuration": {"targetField": "email", "method": "SHA-256", "fieldNameSuffix": "_hashed"}}
+    encryption = {"type": "encryption",
+                  "mapper_configuration": {"algorithm": "AES", "key": aes_key, "mode": "GCM", "padding": "NoPadding",
+                                           "targetField": "telephone", "fieldNameSuffix": "_enc"}}
+    rows = {"type": "row-filtering",
+            "mapper_configuration": {"conditions": {"type": "EQUAL", "fieldName": "gender", "comparisonValue": "F"}}}
     streams = [{"name": "users", "mappers": [hashing, encryption, rows], "include_files": False,
                 "destination_object_name": "people"},
                {"name": "products"}]
