@@ -612,11 +612,14 @@ def test_sdk_stream_mappers_are_chosen_by_type(ab):
     assert users["mappers"] == sent["mappers"] and [m["type"] for m in users["mappers"]] == [
         "hashing", "encryption", "field-renaming", "row-filtering", "field-filtering"]
     assert (users["includeFiles"], users["destinationObjectName"]) == (False, "people")
-    aes = {"type": "encryption", "mapperConfiguration": {"algorithm": "AES", "key": "00112233445566778899aabbccddeeff", "mode": "GCM",
-                                                         "padding": "NoPadding", "targetField": "email", "fieldNameSuffix": "_aes"}}
-    patched = http("PATCH", "/connections/" + connection_id, 200,
-                   json={"configurations": {"streams": [{"name": "users", "mappers": [aes], "includeFiles": True}]}}).json()
-    assert patched["configurations"]["streams"][0]["mappers"][0]["mapperConfiguration"]["mode"] == "GCM"
+    aes = models.ConfiguredStreamMapper(type=models.StreamMapperType.ENCRYPTION, mapper_configuration=models.EncryptionMapperAESConfiguration(
+        algorithm=models.EncryptionMapperAlgorithm.AES, key="00112233445566778899aabbccddeeff", mode="GCM", padding="NoPadding",
+        target_field="email", field_name_suffix="_aes"))
+    patched = sdk.connections.patch_connection(request=api.PatchConnectionRequest(
+        connection_id=connection_id, connection_patch_request=models.ConnectionPatchRequest(configurations=models.StreamConfigurations(
+            streams=[models.StreamConfiguration(name="users", mappers=[aes], include_files=True)])))).raw_response.json()
+    users = patched["configurations"]["streams"][0]
+    assert users["mappers"][0]["mapperConfiguration"]["mode"] == "GCM" and users["includeFiles"] is True
     # a configuration that fits no schema of its type is still refused: hashing without its method
     wrong = {"type": "hashing", "mapperConfiguration": {"targetField": "email", "fieldNameSuffix": "_h"}}
     error_id_of(http("PATCH", "/connections/" + connection_id,
