@@ -109,8 +109,9 @@ def test_resource_allocation_refused_before_any_request(given, message):
         canonical_allocation(given)
 
 
-AES = {"type": "encryption", "mapper_configuration": {"algorithm": "AES", "key": "k-123456", "mode": "GCM",
-                                                     "padding": "NoPadding", "targetField": "e", "fieldNameSuffix": "_e"}}
+AES = {"type": "encryption",
+       "mapper_configuration": {"algorithm": "AES", "key": "k-123456", "mode": "GCM", "padding": "NoPadding",
+                                "targetField": "e", "fieldNameSuffix": "_e"}}
 HASH = {"type": "hashing", "mapper_configuration": {"targetField": "email", "method": "SHA-256", "fieldNameSuffix": "_h"}}
 
 
