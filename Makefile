@@ -98,9 +98,13 @@ nautobot-down:
 nautobot-env:
 	@$(HARNESS) env
 
-# the tests of a series left out of NAUTOBOT_VERSIONS are skipped
+# the tests of a series left out of NAUTOBOT_VERSIONS are skipped. Two xdist workers: the
+# tests that reach Nautobot stay together in one, in order (tests/integration/conftest.py);
+# the hosted platforms' tests run in the other (INTEGRATION_WORKERS=0: all in one process)
+INTEGRATION_WORKERS ?= 2
 integration: venv nautobot-up
-	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration $(PYTEST_ARGS)
+	STATECRAFT_NAUTOBOT_VERSIONS="$(NAUTOBOT_VERSIONS)" $(BIN)/python -m pytest -q tests/integration \
+	  -n $(INTEGRATION_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: sanity units changelog lint docs-lint galaxy-check emulators integration
 
