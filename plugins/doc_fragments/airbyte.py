@@ -171,6 +171,20 @@ options:
         and creating it anew. Deleting a source or destination also deletes its connections.
     type: bool
     default: false
+  resource_allocation:
+    description:
+      - CPU, memory and ephemeral storage for the jobs Airbyte runs for it (a self-managed
+        Airbyte; Airbyte Cloud refuses it), as Airbyte's C(resourceAllocation).
+      - C(default) applies to every job; C(job_specific) is a list of C(job_type) (V(sync),
+        V(check_connection), V(discover_schema), V(get_spec), V(reset_connection),
+        V(connection_updater), V(replicate)) with its C(resource_requirements), which win over
+        the default. Requirements are C(cpu_request), C(cpu_limit), C(memory_request),
+        C(memory_limit), C(ephemeral_storage_request) and C(ephemeral_storage_limit), as
+        Kubernetes quantities (V(0.5), V(2Gi)). The API's camelCase names work too.
+      - Compared as a whole (the order of C(job_specific) does not matter) and replaced as a
+        whole, as Airbyte does. Checked before any request.
+    type: dict
+    version_added: 0.2.0
 """
 
 

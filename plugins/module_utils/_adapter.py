@@ -165,6 +165,12 @@ class RestAdapter(object):
     required_options = ()
     params = {}  # the options of the task (loop item) being run, see begin()
 
+    @staticmethod
+    def option_secrets(params):
+        """Secret values the task's options hold under names that do not look secret (an
+        Airbyte encryption mapper's ``key``): masked in all output like no_log options."""
+        return []
+
     @classmethod
     def check_connection(cls, params):
         for option, variable in cls.required_options:

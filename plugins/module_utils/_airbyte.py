@@ -144,6 +144,14 @@ class AirbyteAdapter(RestAdapter):
         super(AirbyteAdapter, self).__init__(client)
         self._workspace_ids = []
 
+    @staticmethod
+    def option_secrets(params):
+        """The keys of encryption mappers a connection's streams give."""
+        streams = params.get("streams") if isinstance(params.get("streams"), list) else []
+        return [m["mapperConfiguration"]["key"] for s in streams if isinstance(s, dict)
+                for m in api_mappers(s.get("mappers")) or []
+                if isinstance(m["mapperConfiguration"], dict) and isinstance(m["mapperConfiguration"].get("key"), str)]
+
     def begin(self, params):
         super(AirbyteAdapter, self).begin(params)
         self._workspace_ids = []  # the item's own workspace is found again
@@ -318,6 +326,8 @@ class AirbyteAdapter(RestAdapter):
                                    else {"scheduleType": "cron", "cronExpression": schedule})
         if isinstance(payload.get("configurations"), list):
             payload["configurations"] = {"streams": [api_stream(s) for s in payload["configurations"]]}
+        if isinstance(payload.get("resourceAllocation"), dict):
+            payload["resourceAllocation"] = canonical_allocation(payload["resourceAllocation"])
         return payload
 
     def merge_payload(self, field, merged, differ):
@@ -351,9 +361,14 @@ class AirbyteAdapter(RestAdapter):
             return obj
         # a predicted object (check mode) holds related objects where the API has their ids
         view = dict((k, self.object_id(v) if isinstance(v, dict) and k.endswith("Id") else v)
-                    for k, v in obj.items() if k != "secrets")
+                    for k, v in obj.items() if k not in ("secrets", "secretId"))
         if isinstance(view.get("configuration"), dict):
             view["configuration"] = mask_secrets(view["configuration"])
+        if isinstance(view.get("configurations"), dict):  # a connection's streams: their mappers' keys
+            streams = view["configurations"].get("streams") or []
+            view["configurations"] = dict(view["configurations"], streams=[
+                dict(s, mappers=masked_mappers(s["mappers"])) if isinstance(s, dict) and s.get("mappers") else s
+                for s in streams])
         return view
 
 
@@ -382,6 +397,31 @@ def _paths(value):
     return [list(v) if isinstance(v, (list, tuple)) else str(v).split(".") for v in value]
 
 
+def _given(stream, name, wire):
+    return stream.get(name, stream.get(wire))
+
+
+def api_mappers(value):
+    """Stream mappers in the API's form ({type, mapperConfiguration}), in their order (a mapper
+    works on what the one before it made); an id Airbyte gave one is no part of it."""
+    if value is None:
+        return None
+    return [{"type": m.get("type"), "mapperConfiguration": _given(m, "mapper_configuration", "mapperConfiguration") or {}}
+            if isinstance(m, dict) else {"type": None, "mapperConfiguration": m}
+            for m in (value if isinstance(value, list) else [value])]
+
+
+def masked_mappers(mappers):
+    """Mappers with an encryption key hidden: it is a secret, written, never compared or shown."""
+    masked = []
+    for mapper in mappers:
+        config = mapper.get("mapperConfiguration")
+        if isinstance(config, dict) and config.get("key") is not None:
+            mapper = dict(mapper, mapperConfiguration=dict(config, key=SECRET_MASK))
+        masked.append(mapper)
+    return masked
+
+
 def canonical_streams(value):
     """Streams as the task gives them or as Airbyte shows them, in one form, by name."""
     if isinstance(value, dict):
@@ -389,17 +429,21 @@ def canonical_streams(value):
     streams = []
     for stream in value or []:
         stream = dict((k, v) for k, v in stream.items() if v is not None)
-        cursor = stream.get("cursor_field", stream.get("cursorField"))
-        selected = stream.get("selected_fields", stream.get("selectedFields"))
+        cursor = _given(stream, "cursor_field", "cursorField")
+        selected = _given(stream, "selected_fields", "selectedFields")
         if selected and isinstance(selected[0], dict):
             selected = [s.get("fieldPath") for s in selected]
+        mappers = api_mappers(stream.get("mappers"))
         streams.append({
             "name": stream.get("name"),
             "namespace": stream.get("namespace"),
-            "sync_mode": stream.get("sync_mode", stream.get("syncMode")),
+            "sync_mode": _given(stream, "sync_mode", "syncMode"),
             "cursor_field": _paths(cursor)[0] if cursor else None,
-            "primary_key": _paths(stream.get("primary_key", stream.get("primaryKey"))),
+            "primary_key": _paths(_given(stream, "primary_key", "primaryKey")),
             "selected_fields": sorted(_paths(selected)) if selected else None,
+            "mappers": masked_mappers(mappers) if mappers is not None else None,
+            "include_files": _given(stream, "include_files", "includeFiles"),
+            "destination_object_name": _given(stream, "destination_object_name", "destinationObjectName"),
         })
     return sorted(streams, key=lambda s: (s["namespace"] or "", s["name"] or ""))
 
@@ -408,8 +452,54 @@ def api_stream(stream):
     one = canonical_streams([stream])[0]
     wire = {"name": one["name"], "namespace": one["namespace"], "syncMode": one["sync_mode"],
             "cursorField": one["cursor_field"], "primaryKey": one["primary_key"],
-            "selectedFields": [{"fieldPath": p} for p in one["selected_fields"]] if one["selected_fields"] else None}
+            "selectedFields": [{"fieldPath": p} for p in one["selected_fields"]] if one["selected_fields"] else None,
+            "mappers": api_mappers(stream.get("mappers")),  # with their keys: canonical ones are masked
+            "includeFiles": one["include_files"], "destinationObjectName": one["destination_object_name"]}
     return dict((k, v) for k, v in wire.items() if v is not None)
+
+
+# -- resource allocation (ScopedResourceRequirements, airbyte.md 3.2.2) of sources and destinations
+REQUIREMENTS = ("cpu_request", "cpu_limit", "memory_request", "memory_limit", "ephemeral_storage_request",
+                "ephemeral_storage_limit")
+JOB_TYPES = ("get_spec", "check_connection", "discover_schema", "sync", "reset_connection", "connection_updater",
+             "replicate")
+
+
+def _requirements(value, where):
+    if not isinstance(value, dict):
+        raise ValueError("%s: a dict of %s expected" % (where, ", ".join(REQUIREMENTS)))
+    unknown = sorted(set(value) - set(REQUIREMENTS))
+    if unknown:
+        raise ValueError("%s: unknown key(s) %s; known: %s" % (where, ", ".join(unknown), ", ".join(REQUIREMENTS)))
+    # quantities are strings in the API ("0.5", "2Gi"): a number given is the same quantity
+    return dict((k, str(v)) for k, v in value.items() if v is not None)
+
+
+def canonical_allocation(value):
+    """A resource allocation in the API's form, its job types in one order; as the task gives
+    it (``default``, ``job_specific`` of ``job_type`` + ``resource_requirements``, or the
+    API's camelCase names) or as Airbyte shows it. Raises ValueError for what Airbyte refuses."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("a dict with default and job_specific expected")
+    unknown = sorted(set(value) - {"default", "job_specific", "jobSpecific"})
+    if unknown:
+        raise ValueError("unknown key(s) %s; known: default, job_specific" % ", ".join(unknown))
+    allocation = {}
+    if value.get("default") is not None:
+        allocation["default"] = _requirements(value["default"], "default")
+    jobs = _given(value, "job_specific", "jobSpecific")
+    if jobs is not None:
+        limits = []
+        for job in jobs:
+            job_type = _given(job, "job_type", "jobType") if isinstance(job, dict) else None
+            if job_type not in JOB_TYPES:
+                raise ValueError("job_specific: job_type %r is not one of %s" % (job_type, ", ".join(JOB_TYPES)))
+            limits.append({"jobType": job_type, "resourceRequirements": _requirements(
+                _given(job, "resource_requirements", "resourceRequirements") or {}, "job_specific " + job_type)})
+        allocation["jobSpecific"] = sorted(limits, key=lambda j: j["jobType"])
+    return allocation
 
 
 AIRBYTE = Platform("airbyte", connection_argspec, AirbyteAdapter)

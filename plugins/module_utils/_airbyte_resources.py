@@ -17,6 +17,8 @@ import re
 from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import (
     AIRBYTE,
     IN_WORKSPACE_PATH,
+    api_mappers,
+    canonical_allocation,
     canonical_streams,
     schedule_text,
 )
@@ -35,17 +37,21 @@ def workspace_resource(name, path, fields, **kwargs):
 
 def connector_resource(kind):
     """A source or a destination: its connector by name or definition id, its configuration
-    compared key by key over what the task gives."""
-    return workspace_resource(
-        kind, kind + "s",
-        dict(
-            connector=Ref(path="definitions/%ss" % kind, key="connector", wire="definitionId", aliases=["definition_id"],
-                          replace=True, clearable=False, required_on_create=True),
-            configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
-            secrets=Field(type="dict", secret=True, clearable=False),
-        ),
-        replace_guard="recreate",
+    compared key by key over what the task gives, the resources its jobs get. A source may
+    also be created with the secretId of credentials Airbyte keeps in its secret store (the
+    OAuth flow's); Airbyte never shows it, so it is written once, never compared."""
+    fields = dict(
+        connector=Ref(path="definitions/%ss" % kind, key="connector", wire="definitionId", aliases=["definition_id"],
+                      replace=True, clearable=False, required_on_create=True),
+        configuration=Field(type="dict", merge="deep", clearable=False, required_on_create=True),
+        secrets=Field(type="dict", secret=True, clearable=False),
+        # PATCH replaces the allocation whole, so it is compared whole
+        resource_allocation=Field(type="dict", wire="resourceAllocation", canonical=canonical_allocation,
+                                  clearable=False),
     )
+    if kind == "source":  # SourceCreateRequest and SourcePatchRequest have it; the destination ones do not
+        fields["secret_id"] = Field(wire="secretId", secret=True, create_only=True, clearable=False)
+    return workspace_resource(kind, kind + "s", fields, replace_guard="recreate")
 
 
 HEX_COLOR = re.compile(r"^[0-9A-Fa-f]{6}$")
@@ -161,6 +167,42 @@ def check_schedule(value):
         raise ValueError("%r: seconds and minutes must be numbers; Airbyte runs a connection at most hourly" % value)
 
 
+# what each stream mapper's configuration needs (airbyte.md 3.2.1), checked before any request
+MAPPER_NEEDS = {"hashing": ("targetField", "method", "fieldNameSuffix"), "field-renaming": ("originalFieldName", "newFieldName"),
+                "row-filtering": ("conditions",), "field-filtering": ("targetField",),
+                "encryption": ("algorithm", "targetField", "fieldNameSuffix")}
+ENCRYPTION_NEEDS = {"RSA": ("publicKey",), "AES": ("key", "mode", "padding")}
+HASHING_METHODS = ("MD2", "MD5", "SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
+
+
+def check_mapper(stream, mapper):
+    where = "stream %r, mapper %s" % (stream, mapper.get("type"))
+    if mapper.get("type") not in MAPPER_NEEDS:
+        raise ValueError("stream %r: mapper type %r is not one of %s" % (stream, mapper.get("type"), ", ".join(MAPPER_NEEDS)))
+    config = mapper["mapperConfiguration"]
+    if not isinstance(config, dict):
+        raise ValueError("%s: mapper_configuration must be a dict" % where)
+    needs = MAPPER_NEEDS[mapper["type"]]
+    if mapper["type"] == "encryption":
+        if config.get("algorithm") not in ENCRYPTION_NEEDS:
+            raise ValueError("%s: algorithm must be RSA or AES" % where)
+        needs += ENCRYPTION_NEEDS[config["algorithm"]]
+    missing = [k for k in needs if config.get(k) in (None, "")]
+    if missing:
+        raise ValueError("%s: mapper_configuration needs %s" % (where, ", ".join(missing)))
+    if mapper["type"] == "hashing" and config["method"] not in HASHING_METHODS:
+        raise ValueError("%s: method %r is not one of %s" % (where, config["method"], ", ".join(HASHING_METHODS)))
+
+
+def check_streams_given(value):
+    """Each stream has a name; its mappers are ones Airbyte knows, each with what it needs."""
+    for stream in value:
+        if not stream.get("name"):
+            raise ValueError("each stream needs a name")
+        for mapper in api_mappers(stream.get("mappers")) or []:
+            check_mapper(stream["name"], mapper)
+
+
 def same_streams(have, want):
     """The same streams (by name, and namespace where given), each equal on what the task sets."""
     if len(have) != len(want):
@@ -205,6 +247,32 @@ def check_streams(adapter, resource, current, payload):
                               % (stream["name"], stream["syncMode"], ", ".join(modes)))
 
 
+# -- workspaces: the region, which Airbyte shows only by its name ----------------------------------
+def region(adapter, region_id):
+    """The region (dataplane group) of an id, or None; read once per task."""
+    key = ("regions", region_id)
+    if key not in adapter.resolved:
+        adapter.resolved[key] = adapter.get_or_none("regions/%s" % region_id)
+    return adapter.resolved[key]
+
+
+def workspace_region(adapter, obj):
+    """A workspace's region as the task names it: the id given, when the workspace's
+    dataResidency is that region's name (lowercased, airbyte.md 5.7), else the name shown."""
+    residency = obj.get("dataResidency")
+    wanted = adapter.params.get("region_id")
+    found = region(adapter, wanted) if wanted and residency else None
+    if found and str(found.get("name", "")).lower() == str(residency).lower():
+        return wanted
+    return residency
+
+
+def check_workspace_write(adapter, resource, current, payload):
+    """A region id that names no region fails before the write."""
+    if payload.get("regionId") and region(adapter, payload["regionId"]) is None:
+        raise ModuleError("region_id: no region has id %s" % payload["regionId"])
+
+
 def create_connection(adapter, resource, payload):
     """A connection's workspace is its source's and destination's, not a field of its create."""
     payload = dict(payload)
@@ -220,7 +288,7 @@ def connection_resource():
             destination=Ref(path="destinations", wire="destinationId", replace=True, clearable=False,
                             required_on_create=True),
             streams=Field(type="list", elements="dict", wire="configurations", canonical=canonical_streams,
-                          compare=same_streams, clearable=False),
+                          compare=same_streams, check=check_streams_given, clearable=False),
             schedule=Field(type="str", canonical=schedule_text, check=check_schedule, clearable=False),
             status=Field(choices=["active", "inactive"], clearable=False),
             namespace_definition=Field(wire="namespaceDefinition", choices=["source", "destination", "custom_format"],

@@ -133,6 +133,19 @@ def job_task(adapter, params, check_mode, want_diff):
 
 # -- what the info module reads -----------------------------------------------------------------
 IN_WORKSPACE = ("sources", "destinations", "connections", "jobs", "tags", "workspaces")
+DEFINITIONS = {"source_definitions": "sources", "destination_definitions": "destinations"}
+
+
+def definitions(adapter, params, kind):
+    """The connector definitions a workspace can use (Airbyte's and its own custom ones), each
+    with the workspace it was read in; Airbyte lists them per workspace."""
+    if params.get("workspace") is None:
+        raise ModuleError("workspace: needed to read connector definitions (Airbyte lists them per workspace)")
+    found = []
+    for workspace_id in adapter.workspace_ids(params["workspace"]):
+        body = adapter.client.request("GET", "workspaces/%s/definitions/%s" % (workspace_id, kind), expect=(200,))
+        found += [dict(d, workspaceId=workspace_id) for d in (body or {}).get("data") or []]
+    return found
 
 
 def info(adapter, params):
@@ -160,6 +173,9 @@ def info(adapter, params):
         if params.get("destination_id"):
             query["destinationId"] = params["destination_id"]
         return {resource: adapter.client.request("GET", "streams", params=query, expect=(200,)) or []}
+    if resource in DEFINITIONS:
+        found = definitions(adapter, params, DEFINITIONS[resource])
+        return {resource: [d for d in found if params.get("name") is None or d.get("name") == params["name"]]}
     if resource in ("users", "permissions"):
         if params.get("organization_id"):
             query["organizationId"] = params["organization_id"]

@@ -97,6 +97,7 @@ def _run(platform, options, work, **module_kwargs):
     # masked like no_log options: in the invocation, the result and any message
     nested = secret_values(dict((n, module.params.get(n)) for n, s in argument_spec.items()
                                 if s.get("type") in ("dict", "list", "raw", "json")))
+    nested += platform.adapter_class.option_secrets(module.params)
     module.no_log_values.update(nested)
     secrets += nested
     adapter = None

@@ -49,6 +49,16 @@ options:
         or a path), C(primary_key) (V(id), a list of field names, or a list of paths) and
         C(selected_fields) (field names or paths). What a stream leaves out is not compared
         (Airbyte fills in the source's defaults).
+      - Since 0.2.0 a stream may also give C(mappers), C(include_files) (move the source's
+        raw files too) and C(destination_object_name) (the object it is written to, for data
+        activation destinations).
+      - C(mappers) is the list of mappers applied to the stream's records, in order, each a
+        C(type) (V(hashing), V(field-renaming), V(row-filtering), V(encryption) or
+        V(field-filtering)) and its C(mapper_configuration) as Airbyte names it (for example
+        C(targetField), C(method) and C(fieldNameSuffix) for V(hashing)); what each type needs
+        is checked before any request. The list is compared in order, as a whole. An
+        encryption mapper's C(key) is a secret, never compared, masked in the result and the
+        diff, and written whenever the stream is.
       - Without O(streams), a new connection syncs every stream of the source in full.
     type: list
     elements: dict
@@ -117,6 +127,23 @@ EXAMPLES = r"""
         cursor_field: updated_at
       - name: orders
         namespace: public
+
+- name: Customers with their e-mail addresses hashed, into a named object
+  statecraft.infra.airbyte_connection:
+    workspace: data-platform
+    name: customers-to-crm
+    source: shop-postgres
+    destination: crm
+    streams:
+      - name: customers
+        namespace: public
+        destination_object_name: Contact
+        mappers:
+          - type: hashing
+            mapper_configuration: {targetField: email, method: SHA-256, fieldNameSuffix: _hashed}
+          - type: row-filtering
+            mapper_configuration:
+              conditions: {type: EQUAL, fieldName: country, comparisonValue: DE}
 """
 
 RETURN = r"""

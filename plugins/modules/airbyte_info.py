@@ -23,13 +23,16 @@ options:
     description:
       - What to read. The result is under a key of the same name.
       - V(health) reads the server's health check (no authentication needed).
+      - V(source_definitions) and V(destination_definitions) (since 0.2.0) read the connectors
+        a workspace can use, Airbyte's and its own custom ones (O(workspace) is required
+        there); their C(id) is what O(statecraft.infra.airbyte_source#module:connector) takes.
     type: str
     required: true
     choices: [workspaces, sources, destinations, connections, jobs, tags, streams, organizations, users,
-              permissions, health]
+              permissions, health, source_definitions, destination_definitions]
   workspace:
     description:
-      - Only objects of this workspace (name or id).
+      - Only objects of this workspace (name or id). Required for connector definitions.
     type: raw
   name:
     description:
@@ -77,6 +80,12 @@ EXAMPLES = r"""
     status: failed
   register: failed_jobs
 
+- name: The connectors the workspace can use as destinations
+  statecraft.infra.airbyte_info:
+    resource: destination_definitions
+    workspace: data-platform
+  register: destination_connectors
+
 - name: Every source of the workspace
   statecraft.infra.airbyte_info:
     resource: sources
@@ -90,6 +99,20 @@ workspaces:
   returned: when asked for
   type: list
   elements: dict
+source_definitions:
+  description:
+    - With O(resource=source_definitions) (and likewise C(destination_definitions)), the
+      connector definitions as Airbyte returns them, each with the C(workspaceId) it was read in.
+  returned: when asked for
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample:
+    - id: decd338e-5647-4c0b-adf4-da0e75f5a750
+      name: Postgres
+      dockerRepository: airbyte/source-postgres
+      dockerImageTag: 3.6.30
+      workspaceId: 9d0c61b4-2b1f-4b57-9a6f-1f7e4c6f2d10
 health:
   description: With O(resource=health), the HTTP status of the health check and whether it is 200.
   returned: when asked for
@@ -103,7 +126,8 @@ from ansible_collections.statecraft.infra.plugins.module_utils._module import ru
 
 OPTIONS = dict(
     resource=dict(type="str", required=True, choices=["workspaces", "sources", "destinations", "connections", "jobs", "tags",
-                                                      "streams", "organizations", "users", "permissions", "health"]),
+                                                      "streams", "organizations", "users", "permissions", "health",
+                                                      "source_definitions", "destination_definitions"]),
     workspace=dict(type="raw"),
     name=dict(type="str"),
     connection=dict(type="str"),

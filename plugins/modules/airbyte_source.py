@@ -17,6 +17,18 @@ description:
   - The second run of the same task sends nothing; masked secrets never count as a change.
 author:
   - statecraft.infra team (@statecraft)
+options:
+  secret_id:
+    description:
+      - The C(secretId) of credentials Airbyte keeps in its secret store for this source
+        (what Airbyte's OAuth flow hands back), used in place of writing them into
+        O(configuration).
+      - Airbyte never shows it, so it is sent when the source is created (and, with
+        O(update_secrets=always), with every update), never compared, and never printed. To
+        use another one for an existing source, set O(update_secrets=always) along with a
+        change, or create the source anew.
+    type: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - statecraft.infra.airbyte
   - statecraft.infra.airbyte.IN_WORKSPACE
@@ -38,6 +50,20 @@ EXAMPLES = r"""
       schemas: [public]
     secrets:
       password: "{{ vault_shop_db_password }}"
+    resource_allocation:
+      default: {cpu_request: "0.5", memory_limit: 2Gi}
+      job_specific:
+        - job_type: sync
+          resource_requirements: {cpu_limit: "2", memory_limit: 4Gi}
+
+- name: A source whose OAuth credentials Airbyte keeps in its secret store
+  statecraft.infra.airbyte_source:
+    workspace: data-platform
+    name: ads
+    connector: google-ads
+    configuration:
+      customer_id: "1234567890"
+    secret_id: "{{ google_ads_secret_id }}"
 """
 
 RETURN = r"""

@@ -13,8 +13,8 @@ module: airbyte_workspace
 short_description: Manage an Airbyte workspace
 version_added: 0.1.0
 description:
-  - Creates, renames, configures the notifications of, or deletes an Airbyte workspace,
-    found by O(name) (or by O(id), to rename it).
+  - Creates, renames, configures the notifications or the region of, or deletes an Airbyte
+    workspace, found by O(name) (or by O(id), to rename it).
 author:
   - statecraft.infra team (@statecraft)
 options:
@@ -34,8 +34,11 @@ options:
     type: str
   region_id:
     description:
-      - Region (data plane group) of a new workspace. Used only when creating; Airbyte shows
-        the region as C(dataResidency) and cannot move a workspace.
+      - Region (data plane group) of the workspace, by id. A workspace in another region is
+        moved to it in place (Airbyte's workspace update takes the region).
+      - Airbyte shows a workspace's region only by its name (C(dataResidency), lowercased), so
+        the region of this id is read to compare them; an id of no region fails before any
+        write.
     type: str
   notifications:
     description:
@@ -71,6 +74,10 @@ workspace:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
+from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_resources import (
+    check_workspace_write,
+    workspace_region,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Resource
 
@@ -83,9 +90,10 @@ RESOURCE = Resource(
     fields=dict(
         name=Field(required=True),
         organization_id=Field(wire="organizationId", create_only=True, clearable=False),
-        region_id=Field(wire="regionId", create_only=True, clearable=False),
+        region_id=Field(wire="regionId", read_key="dataResidency", read=workspace_region, clearable=False),
         notifications=Field(type="dict", merge="deep", clearable=False),
     ),
+    check_write=check_workspace_write,
 )
 
 

@@ -7,7 +7,8 @@
 Facts come from tests/emulators/specs/airbyte.md ("airbyte.md N.M" below) and the official OpenAPI
 document beside it (specs/airbyte-openapi.yaml); guesses are marked [INFERRED]. Every request and
 every answer is validated against that document (openapi_check.py): a request that does not fit is
-answered 400, an answer that does not fit is answered 500, and both are listed in
+answered as the server's framework does (airbyte.md 6.1: ``{"errorId": ...}``, 422 for a JSON body,
+400 for parameters), an answer that does not fit is answered 500, and both are listed in
 ``validation_errors``. Standard library plus jsonschema and pyyaml.
 
 The API is served at ``<url>/v1`` (Cloud-like) and ``<url>/api/public/v1`` (self-managed), the token
@@ -52,6 +53,7 @@ ID_NAMESPACE = uuid.UUID("0c4a5d0e-6f3b-4b8e-9d1a-2e7c5f8a9b30")       # uuid5 n
 # ----- seed ids (stable across resets and instances) --------------------------------------------
 DEFAULT_ORGANIZATION_ID = "00000000-0000-0000-0000-000000000000"       # airbyte.md 5.7 (OSS default organization)
 DEFAULT_WORKSPACE_ID = "5ae6b09b-fdec-41af-aaf7-7d94cfc33ef6"          # [INFERRED] any uuid
+DEFAULT_REGION_ID = "3f5e7a9c-1b2d-4e6f-8a0c-2d4f6b8d0e1a"             # [INFERRED] any uuid
 ADMIN_USER_ID = "2b4d6f80-1a3c-4e5f-8a9b-0c1d2e3f4a5b"
 READER_USER_ID = "7c9e1a3b-5d7f-4b2c-9e4d-6f8a0b2c4d6e"
 DEFAULT_CLIENT_ID = "0f3e5d7c-9b1a-4c2d-8e6f-1a3b5c7d9e0f"
@@ -86,6 +88,12 @@ def unknown_value(value):
 def unprocessable(message=None):
     return problem(422, "unprocessable-entity", ERRORS + "#unprocessable-entity", "The body of the request was not understood",
                    None if message is None else {"message": message})
+
+
+def error_id(status):
+    """airbyte.md 6.1: the framework's own answer to a request that does not fit, before any controller runs:
+    only an errorId (400 for parameters and constraint violations, 422 for a JSON body that does not parse or map)."""
+    return ApiError(status, {"errorId": str(uuid.uuid4())})
 
 
 def invalid_api_key():
@@ -266,6 +274,8 @@ DEFAULT_FIXTURE = {
     ],
     "applications": [{"name": "Default application", "user": ADMIN_USER_ID, "client_id": DEFAULT_CLIENT_ID,
                       "client_secret": DEFAULT_CLIENT_SECRET}],
+    # airbyte.md 5.7: a self-managed Airbyte's default dataplane group (region) is AUTO
+    "regions": [{"regionId": DEFAULT_REGION_ID, "name": "AUTO", "organizationId": DEFAULT_ORGANIZATION_ID}],
     "workspaces": [{"workspaceId": DEFAULT_WORKSPACE_ID, "name": "Default Workspace", "organizationId": DEFAULT_ORGANIZATION_ID}],
     "source_definitions": SOURCE_DEFINITIONS,
     "destination_definitions": DESTINATION_DEFINITIONS,
@@ -294,7 +304,7 @@ TAG_LIMIT_PER_WORKSPACE = 100   # [INFERRED] the limit's value is not known
 HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}")   # [INFERRED] "FF5733" as in the OAS example
 ORDER_BY = re.compile(r"([a-zA-Z0-9]+)\|(ASC|DESC)")   # airbyte.md 4 (JobsHelper.kt)
 # extra body keys kept out of the request log (the base already hides password, token, secret, private_key)
-LOG_SECRET_KEYS = frozenset({"client_secret", "access_token", "secret_access_key", "access_key_id", "tunnel_user_password",
+LOG_SECRET_KEYS = frozenset({"secretId", "key", "client_secret", "access_token", "secret_access_key", "access_key_id", "tunnel_user_password",
                              "ssh_key", "credentials_json", "service_account_json", "aws_secret_access_key", "hmac_key_secret",
                              "hmac_key_access_id", "api_key"})
 
@@ -424,16 +434,36 @@ def parse_datetime(text):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+# airbyte.md 3.2.1: a stream mapper's configuration is chosen by the mapper's type
+MAPPER_CONFIGURATIONS = {"hashing": "HashingMapperConfiguration", "field-renaming": "FieldRenamingMapperConfiguration",
+                         "row-filtering": "RowFilteringMapperConfiguration", "encryption": "EncryptionMapperConfiguration",
+                         "field-filtering": "FieldFilteringMapperConfiguration"}
+
+
 def errata(document):
-    """The two places where the document requires a property it does not declare (every other schema is used as is):
+    """Where the document, read as plain JSON Schema, says something other than the server and the SDK do (every other
+    schema is used as is):
+
+    * ConfiguredStreamMapper.mapperConfiguration is a plain ``oneOf`` of the five configurations with no
+      discriminator, so a hashing or an encryption configuration (which also has the ``targetField`` that is all a
+      field-filtering one requires) matches two of them and fails ``oneOf``. Airbyte chooses the configuration by the
+      mapper's ``type`` (airbyte.md 3.2.1), and so does validation here.
+
+    The two places where the document requires a property it does not declare:
 
     * CreateDeclarativeSourceDefinitionRequest requires ``workspaceId``, which is a path parameter; the SDK (from
       api_sdk.yaml) and airbyte.md 3.2.6 have only name and manifest: not required here.
     * ApplicationTokenRequestWithGrant declares ``grant-type`` but requires ``grant_type`` (airbyte.md 2.2): the
       token handler fills ``grant_type`` in before validation instead (accepting either, or none).
     """
-    schema = document["components"]["schemas"]["CreateDeclarativeSourceDefinitionRequest"]
+    schemas = document["components"]["schemas"]
+    schema = schemas["CreateDeclarativeSourceDefinitionRequest"]
     schema["required"] = [name for name in schema.get("required", []) if name != "workspaceId"]
+    mapper = schemas["ConfiguredStreamMapper"]
+    mapper["properties"]["mapperConfiguration"] = {"type": "object"}
+    mapper["allOf"] = [{"if": {"required": ["type"], "properties": {"type": {"const": kind}}},
+                        "then": {"properties": {"mapperConfiguration": {"$ref": "#/components/schemas/" + name}}}}
+                       for kind, name in MAPPER_CONFIGURATIONS.items()]
     return document
 
 
@@ -472,7 +502,8 @@ class AirbyteEmulator(EmulatorServer):
 
     server_name = "airbyte-emulator"
     # answers built by the emulator itself: no undeclared key may appear in them (openapi_check strict mode)
-    STRICT_SCHEMAS = ("WorkspaceResponse", "WorkspacesResponse", "SourceResponse", "SourcesResponse", "DestinationResponse",
+    STRICT_SCHEMAS = ("WorkspaceResponse", "WorkspacesResponse", "RegionResponse", "RegionsResponse", "SourceResponse",
+                      "SourcesResponse", "DestinationResponse",
                       "DestinationsResponse", "ConnectionResponse", "ConnectionsResponse", "ConnectionScheduleResponse",
                       "StreamConfiguration", "StreamConfigurations", "JobResponse", "JobsResponse", "TagResponse", "TagsResponse",
                       "Tag", "PermissionResponse", "PermissionResponseRead", "PermissionsResponse", "OrganizationResponse",
@@ -578,6 +609,11 @@ class AirbyteEmulator(EmulatorServer):
                 raise KeyError("no %s %s" % (kind, id))
             return copy.deepcopy(dig(actor["configuration"], path)[1])
 
+    def secret_id(self, source_id):
+        """The secretId a source was created with (never shown by the API), or None."""
+        with self.lock:
+            return self._actors["source"][str(source_id)].get("secretId")
+
     def fail_next_job(self, connection_id=None, message="Emulated job failure"):
         """The next job (of ``connection_id``, or of any connection) that starts running ends "failed"."""
         with self.lock:
@@ -648,11 +684,17 @@ class AirbyteEmulator(EmulatorServer):
         self._users = {}
         self._permissions = {}
         self._workspaces = {}
+        self._regions = {}
+        for spec in fixture.get("regions") or []:
+            self._regions[spec["regionId"]] = {"regionId": spec["regionId"], "name": spec["name"], "enabled": spec.get("enabled", True),
+                                               "organizationId": spec.get("organizationId", self.organization_id),
+                                               "createdAt": java_time(self._now()), "updatedAt": java_time(self._now())}
         for spec in fixture.get("workspaces") or []:
             org = spec.get("organizationId", self.organization_id)
             if org not in self._organizations:
                 raise ValueError("workspace %r: unknown organization %s" % (spec.get("name"), org))
-            self._workspaces[spec["workspaceId"]] = self._new_workspace(spec["workspaceId"], spec["name"], org, spec.get("notifications"))
+            self._workspaces[spec["workspaceId"]] = self._new_workspace(spec["workspaceId"], spec["name"], org, spec.get("notifications"),
+                                                                        spec.get("regionId"))
         for spec in fixture["users"]:
             self._users[spec["id"]] = {"id": spec["id"], "name": spec.get("name", ""), "email": spec.get("email", "")}
             for perm in spec.get("permissions") or []:
@@ -682,9 +724,8 @@ class AirbyteEmulator(EmulatorServer):
         self._tags = {}
         self._oauth = {}
 
-    def _new_workspace(self, workspace_id, name, organization_id, notifications=None):
-        return {"workspaceId": workspace_id, "name": name, "organizationId": organization_id,
-                "dataResidency": "auto",   # airbyte.md 5.7: OSS default dataplane group AUTO, lowercased
+    def _new_workspace(self, workspace_id, name, organization_id, notifications=None, region_id=None):
+        return {"workspaceId": workspace_id, "name": name, "organizationId": organization_id, "regionId": region_id,
                 "notifications": self._notifications(notifications or {}, {}), "deleted": False, "seq": next(self._seq)}
 
     # =============================================================================================
@@ -717,6 +758,7 @@ class AirbyteEmulator(EmulatorServer):
             ("GET", "/permissions/{permissionId}", self._get_permission), ("PATCH", "/permissions/{permissionId}", self._update_permission),
             ("DELETE", "/permissions/{permissionId}", self._delete_permission),
             ("GET", "/organizations", self._list_organizations),
+            ("GET", "/regions", self._list_regions), ("POST", "/regions", self._create_region), ("GET", "/regions/{regionId}", self._get_region),
             ("PUT", "/organizations/{organizationId}/oauthCredentials", self._put_organization_oauth),
             ("DELETE", "/organizations/{organizationId}/oauthCredentials/{actorType}/{name}", self._delete_organization_oauth),
             ("GET", "/users", self._list_users),
@@ -782,10 +824,14 @@ class AirbyteEmulator(EmulatorServer):
                 # airbyte.md 2.2: the OAS names the property grant-type but requires grant_type; accept either, or none
                 body = dict(body)
                 body.setdefault("grant_type", body.get("grant-type", "client_credentials"))
-            errors = self.checker.check_request(req.method, path, req.query_lists, req.content_type, body)
-            if errors:
-                self._invalid("request %s %s" % (req.method, req.path), errors)
-                raise bad_request("The request does not match the API: " + "; ".join(errors))
+            parameter_errors, body_errors = self.checker.request_errors(req.method, path, req.query_lists, req.content_type, body)
+            if parameter_errors or body_errors:
+                self._invalid("request %s %s" % (req.method, req.path), parameter_errors + body_errors)
+                # airbyte.md 6.1: a JSON body that does not parse or does not map onto the request model (a missing
+                # required property, a wrong type, an unknown enum value) is 422; parameters out of their bounds, a
+                # missing body and form fields (bound one by one, then validated) are 400 [INFERRED for forms]
+                json_body = (req.content_type or "application/json").startswith("application/json")
+                raise error_id(422 if body_errors and json_body else 400)
             response = route.handler(req, **params)
         except ApiError as err:
             response = Response(err.status, err.body, dict(err.headers))
@@ -1010,8 +1056,40 @@ class AirbyteEmulator(EmulatorServer):
         return result
 
     def _workspace_view(self, workspace):
-        return {"workspaceId": workspace["workspaceId"], "name": workspace["name"], "dataResidency": workspace["dataResidency"],
+        # airbyte.md 5.7: dataResidency is the name of the workspace's region (dataplane group), lowercased; OSS: AUTO
+        region = self._regions.get(workspace.get("regionId")) or {"name": "AUTO"}
+        return {"workspaceId": workspace["workspaceId"], "name": workspace["name"], "dataResidency": region["name"].lower(),
                 "notifications": copy.deepcopy(workspace["notifications"])}
+
+    # ----- regions (dataplane groups; in the OAS, not in SDK 1.0.1, airbyte.md 3.1) ---------------------
+    def _region(self, region_id):
+        found = self._regions.get(region_id)
+        if found is None:
+            raise not_found("region", region_id)   # [INFERRED] resourceType
+        return found
+
+    def _list_regions(self, req):
+        organization_id = req.query["organizationId"]
+        if not self._member(req.user, organization_id):
+            raise forbidden("User %s is not a member of organization %s." % (req.user, organization_id))
+        return Response(200, {"data": [dict(r) for r in self._regions.values() if r["organizationId"] == organization_id]})
+
+    def _create_region(self, req):
+        body = self._body(req)
+        if body["organizationId"] not in self._organizations:
+            raise not_found("organization", body["organizationId"])
+        self._require_organization(req, body["organizationId"], "organization_admin")   # [INFERRED] role
+        now = java_time(self._now())
+        region = {"regionId": str(uuid.uuid4()), "name": body["name"], "organizationId": body["organizationId"],
+                  "enabled": bool(body.get("enabled", True)), "createdAt": now, "updatedAt": now}
+        self._regions[region["regionId"]] = region
+        return Response(200, dict(region))
+
+    def _get_region(self, req, regionId):
+        region = self._region(regionId)
+        if not self._member(req.user, region["organizationId"]):
+            raise forbidden("User %s is not a member of organization %s." % (req.user, region["organizationId"]))
+        return Response(200, dict(region))
 
     def _list_workspaces(self, req):
         include_deleted = self._flag(req, "includeDeleted")
@@ -1024,11 +1102,12 @@ class AirbyteEmulator(EmulatorServer):
 
     def _create_workspace(self, req):
         body = self._body(req)
-        organization_id = body.get("organizationId") or self.organization_id
-        if organization_id not in self._organizations:
-            raise not_found("organization", organization_id)
+        # airbyte.md 5.7: a self-managed Airbyte ignores organizationId, known or not: a new workspace always joins the
+        # default organization (Airbyte Cloud's choice of organization is not emulated)
+        organization_id = self.organization_id
         self._require_organization(req, organization_id, "organization_editor")
-        workspace = self._new_workspace(str(uuid.uuid4()), body["name"], organization_id, body.get("notifications"))
+        region_id = self._region(body["regionId"])["regionId"] if body.get("regionId") else None
+        workspace = self._new_workspace(str(uuid.uuid4()), body["name"], organization_id, body.get("notifications"), region_id)
         self._workspaces[workspace["workspaceId"]] = workspace
         return Response(200, self._workspace_view(workspace))
 
@@ -1043,6 +1122,8 @@ class AirbyteEmulator(EmulatorServer):
         body = self._body(req)
         if body.get("notifications") is not None:
             workspace["notifications"] = self._notifications(body["notifications"], workspace["notifications"])
+        if body.get("regionId") is not None:   # WorkspaceUpdateRequest has regionId (airbyte.md 3.2.4, 5.7)
+            workspace["regionId"] = self._region(body["regionId"])["regionId"]
         if body.get("name") is not None:
             workspace["name"] = body["name"]
         return Response(200, self._workspace_view(workspace))
@@ -1533,7 +1614,9 @@ class AirbyteEmulator(EmulatorServer):
         self._validate_configuration(definition, config)
         actor = {"id": str(uuid.uuid4()), "name": body["name"], "workspaceId": workspace["workspaceId"],
                  "definitionId": definition["id"], "configuration": copy.deepcopy(config), "createdAt": self._now(),
-                 "resourceAllocation": copy.deepcopy(body.get("resourceAllocation")), "deleted": False, "secretVersions": {}}
+                 "resourceAllocation": copy.deepcopy(body.get("resourceAllocation")), "deleted": False, "secretVersions": {},
+                 # [INFERRED] the OAuth secret the id stands for is not emulated: the id is kept, never shown (airbyte.md 3.2.2)
+                 "secretId": body.get("secretId")}
         self._bump_secrets(actor, definition, {})
         self._actors[kind][actor["id"]] = actor
         return Response(200, self._actor_view(kind, actor))
@@ -1544,7 +1627,7 @@ class AirbyteEmulator(EmulatorServer):
         return Response(200, self._actor_view(kind, actor, coordinates=self._flag(req, "includeSecretCoordinates")))
 
     def _patch_actor(self, req, kind, **ids):
-        """airbyte.md 5.3: deep merge; "**********" is not special here, it is stored as sent; workspaceId and secretId ignored."""
+        """airbyte.md 5.3: deep merge; "**********" is not special here, it is stored as sent; workspaceId ignored."""
         actor = self._actor(kind, ids[kind + "Id"])
         self._require(req, self._workspaces[actor["workspaceId"]], "workspace_editor")
         body = self._body(req)
@@ -1559,6 +1642,8 @@ class AirbyteEmulator(EmulatorServer):
             actor["name"] = body["name"]
         if body.get("resourceAllocation") is not None:
             actor["resourceAllocation"] = copy.deepcopy(body["resourceAllocation"])
+        if body.get("secretId") is not None:   # SourcePatchRequest has it (airbyte.md 3.2.2) [INFERRED: kept as on create]
+            actor["secretId"] = body["secretId"]
         self._bump_secrets(actor, definition, before)
         return Response(200, self._actor_view(kind, actor))
 

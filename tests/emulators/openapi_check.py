@@ -19,7 +19,8 @@ Paths are relative to the server URL (no ``/v1`` prefix). Each check returns a l
 ignores them); responses may be checked strictly: the schemas named in ``strict_schemas`` get
 ``additionalProperties: false`` (when they declare properties and say nothing about it) so a
 misspelt key in an emulator's answer is caught. Error responses whose status the document does
-not describe are checked against ``PROBLEM_SCHEMA`` (the problem body, airbyte.md 6.1).
+not describe are checked against ``ERROR_BODY_SCHEMA`` (a problem body or an ``errorId`` one,
+airbyte.md 6.1).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ PROBLEM_SCHEMA = {
         "data": {"type": ["object", "null"]},
     },
 }
+# airbyte.md 6.1: what the framework answers before a controller runs (a request that does not fit)
+ERROR_ID_SCHEMA = {"type": "object", "required": ["errorId"], "properties": {"errorId": {"type": "string"}}}
+ERROR_BODY_SCHEMA = {"anyOf": [PROBLEM_SCHEMA, ERROR_ID_SCHEMA]}
 
 
 def load_document(path):
@@ -230,10 +234,16 @@ class OpenApiChecker:
 
     def check_request(self, method, path, query_lists, content_type, body):
         """Errors of a request: parameters (path, query) and body. Undocumented operations: []."""
+        parameters, body_errors = self.request_errors(method, path, query_lists, content_type, body)
+        return parameters + body_errors
+
+    def request_errors(self, method, path, query_lists, content_type, body):
+        """(errors of the parameters, the body's presence and content type; errors of a body's
+        JSON or of what it holds): a server answers the two kinds differently (airbyte.md 6.1)."""
         operation, path_params = self.find(method, path)
         if operation is None:
-            return []
-        errors = []
+            return [], []
+        errors, body_errors = [], []
         for name, location, required, pointer in operation.parameters:
             if location == "path":
                 values = [path_params[name]] if name in path_params else []
@@ -262,10 +272,10 @@ class OpenApiChecker:
                 else:
                     pointer = operation.body_content[ctype]
                     if ctype == "application/json" and isinstance(body, str):
-                        errors.append("the body is not valid JSON")
+                        body_errors.append("the body is not valid JSON")
                     elif pointer is not None:
-                        errors.extend("body %s" % line for line in self.validate(pointer, body))
-        return errors
+                        body_errors.extend("body %s" % line for line in self.validate(pointer, body))
+        return errors, body_errors
 
     # ----- responses ------------------------------------------------------------------------------
     def check_response(self, method, path, status, content_type, body):
@@ -280,7 +290,7 @@ class OpenApiChecker:
                 return ["status %d is not documented for %s" % (status, operation.operation_id)]
             if body is None:
                 return []
-            return ["problem body %s" % line for line in describe(jsonschema.Draft202012Validator(PROBLEM_SCHEMA).iter_errors(body))]
+            return ["problem body %s" % line for line in describe(jsonschema.Draft202012Validator(ERROR_BODY_SCHEMA).iter_errors(body))]
         schemas = {ctype: pointer for ctype, pointer in spec.items() if pointer is not None}
         if not schemas:
             if status == 204 and body is not None:

@@ -103,6 +103,15 @@ def problem_of(answer, status, title, message=None):
     return body
 
 
+def error_id_of(answer, status):
+    """The answer is the framework's body of a request that does not fit: only an errorId (airbyte.md 6.1)."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["Content-Type"].startswith("application/json")
+    body = answer.json()
+    assert set(body) == {"errorId"} and uuid.UUID(body["errorId"]), body
+    return body
+
+
 def sdk_problem(caught, status, title):
     assert caught.value.status_code == status, caught.value.body
     body = json.loads(caught.value.body)
@@ -221,6 +230,42 @@ def test_sdk_workspaces(ab):
     every = sdk.workspaces.list_workspaces(request=api.ListWorkspacesRequest(include_deleted=True)).workspaces_response.data
     assert [w.name for w in every] == ["Default Workspace", "analytics-2"]
     assert ab.get("workspace", created.workspace_id) is None
+
+
+def test_sdk_workspace_organization_is_ignored_on_self_managed(ab):
+    """airbyte.md 5.7: "organizationId is ignored on OSS (always DEFAULT_ORGANIZATION_ID)": an unknown one is no 404."""
+    sdk = sdk_client(ab)
+    created = sdk.workspaces.create_workspace(request=models.WorkspaceCreateRequest(
+        name="elsewhere", organization_id=str(uuid.uuid4()))).workspace_response
+    assert created.name == "elsewhere"
+    theirs = sdk.permissions.list_permissions(request=api.ListPermissionsRequest(user_id=ab.reader_user_id, organization_id=ab.organization_id))
+    assert theirs.permissions_response.data   # the default organization's workspaces list: the new one is among them
+    listed = sdk.workspaces.list_workspaces(request=api.ListWorkspacesRequest()).workspaces_response.data
+    assert created.workspace_id in [w.workspace_id for w in listed]
+
+
+def test_sdk_workspace_region_is_updated_in_place(ab):
+    """airbyte.md 3.2.4: WorkspaceUpdateRequest has regionId; 5.7: dataResidency is the region's name, lowercased.
+    Regions themselves are in the OAS, not in SDK 1.0.1 (airbyte.md 3.1): read and made with plain HTTP."""
+    http = Http(ab)
+    regions = http("GET", "/regions", 200, params={"organizationId": ab.organization_id}).json()["data"]
+    assert [r["name"] for r in regions] == ["AUTO"]
+    eu = http("POST", "/regions", 200, json={"name": "EU", "organizationId": ab.organization_id}).json()
+    assert http("GET", "/regions/" + eu["regionId"], 200).json() == eu and eu["enabled"] is True
+    problem_of(http("GET", "/regions/" + str(uuid.uuid4())), 404, "resource-not-found")
+    sdk = sdk_client(ab)
+    created = sdk.workspaces.create_workspace(request=models.WorkspaceCreateRequest(name="regional")).workspace_response
+    assert created.data_residency == "auto"
+    updated = sdk.workspaces.update_workspace(request=api.UpdateWorkspaceRequest(
+        workspace_id=created.workspace_id, workspace_update_request=models.WorkspaceUpdateRequest(region_id=eu["regionId"])))
+    assert ab.writes()[-1]["body"] == {"regionId": eu["regionId"]}
+    assert updated.workspace_response.data_residency == "eu" and ab.get("workspace", created.workspace_id)["dataResidency"] == "eu"
+    moved = sdk.workspaces.create_workspace(request=models.WorkspaceCreateRequest(name="born-eu", region_id=eu["regionId"]))
+    assert moved.workspace_response.data_residency == "eu"
+    with pytest.raises(errors.SDKError) as caught:
+        sdk.workspaces.update_workspace(request=api.UpdateWorkspaceRequest(
+            workspace_id=created.workspace_id, workspace_update_request=models.WorkspaceUpdateRequest(region_id=str(uuid.uuid4()))))
+    sdk_problem(caught, 404, "resource-not-found")
 
 
 def test_sdk_workspace_oauth_overrides(ab):
@@ -367,6 +412,39 @@ def test_sdk_destinations_answers_need_the_raw_response(ab):
     assert ab.get("destination", destination_id) is None
 
 
+def test_sdk_resource_allocation_and_secret_id(ab):
+    """airbyte.md 3.2.2: resourceAllocation (ScopedResourceRequirements) on source and destination create, PATCH and
+    PUT, shown in the answers; secretId on a source's create (kept, never shown)."""
+    sdk = sdk_client(ab)
+    allocation = models.ScopedResourceRequirements(
+        default=models.ResourceRequirements(cpu_request="0.5", memory_limit="2Gi"),
+        job_specific=[models.JobTypeResourceLimit(job_type=models.JobType.SYNC, resource_requirements=models.ResourceRequirements(
+            cpu_limit="2"))])
+    created = sdk.sources.create_source(request=models.SourceCreateRequest(
+        name="oauth-db", workspace_id=ab.workspace_id, configuration=models.SourcePostgres(**PG_CONFIG),
+        resource_allocation=allocation, secret_id="oauth-secret-handle"))
+    wire = {"default": {"cpu_request": "0.5", "memory_limit": "2Gi"},
+            "jobSpecific": [{"jobType": "sync", "resourceRequirements": {"cpu_limit": "2"}}]}
+    assert ab.writes()[-1]["body"]["resourceAllocation"] == wire and ab.writes()[-1]["body"]["secretId"] == "********"
+    body = created.raw_response.json()
+    assert body["resourceAllocation"] == wire and "secretId" not in body and "oauth-secret-handle" not in json.dumps(body)
+    assert ab.secret_id(body["sourceId"]) == "oauth-secret-handle"
+    patched = sdk.sources.patch_source(request=api.PatchSourceRequest(source_id=body["sourceId"], source_patch_request=models.SourcePatchRequest(
+        resource_allocation=models.ScopedResourceRequirements(default=models.ResourceRequirements(memory_request="1Gi")))))
+    assert patched.raw_response.json()["resourceAllocation"] == {"default": {"memory_request": "1Gi"}}   # replaced whole
+    with pytest.raises(errors.ResponseValidationError) as caught:   # DestinationResponse: see the test above
+        sdk.destinations.create_destination(request=models.DestinationCreateRequest(
+            name="sized", workspace_id=ab.workspace_id, configuration=models.DestinationPostgres(**PG_DEST_CONFIG),
+            resource_allocation=allocation))
+    destination = caught.value.raw_response.json()
+    assert destination["resourceAllocation"] == wire
+    with pytest.raises(errors.ResponseValidationError) as caught:
+        sdk.destinations.patch_destination(request=api.PatchDestinationRequest(
+            destination_id=destination["destinationId"], destination_patch_request=models.DestinationPatchRequest(
+                resource_allocation=models.ScopedResourceRequirements(job_specific=[]))))
+    assert caught.value.raw_response.json()["resourceAllocation"] == {"jobSpecific": []}
+
+
 def test_sdk_definitions(ab):
     sdk = sdk_client(ab)
     sources = sdk.source_definitions.list_source_definitions(request=api.ListSourceDefinitionsRequest(
@@ -499,6 +577,57 @@ def test_sdk_connections_with_streams_and_cron(ab):
     assert len(sdk.connections.list_connections(request=api.ListConnectionsRequest(include_deleted=True)).connections_response.data) == 1
 
 
+def test_sdk_stream_mappers_are_chosen_by_type(ab):
+    """airbyte.md 3.2.1: "Mapper configurations (ConfiguredStreamMapper.mapperConfiguration, chosen by type)". A hashing
+    or an encryption configuration also holds the targetField of a field-filtering one; plain oneOf validation refused
+    them (422 before that, 400 earlier still). With includeFiles and destinationObjectName, stored and shown."""
+    sdk = sdk_client(ab)
+    http = Http(ab)
+    source, destination = make_faker(http), make_destination(http)
+    mappers = [
+        models.ConfiguredStreamMapper(type=models.StreamMapperType.HASHING, mapper_configuration=models.HashingMapperConfiguration(
+            target_field="email", method=models.HashingMethod.SHA_256, field_name_suffix="_hashed")),
+        models.ConfiguredStreamMapper(type=models.StreamMapperType.ENCRYPTION, mapper_configuration=models.EncryptionMapperRSAConfiguration(
+            algorithm=models.EncryptionMapperAlgorithm.RSA, public_key="3082010a02820101", target_field="telephone",
+            field_name_suffix="_enc")),
+        models.ConfiguredStreamMapper(type=models.StreamMapperType.FIELD_RENAMING, mapper_configuration=models.FieldRenamingMapperConfiguration(
+            original_field_name="name", new_field_name="full_name")),
+        models.ConfiguredStreamMapper(type=models.StreamMapperType.ROW_FILTERING, mapper_configuration=models.RowFilteringMapperConfiguration(
+            conditions=models.RowFilteringOperationEqual(type=models.RowFilteringOperationType.EQUAL, field_name="gender",
+                                                         comparison_value="F"))),
+        models.ConfiguredStreamMapper(type=models.StreamMapperType.FIELD_FILTERING, mapper_configuration=models.FieldFilteringMapperConfiguration(
+            target_field="age")),
+    ]
+    # SDK 1.0.1 sends them, but cannot parse the answer: its MapperConfiguration union tries the encryption model,
+    # discriminated by "algorithm", on a hashing configuration; the answer is read from the raw response
+    with pytest.raises(errors.ResponseValidationError) as caught:
+        sdk.connections.create_connection(request=models.ConnectionCreateRequest(
+            source_id=source["sourceId"], destination_id=destination["destinationId"],
+            configurations=models.StreamConfigurations(streams=[models.StreamConfiguration(
+                name="users", mappers=mappers, include_files=False, destination_object_name="people")])))
+    assert "discriminator field algorithm" in str(caught.value)
+    connection_id = caught.value.raw_response.json()["connectionId"]
+    sent = ab.writes()[-1]["body"]["configurations"]["streams"][0]
+    users = caught.value.raw_response.json()["configurations"]["streams"][0]
+    assert users["mappers"] == sent["mappers"] and [m["type"] for m in users["mappers"]] == [
+        "hashing", "encryption", "field-renaming", "row-filtering", "field-filtering"]
+    assert (users["includeFiles"], users["destinationObjectName"]) == (False, "people")
+    aes = models.ConfiguredStreamMapper(type=models.StreamMapperType.ENCRYPTION, mapper_configuration=models.EncryptionMapperAESConfiguration(
+        algorithm=models.EncryptionMapperAlgorithm.AES, key="00112233445566778899aabbccddeeff", mode="GCM", padding="NoPadding",
+        target_field="email", field_name_suffix="_aes"))
+    patched = sdk.connections.patch_connection(request=api.PatchConnectionRequest(
+        connection_id=connection_id, connection_patch_request=models.ConnectionPatchRequest(configurations=models.StreamConfigurations(
+            streams=[models.StreamConfiguration(name="users", mappers=[aes], include_files=True)])))).raw_response.json()
+    users = patched["configurations"]["streams"][0]
+    assert users["mappers"][0]["mapperConfiguration"]["mode"] == "GCM" and users["includeFiles"] is True
+    # a configuration that fits no schema of its type is still refused: hashing without its method
+    wrong = {"type": "hashing", "mapperConfiguration": {"targetField": "email", "fieldNameSuffix": "_h"}}
+    error_id_of(http("PATCH", "/connections/" + connection_id,
+                     json={"configurations": {"streams": [{"name": "users", "mappers": [wrong]}]}}), 422)
+    assert len(ab.validation_errors) == 1 and "'method' is a required property" in ab.validation_errors[0]
+    ab.validation_errors.clear()
+
+
 def test_sdk_stream_properties(ab):
     sdk = sdk_client(ab)
     http = Http(ab)
@@ -586,9 +715,10 @@ def test_pagination_envelopes(ab, prefix):
 
 
 def test_list_bounds_and_other_envelopes(ab, http):
-    problem_of(http("GET", "/connections", params={"limit": 101}), 400, "bad-request")
-    problem_of(http("GET", "/workspaces", params={"limit": 0}), 400, "bad-request")
-    problem_of(http("GET", "/jobs", params={"offset": -1}), 400, "bad-request")
+    # airbyte.md 6.1: a constraint violation (limit > 100 or < 1, airbyte.md 8.14) is 400 with only an errorId
+    error_id_of(http("GET", "/connections", params={"limit": 101}), 400)
+    error_id_of(http("GET", "/workspaces", params={"limit": 0}), 400)
+    error_id_of(http("GET", "/jobs", params={"offset": -1}), 400)
     assert len(ab.validation_errors) == 3 and "maximum of 100" in ab.validation_errors[0]
     ab.validation_errors.clear()
     assert set(http("GET", "/tags", 200).json()) == {"data"}
@@ -834,7 +964,7 @@ def test_job_times_and_list_filters(ab, http):
     problem_of(http("GET", "/jobs", params={"orderBy": "jobId|ASC"}), 400, "bad-request", "Invalid order by clause provided: jobId|ASC")
     problem_of(http("GET", "/jobs", params={"orderBy": "createdAt|UP"}), 400, "bad-request")
     problem_of(http("GET", "/jobs/999"), 404, "resource-not-found")
-    problem_of(http("GET", "/jobs/abc"), 400, "bad-request")   # jobId is an int64 path parameter
+    error_id_of(http("GET", "/jobs/abc"), 400)   # jobId is an int64 path parameter (airbyte.md 6.1)
     assert len(ab.validation_errors) == 1
     ab.validation_errors.clear()
     ab.job_seconds = 0
@@ -875,7 +1005,7 @@ def test_token_errors(ab):
     bad = post_token(ab, data=token_form(ab, client_secret="wrong"))
     body = problem_of(bad, 401, "invalid-client-credentials")
     assert uuid.UUID(body["errorId"])
-    problem_of(post_token(ab, data={"client_id": "x"}), 400, "bad-request")
+    error_id_of(post_token(ab, data={"client_id": "x"}), 400)   # form fields are bound, then validated (airbyte.md 6.1)
     problem_of(post_token(ab, data=token_form(ab, grant_type="password")), 400, "bad-request")
     assert len(ab.validation_errors) == 1 and "client_secret" in ab.validation_errors[0]
     ab.validation_errors.clear()
@@ -960,14 +1090,24 @@ def test_both_prefixes_unknown_paths_and_methods(ab):
     assert requests.get(ab.url + "/api/public/v1/health", timeout=10).text == "Successful operation"
 
 
-def test_invalid_requests_are_400_and_listed(ab, http):
-    problem_of(http("POST", "/workspaces", json={"nme": "typo"}), 400, "bad-request")
-    problem_of(http("POST", "/workspaces", data="{not json", headers={"Content-Type": "application/json"}), 400, "bad-request")
-    problem_of(http("POST", "/connections", json={"sourceId": "s", "destinationId": "d"}), 400, "bad-request")   # not uuids
-    problem_of(http("PATCH", "/connections/" + str(uuid.uuid4()), json={"status": "paused"}), 400, "bad-request")
-    assert len(ab.validation_errors) == 4
+def test_invalid_bodies_are_422_with_an_error_id_and_listed(ab, http):
+    # airbyte.md 6.1: "malformed JSON -> 422", "JSON that does not map onto the request model (missing required
+    # property, wrong type, unknown enum value) -> 422", body {"errorId": "<uuid>"}; the emulator answered 400 problems
+    error_id_of(http("POST", "/workspaces", json={"nme": "typo"}), 422)
+    error_id_of(http("POST", "/workspaces", data="{not json", headers={"Content-Type": "application/json"}), 422)
+    error_id_of(http("POST", "/connections", json={"sourceId": "s", "destinationId": "d"}), 422)   # not uuids
+    error_id_of(http("PATCH", "/connections/" + str(uuid.uuid4()), json={"status": "paused"}), 422)
+    # airbyte.md 6.1: a missing (@NotNull) body is a constraint violation: 400
+    error_id_of(http("POST", "/tags"), 400)
+    assert len(ab.validation_errors) == 5
     assert ab.validation_errors[0].startswith("request POST /v1/workspaces: body $: 'name' is a required property")
     assert "'paused' is not one of" in ab.validation_errors[3]
+    assert "a request body is required" in ab.validation_errors[4]
+    ab.validation_errors.clear()
+    with pytest.raises(errors.SDKError) as caught:   # the SDK sees the status and the body as sent
+        sdk_client(ab).tags.update_tag(request=api.UpdateTagRequest(tag_id="not-a-uuid", tag_patch_request=models.TagPatchRequest(
+            name="x", color="FFFFFF")))
+    assert caught.value.status_code == 400 and set(json.loads(caught.value.body)) == {"errorId"}
     ab.validation_errors.clear()
     # unknown properties are ignored, as the server does by default (airbyte.md 8.7)
     assert http("POST", "/workspaces", 200, json={"name": "ok", "unknown": 1}).json()["name"] == "ok"

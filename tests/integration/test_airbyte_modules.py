@@ -552,11 +552,22 @@ def test_info_reads_every_page(lab):
         lab.task("airbyte_info", resource="health", _task="health"),
         lab.task("airbyte_info", resource="organizations", _task="organizations"),
         lab.task("airbyte_info", resource="workspaces", name="Default Workspace", _task="workspaces"),
+        lab.task("airbyte_info", resource="source_definitions", workspace="Default Workspace", _task="source_definitions"),
+        lab.task("airbyte_info", resource="destination_definitions", workspace="Default Workspace", name="Postgres",
+                 _task="destination_definitions"),
+        lab.task("airbyte_info", resource="source_definitions", _task="no_workspace"),
     ])
     run = lab.play(tasks, check=True)
     assert len([s for s in run.ok("sources")["sources"] if s["name"].startswith("bulk-" + suffix)]) == count
     assert run.ok("health")["health"]["healthy"] and run.ok("organizations")["organizations"]
     assert [w["workspaceId"] for w in run.ok("workspaces")["workspaces"]] == [lab.emulator.workspace_id]
+    # connector definitions (0.2.0): Airbyte lists them per workspace
+    sources = run.ok("source_definitions")["source_definitions"]
+    assert lab.emulator.definition_id("source", "faker") in [d["id"] for d in sources]
+    assert {d["workspaceId"] for d in sources} == {lab.emulator.workspace_id}
+    assert [d["id"] for d in run.ok("destination_definitions")["destination_definitions"]] == [
+        lab.emulator.definition_id("destination", "postgres")]
+    assert "workspace: needed to read connector definitions" in run.failed("no_workspace")["msg"]
     assert run.writes == []
     pages = [r for r in run.requests if r["path"] == API + "/sources"]
     assert [p["query"].get("offset") for p in pages] == ["0", "100"]
@@ -592,3 +603,137 @@ def test_pipeline_role(lab):
     run = lab.play(role.replace("airbyte_pipeline_sync: true", "airbyte_pipeline_sync: false"))
     assert run.rc == 0, run.output
     assert run.writes == []
+
+
+# -- what the Terraform provider manages (0.2.0) ---------------------------------------------
+def test_resource_allocation_and_secret_id(lab):
+    emu = lab.emulator
+    suffix = uuid.uuid4().hex[:6]
+    secret_id = "oauth-handle-" + uuid.uuid4().hex
+    source_allocation = {"default": {"cpu_request": "0.5", "memory_limit": "2Gi"},
+                         "job_specific": [{"job_type": "sync", "resource_requirements": {"cpu_limit": "2"}},
+                                          {"job_type": "check_connection", "resource_requirements": {"memory_limit": "1Gi"}}]}
+    source = source_task(lab, "sized-" + suffix, resource_allocation=source_allocation, secret_id=secret_id,
+                         _task="source")
+    # the API's own camelCase names work as well
+    destination = lab.task("airbyte_destination", workspace="Default Workspace", name="sized-dw-" + suffix,
+                           connector="local-json", configuration={"destination_path": "/local/" + suffix},
+                           resource_allocation={"jobSpecific": [{"jobType": "sync",
+                                                                 "resourceRequirements": {"memory_request": "1Gi"}}]},
+                           _task="destination")
+    both = source + "\n" + destination
+
+    run = lab.play(both, check=True, diff=True)
+    assert run.ok("source")["changed"] and run.ok("destination")["changed"] and run.writes == []
+    after = run.ok("source")["diff"]["after"]
+    assert "secretId" not in run.ok("source")["source"]  # the predicted source: never the id, masked or not
+    assert after["secret_id"] == "********" and after["resource_allocation"]["jobSpecific"][0]["jobType"] == "check_connection"
+
+    run = lab.play(both, diff=True, verbosity=3)
+    created = run.ok("source")["source"]
+    assert run.write_calls() == [("POST", API + "/sources"), ("POST", API + "/destinations")]
+    assert run.writes[0]["body"]["resourceAllocation"] == {
+        "default": {"cpu_request": "0.5", "memory_limit": "2Gi"},
+        "jobSpecific": [{"jobType": "check_connection", "resourceRequirements": {"memory_limit": "1Gi"}},
+                        {"jobType": "sync", "resourceRequirements": {"cpu_limit": "2"}}]}
+    assert run.writes[1]["body"]["resourceAllocation"] == {
+        "jobSpecific": [{"jobType": "sync", "resourceRequirements": {"memory_request": "1Gi"}}]}
+    assert emu.secret_id(created["sourceId"]) == secret_id
+    run.assert_hidden(secret_id, DB_PASSWORD)
+
+    # converged: job types in another order, a quantity given as a number
+    reordered = dict(source_allocation, job_specific=list(reversed(source_allocation["job_specific"])),
+                     default={"cpu_request": 0.5, "memory_limit": "2Gi"})
+    run = lab.play(source_task(lab, "sized-" + suffix, resource_allocation=reordered, secret_id="another-" + secret_id,
+                               _task="source") + "\n" + destination)
+    assert not run.ok("source")["changed"] and not run.ok("destination")["changed"] and run.writes == []
+
+    # a change sends the allocation whole; bad input fails before its write
+    smaller = {"default": {"cpu_request": "0.25"}}
+    bad = source_task(lab, "sized-" + suffix, resource_allocation={"job_specific": [{"job_type": "nap"}]}, _task="bad")
+    run = lab.play(source_task(lab, "sized-" + suffix, resource_allocation=smaller, _task="source") + "\n" + bad, diff=True)
+    result = run.ok("source")
+    assert result["changed"] and run.write_calls() == [("PATCH", API + "/sources/" + created["sourceId"])]
+    assert run.writes[0]["body"] == {"resourceAllocation": {"default": {"cpu_request": "0.25"}}}
+    assert result["diff"]["after"]["resource_allocation"] == {"default": {"cpu_request": "0.25"}}
+    assert "resource_allocation: job_specific: job_type 'nap' is not one of" in run.failed("bad")["msg"]
+
+
+def test_connection_stream_mappers_files_and_object_name(lab):
+    suffix = uuid.uuid4().hex[:6]
+    pipeline_ends(lab, suffix)
+    aes_key = "aes-" + uuid.uuid4().hex
+    hashing = {"type": "hashing",
+               "mapper_configuration": {"targetField": "email", "method": "SHA-256", "fieldNameSuffix": "_hashed"}}
+    encryption = {"type": "encryption",
+                  "mapper_configuration": {"algorithm": "AES", "key": aes_key, "mode": "GCM", "padding": "NoPadding",
+                                           "targetField": "telephone", "fieldNameSuffix": "_enc"}}
+    rows = {"type": "row-filtering",
+            "mapper_configuration": {"conditions": {"type": "EQUAL", "fieldName": "gender", "comparisonValue": "F"}}}
+    streams = [{"name": "users", "mappers": [hashing, encryption, rows], "include_files": False,
+                "destination_object_name": "people"},
+               {"name": "products"}]
+    options = dict(workspace="Default Workspace", name="mapped-" + suffix, source="faker-" + suffix,
+                   destination="json-" + suffix, streams=streams)
+    task = lab.task("airbyte_connection", **options)
+
+    run = lab.play(task, check=True, diff=True)
+    result = run.ok()
+    assert result["changed"] and run.writes == []
+    users = [s for s in result["diff"]["after"]["streams"] if s["name"] == "users"][0]
+    assert users["mappers"][1]["mapperConfiguration"]["key"] == "**********"
+
+    run = lab.play(task, diff=True)
+    result = run.ok()
+    assert run.write_calls() == [("POST", API + "/connections")]
+    sent = run.writes[0]["body"]["configurations"]["streams"]
+    assert [m["type"] for m in sent[0]["mappers"]] == ["hashing", "encryption", "row-filtering"]
+    assert (sent[0]["includeFiles"], sent[0]["destinationObjectName"]) == (False, "people")
+    connection = result["connection"]
+    stored = lab.emulator.get("connection", connection["connectionId"])["configurations"]["streams"]
+    assert stored[0]["mappers"][1]["mapperConfiguration"]["key"] == aes_key  # what was sent, key included
+    run.assert_hidden(aes_key)
+
+    for check in (True, False):
+        run = lab.play(task, check=check)
+        assert not run.ok()["changed"] and run.writes == []
+
+    # mappers compare in order: a changed one rewrites the streams; a mapper missing what it needs fails first
+    rehash = dict(hashing, mapper_configuration=dict(hashing["mapper_configuration"], method="SHA-512"))
+    changed = [dict(streams[0], mappers=[rehash, encryption, rows]), streams[1]]
+    bad = lab.task("airbyte_connection", **dict(options, streams=[{"name": "users", "mappers": [
+        {"type": "hashing", "mapper_configuration": {"targetField": "email", "fieldNameSuffix": "_h"}}]}], _task="bad"))
+    run = lab.play(lab.task("airbyte_connection", **dict(options, streams=changed)) + "\n" + bad, diff=True)
+    result = run.ok()
+    assert result["changed"] and run.write_calls() == [("PATCH", API + "/connections/" + connection["connectionId"])]
+    assert run.writes[0]["body"]["configurations"]["streams"][0]["mappers"][0]["mapperConfiguration"]["method"] == "SHA-512"
+    assert "streams: stream 'users', mapper hashing: mapper_configuration needs method" in run.failed("bad")["msg"]
+    run.assert_hidden(aes_key)
+
+
+def test_workspace_region_changes_in_place(lab):
+    emu = lab.emulator
+    token = emu.issue_token()
+    eu = requests.post(emu.url + API + "/regions", timeout=10, headers={"Authorization": "Bearer " + token},
+                       json={"name": "EU", "organizationId": emu.organization_id}).json()
+    auto = requests.get(emu.url + API + "/regions", timeout=10, headers={"Authorization": "Bearer " + token},
+                        params={"organizationId": emu.organization_id}).json()["data"][0]
+    name = "regional-" + uuid.uuid4().hex[:6]
+    in_eu = lab.task("airbyte_workspace", name=name, region_id=eu["regionId"], _task="create")
+    run = lab.play(in_eu + "\n" + in_eu.replace("name: create", "name: again"))
+    workspace = run.ok("create")["workspace"]
+    assert run.write_calls() == [("POST", API + "/workspaces")] and run.writes[0]["body"]["regionId"] == eu["regionId"]
+    assert workspace["dataResidency"] == "eu" and not run.ok("again")["changed"]
+
+    # WorkspaceUpdateRequest has regionId: the workspace moves in place (it was create-only before)
+    back = lab.task("airbyte_workspace", name=name, region_id=auto["regionId"])
+    run = lab.play(back, check=True, diff=True)
+    result = run.ok()
+    assert result["changed"] and run.writes == []
+    assert (result["diff"]["before"]["region_id"], result["diff"]["after"]["region_id"]) == ("eu", auto["regionId"])
+    nowhere = lab.task("airbyte_workspace", name=name, region_id=str(uuid.uuid4()), _task="bad")
+    run = lab.play(back + "\n" + back.replace("name: t", "name: again") + "\n" + nowhere)
+    assert run.ok()["changed"] and run.write_calls() == [("PATCH", API + "/workspaces/" + workspace["workspaceId"])]
+    assert run.writes[0]["body"] == {"regionId": auto["regionId"]} and run.ok()["workspace"]["dataResidency"] == "auto"
+    assert not run.ok("again")["changed"]
+    assert "region_id: no region has id" in run.failed("bad")["msg"]
