@@ -54,7 +54,7 @@ options:
     description:
       - Kind of service; V(ssh) makes Air build an C(ssh://) link with the image's default user.
     type: str
-    choices: [ssh, http, https, other]
+    choices: [ssh, http, https, tcp, other]
 extends_documentation_fragment:
   - statecraft.infra.air
   - statecraft.infra.resource
@@ -120,7 +120,7 @@ RESOURCE = Resource(
         node=Field(read_key="node_name", replace=True, clearable=False, required_on_create=True),
         interface=Field(read_key="interface_name", replace=True, clearable=False, required_on_create=True),
         dest_port=Field(type="int", replace=True, clearable=False, required_on_create=True),
-        service_type=Field(choices=["ssh", "http", "https", "other"], replace=True, clearable=False),
+        service_type=Field(choices=["ssh", "http", "https", "tcp", "other"], replace=True, clearable=False),
     ),
     # listed per simulation; created on a node's interface found by name; shown with both
     find=find_services,

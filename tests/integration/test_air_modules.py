@@ -120,7 +120,7 @@ def test_bad_public_key_fails_before_any_request(lab):
 
 
 # -- topologies ------------------------------------------------------------------------------
-def test_topology_from_file_converges_and_a_changed_file_replaces_it(lab):
+def test_topology_from_file_converges_and_a_changed_file_changes_it_in_place(lab):
     name = "topo-" + uuid.uuid4().hex[:6]
     lab.file("fabric.dot", DOT % {"name": name})
     task = lab.task("air_topology", name=name, file="fabric.dot")
@@ -128,19 +128,35 @@ def test_topology_from_file_converges_and_a_changed_file_replaces_it(lab):
     run = lab.play(task, check=True, diff=True)
     assert ok(run)["changed"] and run.writes == []
     run = lab.play(task)
+    topology_id = ok(run)["topology"]["id"]
     assert ok(run)["changed"] and ("POST", "/api/v1/topology/") in write_paths(run)
     run = lab.play(task)
     assert not ok(run)["changed"] and run.writes == [], write_paths(run)
 
-    lab.file("fabric.dot", (DOT % {"name": name}).replace('memory="2048"', 'memory="4096"'))
+    # air.md 6.1: node/ and link/ PATCH, POST and DELETE: leaf01's memory is patched, server02 and its
+    # link are added; leaf02 needs a port it lacks (swp2), so it alone is created anew, with its link
+    changed = (DOT % {"name": name}).replace('memory="2048"', 'memory="4096"').replace(
+        "}", '  "server02" [ os="generic/ubuntu2204" ]\n  "server02":"eth1" -- "leaf02":"swp2"\n}')
+    lab.file("fabric.dot", changed)
     run = lab.play(task, check=True, diff=True)
     result = ok(run)
     assert result["changed"] and run.writes == []
-    assert result["diff"]["before"]["content"]["nodes"]["leaf01"]["memory"] == 2048
-    assert result["diff"]["after"]["content"]["nodes"]["leaf01"]["memory"] == 4096
+    before, after = result["diff"]["before"]["content"], result["diff"]["after"]["content"]
+    assert (before["nodes"]["leaf01"]["memory"], after["nodes"]["leaf01"]["memory"]) == (2048, 4096)
+    assert "server02" not in before["nodes"] and "leaf02:swp2 -- server02:eth1" in after["links"]
+    run = lab.play(task, diff=True)
+    real = ok(run)
+    assert real["changed"] and real["topology"]["id"] == topology_id
+    assert real["diff"] == result["diff"]  # check mode predicted it exactly
+    calls = write_paths(run)
+    assert sorted(m for m, _p in calls) == ["DELETE", "PATCH", "POST", "POST", "POST", "POST"], calls
+    leaf01 = [n["id"] for n in lab.emulator.state["nodes"].values()
+              if n["name"] == "leaf01" and n["topology"] == topology_id]
+    assert ("PATCH", "/api/v1/node/%s/" % leaf01[0]) in calls
+    assert [r["body"] for r in run.writes if r["method"] == "PATCH"] == [{"memory": 4096}]
+    assert not [p for _m, p in calls if p.startswith("/api/v1/topology/")]  # the topology itself stays
     run = lab.play(task)
-    assert ok(run)["changed"] and [m for m, _p in write_paths(run)][:2] == ["DELETE", "POST"]
-    assert not ok(lab.play(task))["changed"]
+    assert not ok(run)["changed"] and run.writes == [], write_paths(run)
 
     absent = lab.task("air_topology", name=name, state="absent")
     assert ok(lab.play(absent))["changed"]

@@ -29,6 +29,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
     from_api,
     from_content,
     parse_dot,
+    plan,
     same,
     url_id,
 )
@@ -163,7 +164,52 @@ def api_topology(memory=2048, extra_link=False):
              {"interfaces": ["oob-mgmt-server-swp1", "leaf01-swp2"]}]
     if extra_link:
         links.append({"interfaces": ["leaf01-swp2", "leaf02-swp2"]})
-    return from_api(nodes, links, images)
+    return from_api(nodes, links, images)[0]
+
+
+def api_index():
+    nodes = [{"id": "n-" + name, "name": name, "os": "img-1", "function": "leaf" if name != "spine01" else None,
+              "interfaces": [{"id": "%s-swp%d" % (name, i), "name": "swp%d" % i, "outbound": name == "leaf02" and i == 2}
+                             for i in (1, 2)]} for name in ("spine01", "leaf01", "leaf02")]
+    links = [{"id": "l-1", "interfaces": ["leaf01-swp1", "spine01-swp1"]},
+             {"id": "l-2", "interfaces": ["leaf02-swp1", "spine01-swp2"]}]
+    return from_api(nodes, links, {"img-1": "cumulus-vx-5.10.1"})
+
+
+def test_outbound_interfaces_are_exit_links():
+    model, index = api_index()
+    assert "exit -- leaf02:swp2" in model["links"]
+    assert index["links"] == {"leaf01:swp1 -- spine01:swp1": "l-1", "leaf02:swp1 -- spine01:swp2": "l-2"}
+    assert index["nodes"]["leaf01"]["interfaces"]["swp2"] == {"id": "leaf01-swp2", "outbound": False}
+
+
+def test_plan_changes_what_v1_can_change_in_place():
+    model, index = api_index()
+    desired = {"nodes": {"spine01": {"memory": 4096}, "leaf02": {}, "leaf03": {"os": "cumulus-vx-5.10.1"}},
+               "links": ["leaf02:swp1 -- spine01:swp2", "exit -- leaf02:swp2", "leaf03:swp1 -- spine01:swp1"]}
+    steps = plan(model, index, desired)
+    assert steps["delete_nodes"] == ["n-leaf01"]  # gone from the file, with its link
+    assert steps["delete_links"] == []
+    assert steps["patch_nodes"] == [("n-spine01", {"memory": 4096})]
+    assert steps["create_nodes"] == [("leaf03", {"os": "cumulus-vx-5.10.1"}, [{"name": "swp1", "outbound": False}])]
+    assert steps["create_links"] == [[("leaf03", "swp1"), ("spine01", "swp1")]]
+    assert plan(model, index, {"nodes": dict((n, {}) for n in model["nodes"]), "links": model["links"]}) == {
+        "delete_links": [], "delete_nodes": [], "patch_nodes": [], "create_nodes": [], "create_links": []}
+
+
+def test_plan_replaces_a_node_whose_ports_change():
+    model, index = api_index()
+    desired = {"nodes": {"spine01": {}, "leaf01": {}, "leaf02": {}},
+               "links": ["leaf01:swp1 -- spine01:swp1", "leaf02:swp1 -- spine01:swp2", "leaf01:swp7 -- leaf02:swp2"]}
+    steps = plan(model, index, desired)
+    # leaf01 needs swp7; leaf02's swp2 is no longer outbound: both are created anew, with their links
+    assert steps["delete_nodes"] == ["n-leaf01", "n-leaf02"] and steps["delete_links"] == []
+    assert [(name, attrs["function"], [p["name"] for p in ports]) for name, attrs, ports in steps["create_nodes"]] == [
+        ("leaf01", "leaf", ["swp1", "swp2", "swp7"]), ("leaf02", "leaf", ["swp1", "swp2"])]
+    assert steps["create_nodes"][0][1]["os"] == "cumulus-vx-5.10.1"
+    assert sorted(steps["create_links"]) == [[("leaf01", "swp1"), ("spine01", "swp1")],
+                                             [("leaf01", "swp7"), ("leaf02", "swp2")],
+                                             [("leaf02", "swp1"), ("spine01", "swp2")]]
 
 
 def test_api_topology_matches_the_file_it_came_from():
