@@ -108,6 +108,9 @@ def one_simulation(adapter, query):
 def create_simulation(adapter, resource, payload):
     payload = dict(payload)
     content = payload.pop("topology_content", None)
+    source, demo = payload.pop("source", None), payload.pop("demo", None)
+    if source or demo:
+        return adapter.get(resource, duplicate_simulation(adapter, payload, source, demo))
     if payload.get("topology"):
         return adapter.client.request("POST", "v1/simulation/", json_body=payload, expect=(201,))
     topology = json_topology(content)  # the engine made sure one of the sources is set
@@ -130,6 +133,19 @@ def import_json(adapter, payload, content):
     if payload:
         adapter.client.request("PATCH", "v1/simulation/%s/" % created["id"], json_body=payload)
     return created
+
+
+def duplicate_simulation(adapter, payload, source=None, demo=None):
+    """A copy of the simulation ``source``, or of the snapshot simulation of the marketplace
+    demo ``demo`` (air.md 8.4, 7.5), with the other fields set by one PATCH (the copy takes
+    the original's title). Returns the new simulation's id."""
+    if demo:
+        source = url_id(adapter.client.request("GET", "v2/marketplace-demos/%s/" % demo)["snapshot"])
+    answer = adapter.client.request("POST", "v2/simulations/%s/duplicate/" % source, json_body={}, expect=(200,))
+    clone = answer["simulation"]["id"]
+    if payload:
+        adapter.client.request("PATCH", "v1/simulation/%s/" % clone, json_body=payload)
+    return clone
 
 
 def destroy_simulation(adapter, resource, current):
@@ -173,8 +189,8 @@ def simulation_view(adapter, sim):
 
 
 # -- service ---------------------------------------------------------------------------------
-def find_services(adapter, resource, identity):
-    """Services are listed per simulation: one given by title is looked up first."""
+def find_in_simulation(adapter, resource, identity):
+    """Objects listed per simulation (services, permissions): one given by title is looked up first."""
     query = identity["simulation"]
     if set(query) != {"id"}:
         sim = one_simulation(adapter, query)

@@ -52,7 +52,8 @@ options:
     type: int
   service_type:
     description:
-      - Kind of service; V(ssh) makes Air build an C(ssh://) link with the image's default user.
+      - Kind of service; V(ssh) makes Air build an C(ssh://) link with the image's default user,
+        V(tcp) forwards a plain TCP port (version 0.2.0 on).
     type: str
     choices: [ssh, http, https, tcp, other]
 extends_documentation_fragment:
@@ -104,7 +105,7 @@ service:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
-from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_service, find_services, service_view
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_service, find_in_simulation, service_view
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -123,7 +124,7 @@ RESOURCE = Resource(
         service_type=Field(choices=["ssh", "http", "https", "tcp", "other"], replace=True, clearable=False),
     ),
     # listed per simulation; created on a node's interface found by name; shown with both
-    find=find_services,
+    find=find_in_simulation,
     create=create_service,
     view=service_view,
 )
