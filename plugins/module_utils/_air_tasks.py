@@ -46,10 +46,16 @@ EXECUTORS = ("shell", "file", "init")
 JOB_DONE, JOB_FAILED = ("COMPLETE",), ("FAILED", "CANCELLED")  # air.md 7.5 Job states
 
 
-def simulation_node(adapter, simulation, node_name):
-    """The simulation (by title or id) and its node named ``node_name``."""
+def simulation_node(adapter, simulation, node_name, check_mode=False, warnings=None):
+    """The simulation (by title or id) and its node named ``node_name``. In check mode a
+    simulation not found yet is taken to come from an earlier task of the run: (None, None)
+    and a warning."""
     query = {"id": str(simulation)} if UUID_RE.match(str(simulation)) else {"title": str(simulation)}
     sim = one_simulation(adapter, query)
+    if sim is None and check_mode:
+        warnings.append("simulation: no simulation matches %s; assuming an earlier task in this check run "
+                        "creates it" % adapter.describe_query(query))
+        return None, None
     if sim is None:
         raise ModuleError("simulation: no simulation matches %s" % adapter.describe_query(query))
     for node in adapter.list("v1/simulation-node", {"simulation": sim["id"], "name": node_name}):
@@ -62,15 +68,19 @@ def node_action(adapter, params, check_mode, want_diff):
     """Reset (hard reboot) or rebuild (back to its image) one node of a running simulation:
     an action, so always a change (air.md 8.7). The v2 control answers with jobs, polled
     until done when ``wait``."""
-    action = params["action"]
-    sim, node = simulation_node(adapter, params["simulation"], params["node"])
-    if sim.get("state") != "LOADED":
-        raise ModuleError("action: the simulation is %s; Air resets or rebuilds a node only while its "
-                          "simulation is LOADED" % sim.get("state"))
-    result = {"changed": True, "node": node_view(node), "jobs": []}
+    action, warnings = params["action"], []
+    sim, node = simulation_node(adapter, params["simulation"], params["node"], check_mode, warnings)
+    if sim is not None and sim.get("state") != "LOADED":
+        message = ("action: the simulation is %s; Air resets or rebuilds a node only while its simulation is "
+                   "LOADED" % sim.get("state"))
+        if not check_mode:
+            raise ModuleError(message)
+        warnings.append(message + "; assuming an earlier task in this check run loads it")
+    result = {"changed": True, "node": node_view(node or {"name": params["node"]}), "jobs": [],
+              "warnings": warnings}
     if want_diff:
-        result["diff"] = {"before": {"node": node["name"], "action": None},
-                          "after": {"node": node["name"], "action": action}}
+        result["diff"] = {"before": {"node": params["node"], "action": None},
+                          "after": {"node": params["node"], "action": action}}
     if check_mode:
         return result
     jobs = adapter.client.request("POST", "v2/simulations/nodes/%s/control/" % node["id"],
@@ -149,12 +159,15 @@ def node_instructions(adapter, params, check_mode, want_diff):
     wanted = [] if params["state"] == "absent" else list(params.get("instructions") or [])
     check_instructions(wanted)
     wanted = [instruction_form(i) for i in wanted]
-    sim, node = simulation_node(adapter, params["simulation"], params["node"])
-    path = "v1/simulation-node/%s/instructions/" % node["id"]
-    pending = [(i.get("executor"), i.get("instruction")) for i in adapter.client.request("GET", path) or []]
-    ran = sim.get("state") != "NEW" and not pending
+    warnings = []
+    sim, node = simulation_node(adapter, params["simulation"], params["node"], check_mode, warnings)
+    path = "v1/simulation-node/%s/instructions/" % (node or {}).get("id")
+    pending = []
+    if node is not None:
+        pending = [(i.get("executor"), i.get("instruction")) for i in adapter.client.request("GET", path) or []]
+    ran = sim is not None and sim.get("state") != "NEW" and not pending
     changed = not ran and not same_instructions(pending, wanted)
-    result = {"changed": changed, "node": node_view(node),
+    result = {"changed": changed, "node": node_view(node or {"name": params["node"]}), "warnings": warnings,
               "instructions": [{"executor": e, "data": d} for e, d in (pending if not changed else wanted)]}
     if want_diff:
         result["diff"] = {"before": {"instructions": [{"executor": e, "data": d} for e, d in pending]},

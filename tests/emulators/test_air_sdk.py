@@ -301,6 +301,10 @@ def test_services_resolve_node_interface(emu, air):
     assert ssh.link == "ssh://ubuntu@%s:%d" % (WORKER_FQDN, ssh.src_port)
     assert (ssh.node_name, ssh.interface_name, ssh.os_default_username) == ("server01", "eth0", "ubuntu")
     assert ssh.interface.name == "eth0" and ssh.simulation.id == sim.id
+    iperf = air.services.create(name="iperf", simulation=sim, interface="server01:eth1", dest_port=5201,
+                                service_type="tcp")  # air.md 7.3
+    assert (iperf.service_type, iperf.link) == ("tcp", "")
+    iperf.delete()
     other = sim.create_service("console", "leaf01:eth0", 8080)
     assert (other.service_type, other.link, other.os_default_username) == ("other", "", "cumulus")
     assert other.src_port != ssh.src_port
@@ -746,6 +750,7 @@ def test_demos_images_and_duplicating_a_demo(emu, air, air2):
     assert air.simulations.list() == [] and air.topologies.list() == []  # nobody's own
     listed = list(air2.marketplace_demos.list(name="EVPN Demo"))
     assert [d.id for d in listed] == [demo.id] and listed[0].snapshot.id == snapshot.id
+    assert air2.marketplace_demos.get(demo.id).name == "EVPN Demo" and air.demos.get(demo.id).name == "EVPN Demo"
     clone = air2.simulations.get(snapshot.id).duplicate()
     assert (clone.state, clone.cloned, clone.title, clone.sleep) == ("NEW", True, "EVPN Demo", True)
     assert {n.name for n in air2.nodes.list(simulation=clone.id)} >= {"leaf01", "leaf02", "server01"}
@@ -754,4 +759,6 @@ def test_demos_images_and_duplicating_a_demo(emu, air, air2):
         air.simulations.get(snapshot.id).load()  # a snapshot is duplicated, never run
     names = {i.name for i in air.images.list()}
     assert "cumulus-vx-5.10.1" in names and names == {i.name for i in air2.images.list()}
-    assert [i.name for i in air2.images.list(name="generic/ubuntu2204")] == ["generic/ubuntu2204"]
+    ubuntu = [i for i in air2.images.list(name="generic/ubuntu2204")]
+    assert [i.name for i in ubuntu] == ["generic/ubuntu2204"]
+    assert air.images.get(ubuntu[0].id).default_username == "ubuntu"

@@ -549,3 +549,87 @@ def test_node_cloud_init(lab):
     assert ok(lab.play(absent))["changed"]
     run = lab.play(absent)
     assert not ok(run)["changed"] and run.writes == []
+
+
+# -- lab operations: duplicates, sharing, node instructions and control, images (issue 19) ---
+def tolerate(task):
+    """The task, allowed to fail without ending the play."""
+    return task + "  ignore_errors: true\n"
+
+
+def test_lab_operations(lab):
+    title = "ops-" + uuid.uuid4().hex[:6]
+    share = lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title)
+    instructions = [{"executor": "file", "data": {"/etc/motd": "lab\n", "post_cmd": ["true"]}},
+                    {"executor": "shell", "data": ["apt-get update", "apt-get install -y iperf3"]}]
+    setup = (lab.task("air_simulation", _task="sim", title=title, demo="EVPN Demo")
+             + lab.task("air_simulation", _task="copy", title=title + "-copy", source=title, sleep=False)
+             + share
+             + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01",
+                        instructions=instructions)
+             + lab.task("air_service", _task="tcp", simulation=title, name="iperf", node="server01",
+                        interface="eth0", dest_port=5201, service_type="tcp")
+             + lab.task("air_image_info", _task="images", name="cumulus-vx-5.10.1")
+             + tolerate(lab.task("air_node_control", _task="not-running", simulation=title, node="leaf01",
+                                 action="reset")))
+
+    run = lab.play(setup, check=True, diff=True)
+    assert run.writes == []
+    for name in ("sim", "copy", "share", "instr", "tcp", "not-running"):
+        assert run.ok(name)["changed"], name
+    assert run.ok("instr")["diff"]["after"]["instructions"][1] == {
+        "executor": "shell", "data": "apt-get update\napt-get install -y iperf3"}
+
+    run = lab.play(setup, diff=True)
+    sim = run.ok("sim")["simulation"]
+    demo = lab.emulator.state["demos"][lab.emulator.demo_id]
+    # air.md 8.4: the demo's snapshot is duplicated, then titled; the copy duplicates the new simulation
+    assert ("POST", "/api/v2/simulations/%s/duplicate/" % demo["snapshot"]) in write_paths(run)
+    assert ("POST", "/api/v2/simulations/%s/duplicate/" % sim["id"]) in write_paths(run)
+    assert sim["title"] == title and sim["state"] == "NEW" and sim["cloned"]
+    assert {n["name"] for n in sim["nodes"]} >= {"leaf01", "leaf02", "server01"}
+    copy = run.ok("copy")["simulation"]
+    assert copy["title"] == title + "-copy" and copy["sleep"] is False
+    assert run.ok("share")["permission"]["write_ok"] is False
+    assert run.ok("tcp")["service"]["service_type"] == "tcp"
+    assert [i["name"] for i in run.ok("images")["images"]] == ["cumulus-vx-5.10.1"]
+    assert "the simulation is NEW" in run.failed("not-running")["msg"]
+    assert not [r for r in run.writes if r["path"].endswith("/control/")]  # refused before sending
+    instr = [r for r in run.writes if r["path"].endswith("/instructions/")]
+    assert [(r["method"], r["body"]["executor"]) for r in instr] == [("POST", "file"), ("POST", "shell")]
+    assert json.loads(instr[0]["body"]["data"]) == instructions[0]["data"]
+
+    run = lab.play(setup.rsplit("- name: not-running", 1)[0])
+    assert run.writes == [], write_paths(run)
+    assert not any(r["changed"] for r in run.tasks if r["_task"] in ("sim", "copy", "share", "instr", "tcp"))
+
+    # sharing with write access is a new permission; other instructions replace the pending ones;
+    # loaded, the node can be reset, and its agent runs (and deletes) the instructions
+    change = (lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title,
+                       write_ok=True)
+              + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01",
+                         instructions=[{"executor": "init", "data": {"hostname": "srv1"}}])
+              + lab.task("air_simulation", _task="load", title=title, state="loaded", wait_sleep=0.2)
+              + lab.task("air_node_control", _task="reset", simulation=title, node="leaf01", action="reset",
+                         wait_sleep=0.2))
+    predicted = lab.play(change, check=True, diff=True)
+    assert predicted.writes == [] and all(predicted.ok(t)["changed"] for t in ("share", "instr", "load", "reset"))
+    run = lab.play(change, diff=True)
+    for name in ("share", "instr"):
+        assert run.ok(name)["diff"] == predicted.ok(name)["diff"], name
+    assert [m for m, p in write_paths(run) if "/permission/" in p] == ["DELETE", "POST"]
+    assert [m for m, p in write_paths(run) if p.endswith("/instructions/")] == ["DELETE", "POST"]
+    jobs = run.ok("reset")["jobs"]
+    assert jobs and {j["state"] for j in jobs} == {"COMPLETE"}
+    assert [r["body"] for r in run.writes if r["path"].endswith("/control/")] == [{"action": "load"},
+                                                                                   {"action": "reset"}]
+    run = lab.play(change.rsplit("- name: reset", 1)[0])
+    assert run.writes == [] and not any(r["changed"] for r in run.tasks if r["_task"] in ("share", "instr", "load"))
+
+    gone = (lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title,
+                     state="absent")
+            + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01", state="absent"))
+    run = lab.play(gone)
+    assert run.ok("share")["changed"] and not run.ok("instr")["changed"]  # ran already: nothing pending
+    run = lab.play(gone)
+    assert run.writes == [] and not run.ok("share")["changed"]
