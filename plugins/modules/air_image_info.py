@@ -14,7 +14,7 @@ short_description: List the NVIDIA Air images nodes can run
 version_added: 0.2.0
 description:
   - Lists the images (node operating systems) the account can use, or those matching the
-    filters: the names a topology's C(os) takes, their versions, default credentials and
+    filters, with the names a topology's C(os) takes, their versions, default credentials and
     minimum resources.
   - Never changes anything.
 author:

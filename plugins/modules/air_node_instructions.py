@@ -13,7 +13,7 @@ module: air_node_instructions
 short_description: Set the commands and files an NVIDIA Air node runs when it boots
 version_added: 0.2.0
 description:
-  - Declares the instructions the Air agent on a node carries out when the node boots:
+  - Declares the instructions the Air agent on a node carries out when the node boots,
     shell commands (V(shell)), files to write (V(file)) and first-boot settings (V(init)).
     The node's image must run the agent.
   - Air keeps a node's instructions until the agent has run them, and deletes them then.

@@ -66,7 +66,7 @@ options:
     version_added: 0.2.0
   demo:
     description:
-      - A demo of Air's marketplace to start from, by name or id: the new simulation is a
+      - A demo of Air's marketplace to start from, by name or id. The new simulation is a
         duplicate of the demo's snapshot simulation, then gets O(title) and the other options.
       - Used only when the simulation is created. Mutually exclusive with the topology
         options, O(source) and O(organization).
