@@ -55,7 +55,7 @@ options:
           - For V(shell), the commands (text, one per line, or a list).
           - For V(file), a dict of path to content, plus C(post_cmd), a command (or list)
             run after the files are written.
-          - For V(init), a dict of settings, for example C({hostname: leaf01}).
+          - "For V(init), a dict of settings, for example C({hostname: leaf01})."
         type: raw
         required: true
   state:

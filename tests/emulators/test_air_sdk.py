@@ -759,6 +759,6 @@ def test_demos_images_and_duplicating_a_demo(emu, air, air2):
         air.simulations.get(snapshot.id).load()  # a snapshot is duplicated, never run
     names = {i.name for i in air.images.list()}
     assert "cumulus-vx-5.10.1" in names and names == {i.name for i in air2.images.list()}
-    ubuntu = [i for i in air2.images.list(name="generic/ubuntu2204")]
+    ubuntu = list(air2.images.list(name="generic/ubuntu2204"))
     assert [i.name for i in ubuntu] == ["generic/ubuntu2204"]
     assert air.images.get(ubuntu[0].id).default_username == "ubuntu"

@@ -621,8 +621,8 @@ def test_lab_operations(lab):
     assert [m for m, p in write_paths(run) if p.endswith("/instructions/")] == ["DELETE", "POST"]
     jobs = run.ok("reset")["jobs"]
     assert jobs and {j["state"] for j in jobs} == {"COMPLETE"}
-    assert [r["body"] for r in run.writes if r["path"].endswith("/control/")] == [{"action": "load"},
-                                                                                   {"action": "reset"}]
+    controls = [r["body"] for r in run.writes if r["path"].endswith("/control/")]
+    assert controls == [{"action": "load"}, {"action": "reset"}]
     run = lab.play(change.rsplit("- name: reset", 1)[0])
     assert run.writes == [] and not any(r["changed"] for r in run.tasks if r["_task"] in ("share", "instr", "load"))
 
