@@ -19,7 +19,7 @@ description:
   - The file and Air's topology are compared as nodes, node attributes (C(os), C(cpu),
     C(memory), C(storage); only those the file sets) and links. Air's own out-of-band
     management nodes are ignored unless the file names them. Air adds that network to a
-    JSON topology unless it says C("oob": false), never to a DOT one (a DOT file names its
+    JSON topology unless its C(oob) key is false, never to a DOT one (a DOT file names its
     own C(oob-mgmt-server) and C(oob-mgmt-switch) when it wants them).
   - A changed file changes the topology in place, node by node and link by link (shown in
     C(--diff) as nodes and links before and after), so it keeps its id. Node attributes are
