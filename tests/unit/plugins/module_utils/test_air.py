@@ -25,6 +25,11 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_resources im
     ssh_fingerprint,
     utc_timestamp,
 )
+from ansible_collections.statecraft.infra.plugins.module_utils._air_tasks import (
+    check_instructions,
+    instruction_form,
+    same_instructions,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
     from_api,
     from_content,
@@ -221,3 +226,19 @@ def test_changed_attribute_or_link_is_a_difference():
     assert not same(api_topology(extra_link=True), from_content(DOT))
     fewer = from_content(DOT.replace('"leaf02":"swp1" -- "spine01":"swp2"', ""))
     assert not same(api_topology(), fewer)
+
+
+def test_instructions_in_the_form_air_stores_them():
+    assert instruction_form({"executor": "shell", "data": ["a", "b"]}) == ("shell", "a\nb")
+    assert instruction_form({"executor": "init", "data": {"hostname": "x"}}) == ("init", '{"hostname": "x"}')
+    # JSON data is compared as data, shell text as text
+    assert same_instructions([("file", '{"b": 1, "a": 2}')], [("file", '{"a": 2, "b": 1}')])
+    assert not same_instructions([("shell", "a")], [("shell", "a\nb")])
+    assert not same_instructions([("file", "not json")], [("file", "{}")])
+    for bad, message in (([{"executor": "bash", "data": "x"}], "executor must be one of"),
+                         ([{"executor": "file", "data": "x"}], "file data must be JSON"),
+                         ([{"executor": "init", "data": 3}], "init data is text or a dict"),
+                         (["x"], "each is a dict")):
+        with pytest.raises(ModuleError) as err:
+            check_instructions(bad)
+        assert message in str(err.value)
