@@ -105,7 +105,11 @@ service:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
-from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_service, find_in_simulation, service_view
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    create_service,
+    find_in_simulation,
+    service_view,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 

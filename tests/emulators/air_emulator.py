@@ -1685,7 +1685,8 @@ class AirEmulator(EmulatorServer):
         reject_fields(body, NODE_WRITABLE, ("id", "url", "topology", "interfaces"))
         if "name" in body:
             name = as_str("name", body["name"], blank=False)
-            if any(n["name"] == name and n["id"] != node["id"] for n in self._where("nodes", topology=node["topology"])):
+            siblings = self._where("nodes", topology=node["topology"])
+            if any(n["name"] == name and n["id"] != node["id"] for n in siblings):
                 raise ApiError(400, {"non_field_errors": ["The fields topology, name must make a unique set."]})
             node["name"] = name
         if "os" in body:

@@ -174,8 +174,9 @@ def api_topology(memory=2048, extra_link=False):
 
 def api_index():
     nodes = [{"id": "n-" + name, "name": name, "os": "img-1", "function": "leaf" if name != "spine01" else None,
-              "interfaces": [{"id": "%s-swp%d" % (name, i), "name": "swp%d" % i, "outbound": name == "leaf02" and i == 2}
-                             for i in (1, 2)]} for name in ("spine01", "leaf01", "leaf02")]
+              "interfaces": [{"id": "%s-swp%d" % (name, i), "name": "swp%d" % i,
+                              "outbound": name == "leaf02" and i == 2} for i in (1, 2)]}
+             for name in ("spine01", "leaf01", "leaf02")]
     links = [{"id": "l-1", "interfaces": ["leaf01-swp1", "spine01-swp1"]},
              {"id": "l-2", "interfaces": ["leaf02-swp1", "spine01-swp2"]}]
     return from_api(nodes, links, {"img-1": "cumulus-vx-5.10.1"})
