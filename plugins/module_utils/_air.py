@@ -237,5 +237,17 @@ class AirAdapter(RestAdapter):
             return {}
         return self.plain_view(obj)
 
+    def display(self, field, obj):
+        """A related object by its natural key, also when Air gave only its URL (a stored
+        permission's simulation) and the task has looked the object up already: a diff
+        shows the same name in check mode and in a real run."""
+        if self.is_stub(obj) and field.kind == "ref":
+            for found in self.resolved.values():
+                for candidate in found if isinstance(found, list) else []:
+                    if isinstance(candidate, dict) and candidate.get("id") == obj.get("id") and \
+                            candidate.get(field.key) is not None:
+                        return candidate[field.key]
+        return super(AirAdapter, self).display(field, obj)
+
 
 AIR = Platform("air", connection_argspec, AirAdapter)

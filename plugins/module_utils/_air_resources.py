@@ -24,7 +24,10 @@ import json
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
     from_api as topology_from_api,
+    from_content as topology_from_content,
     json_topology,
+    managed as topology_managed,
+    plan as topology_plan,
     url_id,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
@@ -105,6 +108,9 @@ def one_simulation(adapter, query):
 def create_simulation(adapter, resource, payload):
     payload = dict(payload)
     content = payload.pop("topology_content", None)
+    source, demo = payload.pop("source", None), payload.pop("demo", None)
+    if source or demo:
+        return adapter.get(resource, duplicate_simulation(adapter, payload, source, demo))
     if payload.get("topology"):
         return adapter.client.request("POST", "v1/simulation/", json_body=payload, expect=(201,))
     topology = json_topology(content)  # the engine made sure one of the sources is set
@@ -127,6 +133,19 @@ def import_json(adapter, payload, content):
     if payload:
         adapter.client.request("PATCH", "v1/simulation/%s/" % created["id"], json_body=payload)
     return created
+
+
+def duplicate_simulation(adapter, payload, source=None, demo=None):
+    """A copy of the simulation ``source``, or of the snapshot simulation of the marketplace
+    demo ``demo`` (air.md 8.4, 7.5), with the other fields set by one PATCH (the copy takes
+    the original's title). Returns the new simulation's id."""
+    if demo:
+        source = url_id(adapter.client.request("GET", "v2/marketplace-demos/%s/" % demo)["snapshot"])
+    answer = adapter.client.request("POST", "v2/simulations/%s/duplicate/" % source, json_body={}, expect=(200,))
+    clone = answer["simulation"]["id"]
+    if payload:
+        adapter.client.request("PATCH", "v1/simulation/%s/" % clone, json_body=payload)
+    return clone
 
 
 def destroy_simulation(adapter, resource, current):
@@ -170,8 +189,8 @@ def simulation_view(adapter, sim):
 
 
 # -- service ---------------------------------------------------------------------------------
-def find_services(adapter, resource, identity):
-    """Services are listed per simulation: one given by title is looked up first."""
+def find_in_simulation(adapter, resource, identity):
+    """Objects listed per simulation (services, permissions): one given by title is looked up first."""
     query = identity["simulation"]
     if set(query) != {"id"}:
         sim = one_simulation(adapter, query)
@@ -322,10 +341,15 @@ def create_topology(adapter, resource, payload):
 
 def topology_model(adapter, topology):
     """The content field's value: a stored topology's nodes and links, read once and kept
-    under ``_topology_model`` (its read_key, where a prediction holds the content given)."""
+    under ``_topology_model`` (its read_key, where a prediction holds the content given),
+    with the ids an in-place change needs under ``_topology_index``."""
     if "_topology_model" not in topology and topology.get("id"):
-        topology["_topology_model"] = read_topology_model(adapter, topology)
-    return topology.get("_topology_model")
+        topology["_topology_model"], topology["_topology_index"] = read_topology_model(adapter, topology)
+    model = topology.get("_topology_model")
+    content = (getattr(adapter, "params", None) or {}).get("content")
+    if "_topology_index" in topology and content is not None:
+        return topology_managed(model, topology_from_content(content))  # the diff shows what the file manages
+    return model
 
 
 def read_topology_model(adapter, topology):
@@ -335,3 +359,56 @@ def read_topology_model(adapter, topology):
     links = adapter.list("v1/link", {"topology": topology["id"]})
     links = [lk for lk in links if url_id(lk.get("topology")) in (None, topology["id"])]
     return topology_from_api(nodes, links, images)
+
+
+def check_topology_images(adapter, resource, current, payload):
+    """Every image the content names exists (by name or id), checked before any write."""
+    if payload.get("content") is None:
+        return
+    known = set(i.get("name") for i in adapter.images()) | set(i.get("id") for i in adapter.images())
+    unknown = sorted(set(a["os"] for a in topology_from_content(payload["content"])["nodes"].values()
+                         if a.get("os") and a["os"] not in known))
+    if unknown:
+        raise ModuleError("content: Air has no image %s" % ", ".join(unknown))
+
+
+def image_id(adapter, name):
+    return next((i["id"] for i in adapter.images() if name in (i.get("name"), i.get("id"))), name)
+
+
+def update_topology(adapter, resource, current, payload):
+    """Plain fields by PATCH; the content node by node and link by link (``plan``)."""
+    payload = dict(payload)
+    content = payload.pop("content", None)
+    if payload:
+        adapter.client.request("PATCH", "v1/topology/%s/" % current["id"], json_body=payload)
+    if content is not None:
+        topology_model(adapter, current)
+        steps = topology_plan(current["_topology_model"], current["_topology_index"], topology_from_content(content))
+        apply_topology_plan(adapter, current["id"], steps, current["_topology_index"])
+    return adapter.get_or_none("v1/topology/%s/" % current["id"])
+
+
+def apply_topology_plan(adapter, topology_id, steps, index):
+    request = adapter.client.request
+    for link_id in steps["delete_links"]:
+        request("DELETE", "v1/link/%s/" % link_id, json_body={}, expect=(204,))
+    for node_id in steps["delete_nodes"]:
+        request("DELETE", "v1/node/%s/" % node_id, json_body={}, expect=(204,))
+    for node_id, attrs in steps["patch_nodes"]:
+        if "os" in attrs:
+            attrs = dict(attrs, os=image_id(adapter, attrs["os"]))
+        request("PATCH", "v1/node/%s/" % node_id, json_body=attrs)
+    # (node, interface) -> id for the links to create: kept nodes' from the read, new ones' from the POST
+    interfaces = dict(((node, intf), value["id"]) for node, entry in index["nodes"].items()
+                      for intf, value in entry["interfaces"].items())
+    for name, attrs, ports in steps["create_nodes"]:
+        body = dict(attrs, name=name, topology=topology_id, interfaces=ports)
+        if "os" in body:
+            body["os"] = image_id(adapter, body["os"])
+        created = request("POST", "v1/node/", json_body=body, expect=(201,))
+        for intf in created.get("interfaces") or []:
+            interfaces[(name, intf.get("name"))] = intf.get("id")
+    for ends in steps["create_links"]:
+        request("POST", "v1/link/", expect=(201,), json_body={
+            "topology": topology_id, "interfaces": [interfaces[tuple(end)] for end in ends]})

@@ -17,6 +17,7 @@ import re
 
 NODE_ATTRIBUTES = ("os", "cpu", "memory", "storage")
 OOB_NODES = ("oob-mgmt-server", "oob-mgmt-switch")
+EXIT = "exit"  # a JSON link end: the interface is outbound (air.md 8.5)
 _TOKEN = re.compile(r'\s+|//[^\n]*|#[^\n]*|/\*.*?\*/|"((?:[^"\\]|\\.)*)"|(--|->|[\[\]{}=:;,])|([^\s\[\]{}=:;,"]+)',
                     re.S)
 
@@ -163,22 +164,119 @@ def from_content(content):
 
 
 def from_api(nodes, links, images):
-    """The comparable form of a v1 topology's nodes and links (``images``: id -> name)."""
-    model, ends_by_interface = {}, {}
+    """The comparable form of a v1 topology's nodes and links (``images``: id -> name), and
+    the index of their ids that an in-place change needs:
+    ``{"nodes": {name: {"id", "function", "interfaces": {name: {"id", "outbound"}}}},
+    "links": {link: id}}``. An outbound interface is the link ``node:intf -- exit``."""
+    model, ends_by_interface, index = {}, {}, {"nodes": {}, "links": {}}
+    model_links = []
     for node in nodes:
         attrs = dict((k, node.get(k)) for k in NODE_ATTRIBUTES)
         attrs["os"] = images.get(url_id(attrs["os"]), url_id(attrs["os"]))
         model[node["name"]] = _node(attrs)
+        interfaces = {}
         for intf in node.get("interfaces") or []:
             if isinstance(intf, dict):
                 ends_by_interface[intf.get("id")] = _end(node["name"], intf.get("name"))
-    model_links = []
+                interfaces[intf.get("name")] = {"id": intf.get("id"), "outbound": bool(intf.get("outbound"))}
+                if intf.get("outbound"):
+                    model_links.append(_link([_end(node["name"], intf.get("name")), EXIT]))
+        index["nodes"][node["name"]] = {"id": node.get("id"), "function": node.get("function"),
+                                        "interfaces": interfaces}
     for link in links:
         ends = [ends_by_interface.get(url_id(i), url_id(i)) for i in link.get("interfaces") or []]
         if len(ends) == 1:
-            ends.append("exit")
+            ends.append(EXIT)
         model_links.append(_link(ends))
-    return {"nodes": model, "links": sorted(model_links)}
+        index["links"][_link(ends)] = link.get("id")
+    return {"nodes": model, "links": sorted(set(model_links))}, index
+
+
+def managed(current, desired):
+    """``current`` as far as ``desired`` manages it, so that a diff shows what the file says:
+    of the nodes it names, the attributes it sets; other nodes whole (Air's own out-of-band
+    nodes aside); the links it can name. ``same`` gives the same answer for it as for
+    ``current``, and a converged topology shows exactly ``desired``."""
+    named = set(desired["nodes"])
+    nodes = {}
+    for name, attrs in current["nodes"].items():
+        if name in named:
+            nodes[name] = dict((k, v) for k, v in attrs.items() if k in desired["nodes"][name])
+        elif name not in OOB_NODES:
+            nodes[name] = attrs
+    return {"nodes": nodes, "links": sorted(filter(_ours(named), current["links"]))}
+
+
+def _ends(link):
+    """(node, interface) of each end of a link in the comparable form, "exit" as (EXIT, None)."""
+    return [tuple(end.split(":", 1)) if ":" in end else (end, None) for end in link.split(" -- ")]
+
+
+def _ours(named):
+    """Links that belong to the file: not those of Air's own out-of-band nodes."""
+    def ours(link):
+        return not any(node in OOB_NODES and node not in named for node, _intf in _ends(link))
+    return ours
+
+
+def plan(current, index, desired):
+    """The writes that turn the topology ``current`` (with its ``index``, see ``from_api``)
+    into ``desired``, in place where v1's node/ and link/ allow it (air.md 6.1):
+
+    - ``delete_links``: link ids; ``delete_nodes``: node ids (gone from the file, or replaced);
+    - ``patch_nodes``: (node id, {attribute: value}) for changed node attributes;
+    - ``create_nodes``: (name, attributes, [{name, outbound}]) for new nodes and replaced ones;
+    - ``create_links``: [(node, interface), (node, interface)] pairs.
+
+    A node's interfaces are set when it is created and cannot be changed afterwards (v1 has
+    no interface writes), so a node that needs a port it lacks, or whose outbound ("exit")
+    ports change, is replaced: deleted and created again with its attributes and ports,
+    and the links it keeps are created again."""
+    named = set(desired["nodes"])
+    ours = _ours(named)
+    wanted_links = set(desired["links"])
+    ports = dict((n, {}) for n in named)  # node -> {interface: outbound}
+    for link in wanted_links:
+        ends = _ends(link)
+        outbound = any(node == EXIT for node, _intf in ends)
+        for node, intf in ends:
+            if node != EXIT and intf:
+                ports.setdefault(node, {})[intf] = outbound
+    removed = sorted(n for n in current["nodes"] if n not in named and n not in OOB_NODES)
+    replaced = []
+    for name in sorted(named & set(current["nodes"])):
+        have = index["nodes"][name]["interfaces"]
+        missing = [i for i in ports[name] if i not in have]
+        exits = set(i for i, out in ports[name].items() if out)
+        if missing or exits != set(i for i, v in have.items() if v["outbound"]):
+            replaced.append(name)
+    steps = {"delete_links": [], "delete_nodes": [], "patch_nodes": [], "create_nodes": [], "create_links": []}
+    gone = set(removed) | set(replaced)
+    kept_links = set(lk for lk in current["links"] if ours(lk) and EXIT not in lk.split(" -- ")
+                     and not any(node in gone for node, _intf in _ends(lk)))
+    steps["delete_links"] = sorted(index["links"][lk] for lk in kept_links - wanted_links if lk in index["links"])
+    steps["delete_nodes"] = [index["nodes"][n]["id"] for n in removed + replaced]
+    for name in sorted(named):
+        wanted = desired["nodes"][name]
+        if name in current["nodes"] and name not in replaced:
+            have = current["nodes"][name]
+            changed = dict((k, v) for k, v in wanted.items() if str(have.get(k)) != str(v))
+            if changed:
+                steps["patch_nodes"].append((index["nodes"][name]["id"], changed))
+            continue
+        attrs = dict(current["nodes"].get(name) or {}, **wanted)
+        interfaces = dict((i, False) for i in (index["nodes"].get(name) or {}).get("interfaces", {}))
+        interfaces.update(ports[name])
+        function = (index["nodes"].get(name) or {}).get("function")
+        if function:
+            attrs["function"] = function
+        steps["create_nodes"].append((name, attrs, [{"name": i, "outbound": interfaces[i]}
+                                                    for i in sorted(interfaces)]))
+    for link in sorted(wanted_links - kept_links):
+        ends = _ends(link)
+        if all(node != EXIT for node, _intf in ends):
+            steps["create_links"].append(ends)
+    return steps
 
 
 def same(current, desired):
@@ -193,7 +291,4 @@ def same(current, desired):
         if any(str(have.get(k)) != str(v) for k, v in attrs.items()):
             return False
 
-    def ours(link):
-        return not any(end.split(":")[0] in OOB_NODES and end.split(":")[0] not in named
-                       for end in link.split(" -- "))
-    return sorted(filter(ours, current["links"])) == sorted(desired["links"])
+    return sorted(filter(_ours(named), current["links"])) == sorted(desired["links"])

@@ -52,9 +52,10 @@ options:
     type: int
   service_type:
     description:
-      - Kind of service; V(ssh) makes Air build an C(ssh://) link with the image's default user.
+      - Kind of service; V(ssh) makes Air build an C(ssh://) link with the image's default user,
+        V(tcp) forwards a plain TCP port (version 0.2.0 on).
     type: str
-    choices: [ssh, http, https, other]
+    choices: [ssh, http, https, tcp, other]
 extends_documentation_fragment:
   - statecraft.infra.air
   - statecraft.infra.resource
@@ -104,7 +105,11 @@ service:
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
-from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_service, find_services, service_view
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    create_service,
+    find_in_simulation,
+    service_view,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -120,10 +125,10 @@ RESOURCE = Resource(
         node=Field(read_key="node_name", replace=True, clearable=False, required_on_create=True),
         interface=Field(read_key="interface_name", replace=True, clearable=False, required_on_create=True),
         dest_port=Field(type="int", replace=True, clearable=False, required_on_create=True),
-        service_type=Field(choices=["ssh", "http", "https", "other"], replace=True, clearable=False),
+        service_type=Field(choices=["ssh", "http", "https", "tcp", "other"], replace=True, clearable=False),
     ),
     # listed per simulation; created on a node's interface found by name; shown with both
-    find=find_services,
+    find=find_in_simulation,
     create=create_service,
     view=service_view,
 )

@@ -13,8 +13,9 @@ module: air_simulation
 short_description: Manage an NVIDIA Air simulation and its life cycle
 version_added: 0.1.0
 description:
-  - Creates a simulation from a topology (an existing one, or a DOT or JSON topology file),
-    loads (starts) it, stores it, changes its sleep and expiry times, and destroys it.
+  - Creates a simulation from a topology (an existing one, or a DOT or JSON topology file)
+    or as a duplicate of another simulation or of a marketplace demo, loads (starts) it,
+    stores it, changes its sleep and expiry times, and destroys it.
   - Simulation titles are not unique in Air. The simulation is found by O(title) (and
     O(organization) when given); when several match, the task fails and lists them, so
     give O(id) instead. With O(id), O(title) may be changed.
@@ -55,6 +56,22 @@ options:
       - The topology itself, DOT text or a JSON topology (a dict, or JSON text). Used only
         when the simulation is created.
     type: raw
+  source:
+    description:
+      - An existing simulation to duplicate, by title or id; the new simulation is a copy of
+        its topology (Air's C(duplicate) action), then gets O(title) and the other options.
+      - Used only when the simulation is created. Mutually exclusive with the topology
+        options, O(demo) and O(organization) (a copy stays in the organization of its source).
+    type: raw
+    version_added: 0.2.0
+  demo:
+    description:
+      - A demo of Air's marketplace to start from, by name or id. The new simulation is a
+        duplicate of the demo's snapshot simulation, then gets O(title) and the other options.
+      - Used only when the simulation is created. Mutually exclusive with the topology
+        options, O(source) and O(organization).
+    type: raw
+    version_added: 0.2.0
   sleep:
     description:
       - Whether the simulation is stored automatically at O(sleep_at).
@@ -120,6 +137,12 @@ EXAMPLES = r"""
     sleep_at: "2026-12-01T18:00:00Z"
     state: loaded
   register: lab
+
+- name: A lab of my own from the marketplace's EVPN demo
+  statecraft.infra.air_simulation:
+    title: my-evpn-demo
+    demo: EVPN Demo
+    state: loaded
 
 - name: Keep it one more day
   statecraft.infra.air_simulation:
@@ -196,6 +219,8 @@ RESOURCE = Resource(
         organization=Ref("v1/organization", create_only=True),
         topology=Ref("v1/topology", create_only=True),
         topology_content=Field(type="raw", create_only=True, check=from_content),  # DOT/JSON read before a POST
+        source=Ref("v1/simulation", key="title", create_only=True),  # duplicated
+        demo=Ref("v2/marketplace-demos", create_only=True),  # its snapshot duplicated
         sleep=Field(type="bool"),
         sleep_at=Field(canonical=utc_timestamp, check=future_timestamp, clearable=False),
         expires=Field(type="bool"),
@@ -214,10 +239,11 @@ RESOURCE = Resource(
         failed=["ERROR"],
     ),
     extra_options={"topology_file": {"type": "path"}},
-    one_of_on_create=[("topology", "topology_file", "topology_content")],
-    mutually_exclusive=[("topology", "topology_file", "topology_content")],
-    # created from a topology, DOT or JSON; destroyed by its control action; shown with its
-    # nodes and services
+    one_of_on_create=[("topology", "topology_file", "topology_content", "source", "demo")],
+    mutually_exclusive=[("topology", "topology_file", "topology_content", "source", "demo"),
+                        ("organization", "source"), ("organization", "demo")],
+    # created from a topology, DOT or JSON, or as a duplicate; destroyed by its control
+    # action; shown with its nodes and services
     create=create_simulation,
     delete=destroy_simulation,
     view=simulation_view,

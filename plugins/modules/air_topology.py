@@ -18,10 +18,15 @@ description:
   - The topology is found by O(name) (and O(organization) when given).
   - The file and Air's topology are compared as nodes, node attributes (C(os), C(cpu),
     C(memory), C(storage); only those the file sets) and links. Air's own out-of-band
-    management nodes are ignored unless the file names them.
-  - Air's API cannot change a topology's nodes or links, so a changed file replaces the
-    topology (delete and create, shown in C(--diff) as nodes and links before and after);
-    it gets a new id. Simulations already created from it keep running as they are.
+    management nodes are ignored unless the file names them. Air adds that network to a
+    JSON topology unless its C(oob) key is false, never to a DOT one (a DOT file names its
+    own C(oob-mgmt-server) and C(oob-mgmt-switch) when it wants them).
+  - A changed file changes the topology in place, node by node and link by link (shown in
+    C(--diff) as nodes and links before and after), so it keeps its id. Node attributes are
+    changed, nodes and links added and removed; a node that needs an interface it lacks, or
+    whose outbound (C(exit)) interfaces change, is deleted and created again with its links,
+    since Air sets a node's interfaces only when it creates the node.
+  - Simulations already created from the topology keep running as they are.
 author:
   - statecraft.infra team (@statecraft)
 options:
@@ -90,7 +95,12 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_topology imp
     same,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
-from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import create_topology, topology_model
+from ansible_collections.statecraft.infra.plugins.module_utils._air_resources import (
+    check_topology_images,
+    create_topology,
+    topology_model,
+    update_topology,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_module
 from ansible_collections.statecraft.infra.plugins.module_utils._spec import Field, Ref, Resource
 
@@ -104,13 +114,16 @@ RESOURCE = Resource(
         organization=Ref("v1/organization", create_only=True),
         # compared as nodes and links, read with more requests
         content=Field(type="raw", read_key="_topology_model", read=topology_model, canonical=from_content,
-                      compare=same, replace=True, clearable=False),
+                      compare=same, clearable=False),
         documentation=Field(empty=""),
     ),
     extra_options={"file": {"type": "path"}},
     one_of_on_create=[("file", "content")],
     mutually_exclusive=[("file", "content")],
-    create=create_topology,  # from DOT or JSON
+    # created from DOT or JSON; changed in place, node by node and link by link
+    create=create_topology,
+    update=update_topology,
+    check_write=check_topology_images,
 )
 
 

@@ -60,7 +60,7 @@ SEED_IMAGES = (  # name, version, default username/password, minimum cpu, memory
 )
 COLLECTIONS = ("accounts", "api_tokens", "organizations", "images", "workers", "sshkeys", "topologies", "nodes",
                "interfaces", "links", "simulations", "simulation_nodes", "simulation_interfaces",
-               "simulation_links", "services", "userconfigs")
+               "simulation_links", "services", "userconfigs", "permissions", "demos", "jobs")
 
 # simulation fields a client may write (air.md 7.1: the v2 SDK's create and update arguments)
 SIM_UPDATE_FIELDS = ("title", "sleep", "sleep_at", "expires", "expires_at", "documentation", "metadata",
@@ -76,6 +76,28 @@ MISSING_CREDENTIALS = {"detail": "Authentication credentials were not provided."
 REQUIRED = ["This field is required."]
 LIST_PARAMETERS = ("limit", "offset", "ordering", "search", "format")  # DRF's own, not filters
 EXIT = "exit"  # air.md 8.5: a JSON link end "exit" is an outbound (public) port
+NODE_WRITABLE = ("name", "os", "cpu", "memory", "storage", "function")  # air.md 7.2 (v1 topology node)
+NODE_ACTIONS = ("reset", "rebuild")                                    # air.md 8.7
+JOB_SECONDS = 5        # [INFERRED] how long a node reset/rebuild job takes; air.md 8.6 only says "async"
+DEMO_ACCOUNT = "demos@air.local"
+DEMO_NAME = "EVPN Demo"  # a seeded demo (air.md 7.5 MarketplaceDemo; its snapshot is a SNAPSHOT simulation, 8.1)
+DEMO_TOPOLOGY = {"nodes": {"leaf01": {"os": "cumulus-vx-5.10.1"}, "leaf02": {"os": "cumulus-vx-5.10.1"},
+                           "server01": {"os": "generic/ubuntu2204"}},
+                 "links": [[{"node": "leaf01", "interface": "swp1"}, {"node": "leaf02", "interface": "swp1"}],
+                           [{"node": "server01", "interface": "eth1"}, {"node": "leaf01", "interface": "swp2"}]]}
+
+# The out-of-band management network (oob-mgmt-server + oob-mgmt-switch, every node's eth0 on it) is added
+# by the *format* of a topology, the same rule on every creation path:
+#   - JSON (v1 topology/ with a JSON body, v2 simulations/import/): the content's "oob" key, default true.
+#     NVIDIA's docs say so for JSON ("If you omit the oob key ... Enable OOB will still be set to on",
+#     Custom-Topology.md of the Air 2.0 docs, and the v1 docs' import examples).
+#   - DOT (v1 topology/ text/vnd.graphviz, v2 simulation/ topology_data): never. No document says Air adds it
+#     to a DOT topology: the DOT sections of both doc generations describe only the nodes and links the file
+#     names, the UI's "Enable OOB" toggle lets users add oob-mgmt-* nodes by hand, and the DOT files Air's
+#     own demos are built from (the Cumulus reference topology) declare oob-mgmt-server, oob-mgmt-switch and
+#     every eth0 link themselves; a DOT file has no "oob" key to turn it off, so an automatic network would
+#     collide with theirs. (Air v3 takes an explicit "oob" on import, air-sdk 1.x docs' OOB example.)
+#   - blank (v2 simulations/): no nodes, so nothing to manage; the builder's toggle has no API field in v1/v2.
 
 
 def new_id():
@@ -281,7 +303,7 @@ class DotParser:
         self.expect("}")
         if self.peek()[0] is not None:
             raise TopologyError("Unexpected text after the graph.")
-        return {"name": name, "nodes": nodes, "links": links, "oob": False}
+        return {"name": name, "nodes": nodes, "links": links, "oob": False}  # DOT: no automatic OOB (see above)
 
     def statement(self, nodes, links):
         if self.at(";") or self.at(","):
@@ -455,6 +477,19 @@ class AirEmulator(EmulatorServer):
         self.worker_id = self._put("workers", {
             "fqdn": WORKER_FQDN, "ip_address": "10.0.0.11", "port_range": WORKER_PORT_RANGE, "cpu_arch": "x86",
             "available": True, "contact": self.username, "used_ports": set(), "created": now, "modified": now})["id"]
+        self._seed_demo(now)
+
+    def _seed_demo(self, now):
+        """A marketplace demo: its snapshot is a SNAPSHOT simulation owned by the demo's author, reachable by
+        id (to duplicate it, air.md 8.5 way 5) but in nobody else's simulation list."""
+        author = self._new_account(DEMO_ACCOUNT)
+        topo = self._build_topology(spec_from_json(DEMO_TOPOLOGY), DEMO_NAME, None, private=True)
+        snapshot = self._new_simulation(_As(author), topo, {"sleep": False, "expires": False}, title=DEMO_NAME)
+        snapshot.update(state="SNAPSHOT", demo_snapshot=True)
+        topo["demo_snapshot"] = True
+        self.demo_id = self._put("demos", {"name": DEMO_NAME, "snapshot": snapshot["id"], "owner": author["id"],
+                                           "description": "A two-leaf EVPN lab.", "created": now,
+                                           "modified": now})["id"]
 
     def _put(self, collection, record):
         record.setdefault("id", new_id())
@@ -572,16 +607,23 @@ class AirEmulator(EmulatorServer):
             ("v1/organization/%s/members/" % u, {"POST": self._members_add, "DELETE": self._members_remove}),
             ("v1/sshkey/", {"GET": self._sshkey_list, "POST": self._sshkey_create}),
             ("v1/sshkey/%s/" % u, {"DELETE": self._sshkey_delete}),
-            ("v1/topology/", {"GET": self._lister("topologies", self._v1_topology), "POST": self._topology_create}),
+            ("v1/topology/", {"GET": self._sim_lister(self._v1_topology, "topologies"), "POST": self._topology_create}),
             ("v1/topology/%s/" % u, {"GET": self._getter("topologies", self._v1_topology),
                                      "PATCH": self._topology_patch, "DELETE": self._topology_delete}),
-            ("v1/node/", {"GET": self._node_list}),
-            ("v1/node/%s/" % u, {"GET": self._getter("nodes", self._v1_node)}),
+            ("v1/node/", {"GET": self._node_list, "POST": self._node_create}),
+            ("v1/node/%s/" % u, {"GET": self._getter("nodes", self._v1_node), "PATCH": self._node_patch,
+                                 "DELETE": self._node_delete}),
             ("v1/interface/", {"GET": self._lister("interfaces", self._v1_interface)}),
             ("v1/interface/%s/" % u, {"GET": self._getter("interfaces", self._v1_interface)}),
-            ("v1/link/", {"GET": self._lister("links", self._v1_link)}),
-            ("v1/link/%s/" % u, {"GET": self._getter("links", self._v1_link)}),
-            ("v1/simulation/", {"GET": self._lister("simulations", self._v1_sim), "POST": self._v1_sim_create}),
+            ("v1/link/", {"GET": self._lister("links", self._v1_link), "POST": self._link_create}),
+            ("v1/link/%s/" % u, {"GET": self._getter("links", self._v1_link), "DELETE": self._link_delete}),
+            ("v1/permission/", {"GET": self._lister("permissions", self._v1_permission),
+                                "POST": self._permission_create}),
+            ("v1/permission/%s/" % u, {"GET": self._getter("permissions", self._v1_permission),
+                                       "DELETE": self._permission_delete}),
+            ("v1/demo/", {"GET": self._lister("demos", self._v1_demo)}),
+            ("v1/demo/%s/" % u, {"GET": self._getter("demos", self._v1_demo)}),
+            ("v1/simulation/", {"GET": self._sim_lister(self._v1_sim), "POST": self._v1_sim_create}),
             ("v1/simulation/%s/" % u, {"GET": self._getter("simulations", self._v1_sim),
                                        "PATCH": self._sim_patcher(self._v1_sim)}),
             ("v1/simulation/%s/control/" % u, {"POST": self._v1_sim_control}),
@@ -606,7 +648,7 @@ class AirEmulator(EmulatorServer):
             ("v2/simulation/", {"POST": self._v2_sim_create_from_dot}),
             ("v2/simulation/%s/preferences/" % u, {"GET": self._prefs_get, "PATCH": self._prefs_patch,
                                                    "PUT": self._prefs_put}),
-            ("v2/simulations/", {"GET": self._lister("simulations", self._v2_sim, v2=True)}),
+            ("v2/simulations/", {"GET": self._sim_lister(self._v2_sim, v2=True), "POST": self._v2_sim_create_blank}),
             ("v2/simulations/import/", {"POST": self._v2_sim_import}),
             ("v2/simulations/%s/" % u, {"GET": self._getter("simulations", self._v2_sim),
                                         "PATCH": self._sim_patcher(self._v2_sim), "DELETE": self._v2_sim_delete}),
@@ -614,6 +656,12 @@ class AirEmulator(EmulatorServer):
             ("v2/simulations/%s/(?P<action>load|store|rebuild|extend|duplicate)/" % u, {"POST": self._v2_sim_action}),
             ("v2/simulations/nodes/", {"GET": self._lister("simulation_nodes", self._v2_node, v2=True)}),
             ("v2/simulations/nodes/%s/" % u, {"GET": self._getter("simulation_nodes", self._v2_node)}),
+            ("v2/simulations/nodes/%s/control/" % u, {"POST": self._v2_node_control}),
+            ("v2/simulations/nodes/%s/instructions/" % u, {"POST": self._v2_instructions_create}),
+            ("v2/jobs/", {"GET": self._lister("jobs", self._v2_job, v2=True)}),
+            ("v2/jobs/%s/" % u, {"GET": self._getter("jobs", self._v2_job)}),
+            ("v2/marketplace-demos/", {"GET": self._lister("demos", self._v2_demo, v2=True)}),
+            ("v2/marketplace-demos/%s/" % u, {"GET": self._getter("demos", self._v2_demo)}),
             ("v2/simulations/nodes/%s/cloud-init/" % u, {"GET": self._cloud_init_get,
                                                          "PATCH": self._cloud_init_patch}),
             ("v2/simulations/nodes/interfaces/", {"GET": self._lister("simulation_interfaces", self._v2_interface,
@@ -646,6 +694,12 @@ class AirEmulator(EmulatorServer):
     # =============================================================================================
     def _lister(self, collection, serialize, v2=False):
         return lambda req: self._list(req, self._state[collection].values(), serialize, v2)
+
+    def _sim_lister(self, serialize, collection="simulations", v2=False):
+        """A demo's snapshot (and its topology) is nobody's own: fetched by id only (air.md 7.5
+        MarketplaceDemo.snapshot), never listed."""
+        return lambda req: self._list(req, [s for s in self._state[collection].values()
+                                            if not s.get("demo_snapshot")], serialize, v2)
 
     def _getter(self, collection, serialize):
         return lambda req, id: Response(200, serialize(req, self._find(collection, id)))
@@ -798,7 +852,9 @@ class AirEmulator(EmulatorServer):
                               for s in self._where("services", simulation=sim["id"])])
 
     def _v2_sim(self, req, sim):
-        return dict(self._sim_common(sim), organization=sim["organization"],
+        topo = self._state["topologies"].get(sim["topology"]) or {}
+        # oob_auto_enabled: observed on v2 simulations (air.md 7.1); true when the topology got the OOB network
+        return dict(self._sim_common(sim), organization=sim["organization"], oob_auto_enabled=bool(topo.get("oob")),
                     preferred_worker=sim["preferred_worker"],
                     node_count=len(self._where("simulation_nodes", simulation=sim["id"])))
 
@@ -1276,6 +1332,18 @@ class AirEmulator(EmulatorServer):
         # a v2 path answers with the v2 representation (bare uuids); the v1 SDK reads either
         return Response(201, self._v2_sim(req, sim))
 
+    def _v2_sim_create_blank(self, req):
+        """POST simulations/ {title, ...} -> 201, a blank simulation (air.md 8.5 way 3, what the v2 SDK's
+        simulations.create sends): an empty topology of its own, no nodes, so no OOB network (see OOB above)."""
+        body = as_object(req.body)
+        changes = self._sim_changes(body, SIM_CREATE_FIELDS, strict=False)
+        title = changes.get("title") or required(body, "title")
+        topo = self._build({"name": title, "nodes": {}, "links": [], "oob": False}, title, None, private=True,
+                           field="title")
+        sim = self._new_simulation(req, topo, changes, title=title)
+        topo["organization"] = sim["organization"]
+        return Response(201, self._v2_sim(req, sim))
+
     def _v2_sim_import(self, req):
         """POST simulations/import/ {title, format: JSON, content, organization?, ztp?} -> 201 (air.md 8.5 way 4)."""
         body = as_object(req.body)
@@ -1394,7 +1462,10 @@ class AirEmulator(EmulatorServer):
     def _action_duplicate(self, req, sim, body):
         self._guard(sim, "duplicate", None)
         start = as_bool("start", body.get("start", False))
-        changes = {k: sim[k] for k in ("sleep", "expires", "documentation", "metadata", "preferred_worker")}
+        # a demo's snapshot never sleeps nor expires; its copy gets a new simulation's defaults (air.md 7.1)
+        kept = ("documentation", "metadata") if sim.get("demo_snapshot") else (
+            "sleep", "expires", "documentation", "metadata", "preferred_worker")
+        changes = {k: sim[k] for k in kept}
         clone = self._new_simulation(req, self._state["topologies"][sim["topology"]], changes, title=sim["title"],
                                      organization=sim["organization"])
         clone["cloned"] = True
@@ -1464,6 +1535,9 @@ class AirEmulator(EmulatorServer):
         sim.update(state=state, due=None, modified=when)
         for node in self._where("simulation_nodes", simulation=sim["id"]):
             node.update(state=node_state, modified=when)
+            if node_state == "RUNNING":
+                # the node's agent ran its instructions and deleted them to say so (air.md 8.7, A:agent.py)
+                node["instructions"] = []
 
     def _fall_asleep(self, sim, when):
         sim.update(state="STORING", due=when + timedelta(seconds=self.store_seconds), modified=when)
@@ -1512,13 +1586,15 @@ class AirEmulator(EmulatorServer):
     def _instructions_create(self, req, id):
         """-> 201 and the new instruction id as a JSON string (air.md 4.1)."""
         node = self._find("simulation_nodes", id)
-        body = as_object(req.body)
+        return Response(201, self._add_instruction(node, as_object(req.body))["id"])
+
+    def _add_instruction(self, node, body):
         executor = as_choice("executor", required(body, "executor"), EXECUTORS)
         data = as_str("data", required(body, "data"))
         instruction = {"id": new_id(), "executor": executor, "instruction": data,
                        "monitor": body.get("monitor"), "created": iso(self.clock.now())}
         node["instructions"].append(instruction)
-        return Response(201, instruction["id"])
+        return instruction
 
     def _instructions_delete(self, req, id):
         self._find("simulation_nodes", id)["instructions"].clear()
@@ -1545,6 +1621,186 @@ class AirEmulator(EmulatorServer):
             changes[key] = config and config["id"]
         node.update(changes, modified=self.clock.now())
         return Response(200, self._cloud_init(node))
+
+    def _v2_node_control(self, req, id):
+        """POST simulations/nodes/{id}/control/ {action: reset|rebuild} -> 201 [jobs] (air.md 6.2, 8.7; the v2
+        SDK checks 201 and a list). [INFERRED] one START job per node, QUEUED, COMPLETE after JOB_SECONDS."""
+        node = self._find("simulation_nodes", id)
+        as_choice("action", required(as_object(req.body), "action"), NODE_ACTIONS)
+        sim = self._state["simulations"][node["simulation"]]
+        self._guard(sim, "control the nodes of", ("LOADED",))
+        now = self.clock.now()
+        job = self._put("jobs", {"category": "START", "created": now, "due": now + timedelta(seconds=JOB_SECONDS),
+                                 "simulation": sim["id"], "worker": node["worker"], "notes": None,
+                                 "data": json.dumps({"node": node["id"], "action": req.body["action"]})})
+        return Response(201, [self._v2_job(req, job)])
+
+    def _v2_job(self, req, job):
+        """air.md 7.5 Job; its state follows the clock (QUEUED until due, then COMPLETE)."""
+        done = self.clock.now() >= job["due"]
+        return {"id": job["id"], "category": job["category"], "state": "COMPLETE" if done else "QUEUED",
+                "created": iso(job["created"]), "last_updated": iso(job["due"] if done else job["created"]),
+                "notes": job["notes"], "data": job["data"], "simulation": job["simulation"], "worker": job["worker"]}
+
+    def _v2_instructions_create(self, req, id):
+        """v2 POST simulations/nodes/{id}/instructions/ -> 201 + a NodeInstruction (air.md 6.2, 7.4: the v2
+        SDK loads the answer as an object; v1 answers a bare id string)."""
+        node = self._find("simulation_nodes", id)
+        body = as_object(req.body)
+        instruction = self._add_instruction(node, body)
+        return Response(201, {"id": instruction["id"], "node": node["id"], "instruction": instruction["instruction"],
+                              "state": "New", "created": instruction["created"],
+                              "modified": instruction["created"]})
+
+    # =============================================================================================
+    # topology nodes and links, written one by one (air.md 6.1 node/ and link/, 7.2)
+    # =============================================================================================
+    def _node_create(self, req):
+        """POST node/ {name, topology, os?, cpu?, memory?, storage?, function?, interfaces?} -> 201. [INFERRED]
+        ``interfaces`` (names, or {name, mac_address?, outbound?}) is how a node gets its ports: v1 has no
+        interface create, and the SDK leaves interfaces out of a node update (S:node.py), so they are set once."""
+        body = as_object(req.body)
+        name = as_str("name", required(body, "name"), blank=False)
+        topo = self._fk("topologies", "topology", body.get("topology"), null=False)
+        if any(n["name"] == name for n in self._where("nodes", topology=topo["id"])):
+            raise ApiError(400, {"non_field_errors": ["The fields topology, name must make a unique set."]})
+        attrs = {k: body[k] for k in ("os", "cpu", "memory", "storage", "function") if body.get(k) is not None}
+        if "os" in attrs:
+            attrs["os"] = ref_id(attrs["os"])
+        try:
+            node = self._new_node(topo, name, attrs, auto=False)
+        except TopologyError as err:
+            raise ApiError(400, {"os" if "Image" in str(err) else "non_field_errors": [str(err)]}) from None
+        interfaces = body.get("interfaces") or []
+        if not isinstance(interfaces, list):
+            raise bad("interfaces", 'Expected a list of items but got type "%s".' % type(interfaces).__name__)
+        for index, entry in enumerate(interfaces):
+            entry = {"name": entry} if isinstance(entry, str) else as_object(entry)
+            self._put("interfaces", {"node": node["id"], "name": as_str("interfaces", required(entry, "name")),
+                                     "mac_address": entry.get("mac_address") or self._mac(),
+                                     "outbound": as_bool("outbound", entry.get("outbound", False)),
+                                     "index": index, "link": None})
+        topo["modified"] = self.clock.now()
+        return Response(201, self._v1_node(req, node))
+
+    def _node_patch(self, req, id):
+        node = self._find("nodes", id)
+        body = as_object(req.body)
+        reject_fields(body, NODE_WRITABLE, ("id", "url", "topology", "interfaces"))
+        if "name" in body:
+            name = as_str("name", body["name"], blank=False)
+            siblings = self._where("nodes", topology=node["topology"])
+            if any(n["name"] == name and n["id"] != node["id"] for n in siblings):
+                raise ApiError(400, {"non_field_errors": ["The fields topology, name must make a unique set."]})
+            node["name"] = name
+        if "os" in body:
+            image = self._state["images"].get(str(ref_id(body["os"])).lower())
+            if image is None:
+                raise bad("os", 'Invalid pk "%s" - object does not exist.' % ref_id(body["os"]))
+            node["os"] = image["id"]
+        for key in ("cpu", "memory", "storage"):
+            if key in body:
+                node[key] = as_int(key, body[key], minimum=1)
+        if "function" in body:
+            node["function"] = as_str("function", body["function"], null=True)
+        return Response(200, self._v1_node(req, node))
+
+    def _node_delete(self, req, id):
+        """A node goes with its interfaces and the links on them (the other end stays, unlinked)."""
+        node = self._find("nodes", id)
+        for iface in self._where("interfaces", node=node["id"]):
+            if iface["link"] in self._state["links"]:
+                self._unlink(self._state["links"][iface["link"]])
+            del self._state["interfaces"][iface["id"]]
+        del self._state["nodes"][node["id"]]
+        return Response(204)
+
+    def _link_create(self, req):
+        """POST link/ {topology, interfaces: [id, id]} -> 201 (S:link.py); [INFERRED] both of its topology, free."""
+        body = as_object(req.body)
+        topo = self._fk("topologies", "topology", body.get("topology"), null=False)
+        ids = required(body, "interfaces")
+        if not isinstance(ids, list) or len(ids) != 2:
+            raise bad("interfaces", "A link connects exactly two interfaces.")
+        ends = [self._fk("interfaces", "interfaces", i, null=False) for i in ids]
+        for end in ends:
+            if self._state["nodes"][end["node"]]["topology"] != topo["id"]:
+                raise bad("interfaces", "Interface %s is not part of the topology." % end["id"])
+            if end["link"] is not None or end["outbound"]:
+                raise bad("interfaces", "Interface %s is already connected." % end["id"])
+        if ends[0]["id"] == ends[1]["id"]:
+            raise bad("interfaces", "A link cannot connect an interface to itself.")
+        link = self._put("links", {"topology": topo["id"], "interfaces": [e["id"] for e in ends], "auto_oob": False})
+        for end in ends:
+            end["link"] = link["id"]
+        return Response(201, self._v1_link(req, link))
+
+    def _link_delete(self, req, id):
+        self._unlink(self._find("links", id))
+        return Response(204)
+
+    def _unlink(self, link):
+        for iface_id in link["interfaces"]:
+            if iface_id in self._state["interfaces"]:
+                self._state["interfaces"][iface_id]["link"] = None
+        del self._state["links"][link["id"]]
+
+    # =============================================================================================
+    # permissions: sharing a simulation or topology (air.md 6.1 permission/, 7.5)
+    # =============================================================================================
+    def _v1_permission(self, req, permission):
+        return {"url": self._url(req, "permission", permission["id"]), "id": permission["id"],
+                "email": permission["email"], "account": self._url(req, "account", permission["account"]),
+                "simulation": self._url(req, "simulation", permission["simulation"]),
+                "topology": self._url(req, "topology", permission["topology"]), "write_ok": permission["write_ok"]}
+
+    def _permission_create(self, req):
+        """POST permission/ {email, simulation|topology|subject_id, subject_model?, write_ok?} -> 201. Not
+        updatable (S:permission.py). [INFERRED] an unknown email gets an account (an invitation, as members do);
+        one permission per email and subject (DRF's unique-together message)."""
+        body = as_object(req.body)
+        email = as_str("email", required(body, "email"), blank=False)
+        if "@" not in email:
+            raise bad("email", "Enter a valid email address.")
+        subject = {"simulation": None, "topology": None}
+        if body.get("subject_id") is not None:
+            model = as_choice("subject_model", body.get("subject_model") or "simulation.simulation",
+                              ("simulation.simulation", "topology.topology"))
+            subject[model.split(".")[0]] = body["subject_id"]
+        for key in subject:
+            subject[key] = subject[key] or body.get(key)
+        if not any(subject.values()):
+            raise ApiError(400, {"non_field_errors": ["One of simulation, topology or subject_id is required."]})
+        sim = self._fk("simulations", "simulation", subject["simulation"])
+        topo = self._fk("topologies", "topology", subject["topology"])
+        account = self._account_named(email) or self._new_account(email)
+        key = dict(email=email, simulation=sim and sim["id"], topology=topo and topo["id"])
+        if self._where("permissions", **key):
+            raise ApiError(400, {"non_field_errors": ["The fields %s, email must make a unique set."
+                                                      % ("simulation" if sim else "topology")]})
+        permission = self._put("permissions", dict(key, account=account["id"],
+                                                   write_ok=as_bool("write_ok", body.get("write_ok", False))))
+        return Response(201, self._v1_permission(req, permission))
+
+    def _permission_delete(self, req, id):
+        del self._state["permissions"][self._find("permissions", id)["id"]]
+        return Response(204)
+
+    # =============================================================================================
+    # demos (air.md 6.1 demo/, 6.2 marketplace-demos/, 7.5 MarketplaceDemo)
+    # =============================================================================================
+    def _demo_fields(self, demo):
+        return {"id": demo["id"], "name": demo["name"], "description": demo["description"],
+                "created": iso(demo["created"]), "modified": iso(demo["modified"]), "documentation": None,
+                "repo": None, "icon": None, "tags": []}
+
+    def _v1_demo(self, req, demo):
+        return dict(self._demo_fields(demo), url=self._url(req, "demo", demo["id"]),
+                    snapshot=self._url(req, "simulation", demo["snapshot"]))
+
+    def _v2_demo(self, req, demo):
+        return dict(self._demo_fields(demo), snapshot=demo["snapshot"], published=True, like_count=0,
+                    liked_by_account=False, owner_email=self._state["accounts"][demo["owner"]]["username"])
 
     # =============================================================================================
     # services (air.md 7.3, 7.4)
@@ -1622,6 +1878,13 @@ class AirEmulator(EmulatorServer):
                     node[key] = None
         del self._state["userconfigs"][config["id"]]
         return Response(204)
+
+
+class _As:
+    """The caller of a request the emulator makes itself (seeding): only ``user`` is read."""
+
+    def __init__(self, user):
+        self.user = user
 
 
 def _positive(value, default, zero=False):

@@ -61,6 +61,14 @@ def api(emu, path, method="GET", **kwargs):
     return requests.request(method, emu.url + path, headers=headers, allow_redirects=False, timeout=10, **kwargs)
 
 
+def own(emu, collection):
+    """The records of ``collection`` the test made: the seeded demo's snapshot left out."""
+    demo = emu.state["demos"][emu.demo_id]["snapshot"]
+    topology = emu.state["simulations"][demo]["topology"]
+    return {k: r for k, r in emu.state[collection].items()
+            if demo not in (r.get("simulation"), r.get("id")) and topology not in (r.get("topology"), r.get("id"))}
+
+
 def calls(entries):
     return [(e["method"], e["path"], e["status"]) for e in entries]
 
@@ -173,7 +181,7 @@ def test_topology_from_dot(emu, air):
     with pytest.raises(AirUnexpectedResponse) as err:
         air.topologies.create(dot='graph "x" { "a" [os="generic/ubuntu2204"] "b" [os="windows95"] }')
     assert err.value.status_code == 400 and "windows95" in err.value.message
-    assert len(air.topologies.list()) == 1 and len(emu.state["nodes"]) == 3  # nothing left of "x"
+    assert len(air.topologies.list()) == 1 and len(own(emu, "nodes")) == 3  # nothing left of "x"
     topo.delete()
     assert air.topologies.list() == []
 
@@ -269,7 +277,7 @@ def test_simulation_from_topology_data_and_destroy(emu, air):
     with pytest.raises(AirUnexpectedResponse) as err:
         air.simulations.get(sim_id)
     assert err.value.status_code == 404
-    assert air.topologies.list() == [] and emu.state["simulation_nodes"] == {}
+    assert air.topologies.list() == [] and own(emu, "simulation_nodes") == {}
 
 
 def test_duplicate_and_preferences(emu, air):
@@ -293,6 +301,10 @@ def test_services_resolve_node_interface(emu, air):
     assert ssh.link == "ssh://ubuntu@%s:%d" % (WORKER_FQDN, ssh.src_port)
     assert (ssh.node_name, ssh.interface_name, ssh.os_default_username) == ("server01", "eth0", "ubuntu")
     assert ssh.interface.name == "eth0" and ssh.simulation.id == sim.id
+    iperf = air.services.create(name="iperf", simulation=sim, interface="server01:eth1", dest_port=5201,
+                                service_type="tcp")  # air.md 7.3
+    assert (iperf.service_type, iperf.link) == ("tcp", "")
+    iperf.delete()
     other = sim.create_service("console", "leaf01:eth0", 8080)
     assert (other.service_type, other.link, other.os_default_username) == ("other", "", "cumulus")
     assert other.src_port != ssh.src_port
@@ -612,4 +624,141 @@ def test_expiry_timer_deletes_a_simulation(emu):
     assert api(emu, "/api/v1/simulation/%s/" % sim["id"]).status_code == 200
     emu.clock.advance(60)
     assert api(emu, "/api/v1/simulation/%s/" % sim["id"]).status_code == 404
-    assert emu.state["simulation_nodes"] == {} and topo["id"] in emu.state["topologies"]
+    assert own(emu, "simulation_nodes") == {} and topo["id"] in emu.state["topologies"]
+
+
+# ==================================================================================================
+# issue 19: blank simulations, node control and instructions, topology nodes and links, sharing, demos
+# ==================================================================================================
+def test_v2_blank_simulation(emu, air2):
+    # air.md 8.5 way 3: the v2 SDK's simulations.create(title=...) POSTs simulations/ (was 405)
+    sim = air2.simulations.create(title="blank", documentation="empty")
+    assert emu.writes()[-1]["path"] == "/api/v2/simulations/" and emu.writes()[-1]["status"] == 201
+    assert (sim.title, sim.state, sim.documentation) == ("blank", "NEW", "empty")
+    assert list(air2.nodes.list(simulation=sim.id)) == []
+    assert api(emu, "/api/v2/simulations/", "POST", json={}).json() == {"title": ["This field is required."]}
+
+
+def test_oob_network_follows_the_topology_format_on_every_creation_path(emu, air, air2):
+    # air.md 8.5: "oob" defaults on for JSON; DOT gets no automatic OOB (see the emulator's OOB comment)
+    oob = {"oob-mgmt-server", "oob-mgmt-switch"}
+    plain_dot = 'graph "p" { "a" [os="generic/ubuntu2204"] "b" [os="generic/ubuntu2204"] "a":"eth1" -- "b":"eth1" }'
+    v1_dot = air.topologies.create(dot=plain_dot)
+    v1_json = air.topologies.create(json=dict(JSON_CONTENT, name="j"))
+    v1_json_off = air.topologies.create(json=dict(JSON_CONTENT, name="k", oob=False))
+    assert not oob & {n.name for n in air.nodes.list(topology=v1_dot.id)}
+    assert oob <= {n.name for n in air.nodes.list(topology=v1_json.id)}
+    assert not oob & {n.name for n in air.nodes.list(topology=v1_json_off.id)}
+    by_dot = air.simulations.create(topology_data=plain_dot)  # v2 simulation/ topology_data
+    imported = air2.simulations.create_from("i", "JSON", JSON_CONTENT)
+    blank = air2.simulations.create(title="b")
+    names = {sim.id: {n.name for n in air2.nodes.list(simulation=sim.id)} for sim in (by_dot, imported, blank)}
+    assert not oob & names[by_dot.id] and oob <= names[imported.id] and names[blank.id] == set()
+    flags = {sim.id: api(emu, "/api/v2/simulations/%s/" % sim.id).json()["oob_auto_enabled"]
+             for sim in (by_dot, imported, blank)}
+    assert flags == {by_dot.id: False, imported.id: True, blank.id: False}
+
+
+def test_v2_node_control_answers_201_with_jobs(emu, air2):
+    # air.md 6.2 / 8.7: POST simulations/nodes/<id>/control/ -> 201 [jobs] (was 404)
+    sim = air2.simulations.create_from("ctl", "JSON", JSON_CONTENT)
+    node = next(air2.nodes.list(simulation=sim.id, name="spine01"))
+    with pytest.raises(AirUnexpectedResponse) as err:
+        node.reset()  # the simulation is not running
+    assert err.value.status_code == 400
+    sim.load()
+    emu.clock.advance(emu.load_seconds)
+    node.reset()
+    node.rebuild()
+    controls = [e for e in emu.writes() if e["path"].endswith("/control/")]
+    assert [(e["body"], e["status"]) for e in controls] == [
+        ({"action": "reset"}, 400), ({"action": "reset"}, 201), ({"action": "rebuild"}, 201)]
+    answer = api(emu, "/api/v2/simulations/nodes/%s/control/" % node.id, "POST", json={"action": "reset"})
+    job = answer.json()[0]
+    assert answer.status_code == 201 and job["state"] == "QUEUED" and job["simulation"] == sim.id
+    assert air2.jobs.get(job["id"]).state == "QUEUED"
+    emu.clock.advance(10)
+    assert air2.jobs.get(job["id"]).state == "COMPLETE"
+    assert api(emu, "/api/v2/simulations/nodes/%s/control/" % node.id, "POST",
+               json={"action": "explode"}).status_code == 400
+
+
+def test_node_instructions_v1_and_v2_are_run_at_boot(emu, air, air2):
+    # air.md 8.7: v1 POST answers the id as a JSON string, v2 a NodeInstruction; the agent deletes them once run
+    sim = air2.simulations.create_from("instr", "JSON", JSON_CONTENT)
+    node2 = next(air2.nodes.list(simulation=sim.id, name="leaf01"))
+    made = node2.create_node_instruction(executor="shell", data="echo v2")
+    assert (made.instruction, made.state, made.node.id) == ("echo v2", "New", node2.id)
+    node1 = air.simulation_nodes.get(node2.id)  # v2 node ids are the v1 simulation-node ids (air.md 9.9)
+    assert isinstance(node1.create_instructions(executor="file", data='{"/etc/motd": "hi"}')["id"], str)
+    assert [(i["executor"], i["instruction"]) for i in node1.list_instructions()] == [
+        ("shell", "echo v2"), ("file", '{"/etc/motd": "hi"}')]
+    sim.load()
+    emu.clock.advance(emu.load_seconds)
+    assert node1.list_instructions() == []
+
+
+def test_v1_topology_nodes_and_links_in_place(emu, air):
+    # air.md 6.1: node/ and link/ take POST, PATCH and DELETE
+    topo = air.topologies.create(dot=DOT)
+    image = air.images.list(name="generic/ubuntu2404")[0]
+    node = air.nodes.create(name="server02", topology=topo, os=image.id, memory=2048,
+                            interfaces=["eth0", {"name": "eth1"}, {"name": "eth2", "outbound": True}])
+    assert (node.os.name, node.memory, [i.name for i in node.interfaces]) == ("generic/ubuntu2404", 2048,
+                                                                              ["eth0", "eth1", "eth2"])
+    leaf = air.nodes.list(topology=topo.id, name="leaf01")[0]
+    swp9 = air.nodes.create(name="leaf09", topology=topo, interfaces=["swp9"]).interfaces[0]
+    link = air.links.create(topology=topo, interfaces=[node.interfaces[1].id, swp9.id])
+    assert {i.id for i in link.interfaces} == {node.interfaces[1].id, swp9.id}
+    with pytest.raises(AirUnexpectedResponse) as err:  # an interface is in one link at most
+        air.links.create(topology=topo, interfaces=[node.interfaces[1].id, node.interfaces[0].id])
+    assert err.value.status_code == 400
+    leaf.update(memory=4096, cpu=4)
+    assert emu.writes()[-1]["method"] == "PATCH" and "interfaces" not in emu.writes()[-1]["body"]
+    leaf.refresh()
+    assert (leaf.memory, leaf.cpu) == (4096, 4)
+    with pytest.raises(AirUnexpectedResponse):
+        air.nodes.create(name="leaf01", topology=topo)  # names are unique in a topology
+    link.delete()
+    assert len(air.links.list(topology=topo.id)) == 3
+    node.delete()
+    assert "server02" not in {n.name for n in air.nodes.list(topology=topo.id)}
+    air.nodes.list(topology=topo.id, name="leaf01")[0].delete()
+    assert len(air.links.list(topology=topo.id)) == 1  # leaf01's two links went with it
+
+
+def test_permissions_share_a_simulation(emu, air):
+    # air.md 6.1 permission/: create (email + simulation, write_ok), list, delete; no update
+    sim = air.simulations.create(topology=air.topologies.create(dot=DOT), title="shared")
+    permission = air.permissions.create(email="pat@example.com", simulation=sim, write_ok=True)
+    assert (permission.email, permission.write_ok, permission.simulation.id) == ("pat@example.com", True, sim.id)
+    assert [p.email for p in air.permissions.list(simulation=sim.id)] == ["pat@example.com"]
+    with pytest.raises(AirUnexpectedResponse) as err:
+        air.permissions.create(email="pat@example.com", simulation=sim)
+    assert err.value.status_code == 400 and "unique" in err.value.message
+    with pytest.raises(AirUnexpectedResponse):
+        air.permissions.create(email="not-an-email", simulation=sim)
+    permission.delete()
+    assert air.permissions.list(simulation=sim.id) == []
+
+
+def test_demos_images_and_duplicating_a_demo(emu, air, air2):
+    # air.md 6.1 demo/, 6.2 marketplace-demos/ and images/, 8.4 duplicate of a SNAPSHOT simulation
+    demo = air.demos.list()[0]
+    snapshot = air.simulations.get(demo.snapshot.split("/")[6])  # a v1 relation URL (air.md 3.6)
+    assert (demo.name, snapshot.state) == ("EVPN Demo", "SNAPSHOT")
+    assert air.simulations.list() == [] and air.topologies.list() == []  # nobody's own
+    listed = list(air2.marketplace_demos.list(name="EVPN Demo"))
+    assert [d.id for d in listed] == [demo.id] and listed[0].snapshot.id == snapshot.id
+    assert air2.marketplace_demos.get(demo.id).name == "EVPN Demo" and air.demos.get(demo.id).name == "EVPN Demo"
+    clone = air2.simulations.get(snapshot.id).duplicate()
+    assert (clone.state, clone.cloned, clone.title, clone.sleep) == ("NEW", True, "EVPN Demo", True)
+    assert {n.name for n in air2.nodes.list(simulation=clone.id)} >= {"leaf01", "leaf02", "server01"}
+    assert [s.id for s in air2.simulations.list()] == [clone.id]
+    with pytest.raises(AirUnexpectedResponse):
+        air.simulations.get(snapshot.id).load()  # a snapshot is duplicated, never run
+    names = {i.name for i in air.images.list()}
+    assert "cumulus-vx-5.10.1" in names and names == {i.name for i in air2.images.list()}
+    ubuntu = list(air2.images.list(name="generic/ubuntu2204"))
+    assert [i.name for i in ubuntu] == ["generic/ubuntu2204"]
+    assert air.images.get(ubuntu[0].id).default_username == "ubuntu"

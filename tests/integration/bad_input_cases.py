@@ -41,8 +41,13 @@ DOT = 'graph "bim" {\n  "a" [os="generic/ubuntu2204"]\n  "b" [os="generic/ubuntu
 # Valid values for what every module needs (required and identifying options), so each case
 # has exactly one defect: the option the case breaks.
 BASE = {
+    "air_image_info": {},
     "air_node_cloud_init": {"simulation": "bim-sim", "node": "bim-node"},
+    "air_node_control": {"simulation": "bim-sim", "node": "bim-node", "action": "reset"},
+    "air_node_instructions": {"simulation": "bim-sim", "node": "bim-node",
+                              "instructions": [{"executor": "shell", "data": "true"}]},
     "air_organization": {"name": "bim-org"},
+    "air_permission": {"simulation": "bim-sim", "email": "bim@example.com"},
     "air_service": {"simulation": "bim-sim", "name": "bim-svc"},
     "air_simulation": {"title": "bim-sim"},
     "air_simulation_info": {},

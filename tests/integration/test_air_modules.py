@@ -120,7 +120,7 @@ def test_bad_public_key_fails_before_any_request(lab):
 
 
 # -- topologies ------------------------------------------------------------------------------
-def test_topology_from_file_converges_and_a_changed_file_replaces_it(lab):
+def test_topology_from_file_converges_and_a_changed_file_changes_it_in_place(lab):
     name = "topo-" + uuid.uuid4().hex[:6]
     lab.file("fabric.dot", DOT % {"name": name})
     task = lab.task("air_topology", name=name, file="fabric.dot")
@@ -128,19 +128,35 @@ def test_topology_from_file_converges_and_a_changed_file_replaces_it(lab):
     run = lab.play(task, check=True, diff=True)
     assert ok(run)["changed"] and run.writes == []
     run = lab.play(task)
+    topology_id = ok(run)["topology"]["id"]
     assert ok(run)["changed"] and ("POST", "/api/v1/topology/") in write_paths(run)
     run = lab.play(task)
     assert not ok(run)["changed"] and run.writes == [], write_paths(run)
 
-    lab.file("fabric.dot", (DOT % {"name": name}).replace('memory="2048"', 'memory="4096"'))
+    # air.md 6.1: node/ and link/ PATCH, POST and DELETE: leaf01's memory is patched, server02 and its
+    # link are added; leaf02 needs a port it lacks (swp2), so it alone is created anew, with its link
+    changed = (DOT % {"name": name}).replace('memory="2048"', 'memory="4096"').replace(
+        "}", '  "server02" [ os="generic/ubuntu2204" ]\n  "server02":"eth1" -- "leaf02":"swp2"\n}')
+    lab.file("fabric.dot", changed)
     run = lab.play(task, check=True, diff=True)
     result = ok(run)
     assert result["changed"] and run.writes == []
-    assert result["diff"]["before"]["content"]["nodes"]["leaf01"]["memory"] == 2048
-    assert result["diff"]["after"]["content"]["nodes"]["leaf01"]["memory"] == 4096
+    before, after = result["diff"]["before"]["content"], result["diff"]["after"]["content"]
+    assert (before["nodes"]["leaf01"]["memory"], after["nodes"]["leaf01"]["memory"]) == (2048, 4096)
+    assert "server02" not in before["nodes"] and "leaf02:swp2 -- server02:eth1" in after["links"]
+    run = lab.play(task, diff=True)
+    real = ok(run)
+    assert real["changed"] and real["topology"]["id"] == topology_id
+    assert real["diff"] == result["diff"]  # check mode predicted it exactly
+    calls = write_paths(run)
+    assert sorted(m for m, _p in calls) == ["DELETE", "PATCH", "POST", "POST", "POST", "POST"], calls
+    leaf01 = [n["id"] for n in lab.emulator.state["nodes"].values()
+              if n["name"] == "leaf01" and n["topology"] == topology_id]
+    assert ("PATCH", "/api/v1/node/%s/" % leaf01[0]) in calls
+    assert [r["body"] for r in run.writes if r["method"] == "PATCH"] == [{"memory": 4096}]
+    assert not [p for _m, p in calls if p.startswith("/api/v1/topology/")]  # the topology itself stays
     run = lab.play(task)
-    assert ok(run)["changed"] and [m for m, _p in write_paths(run)][:2] == ["DELETE", "POST"]
-    assert not ok(lab.play(task))["changed"]
+    assert not ok(run)["changed"] and run.writes == [], write_paths(run)
 
     absent = lab.task("air_topology", name=name, state="absent")
     assert ok(lab.play(absent))["changed"]
@@ -533,3 +549,87 @@ def test_node_cloud_init(lab):
     assert ok(lab.play(absent))["changed"]
     run = lab.play(absent)
     assert not ok(run)["changed"] and run.writes == []
+
+
+# -- lab operations: duplicates, sharing, node instructions and control, images (issue 19) ---
+def tolerate(task):
+    """The task, allowed to fail without ending the play."""
+    return task + "  ignore_errors: true\n"
+
+
+def test_lab_operations(lab):
+    title = "ops-" + uuid.uuid4().hex[:6]
+    share = lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title)
+    instructions = [{"executor": "file", "data": {"/etc/motd": "lab\n", "post_cmd": ["true"]}},
+                    {"executor": "shell", "data": ["apt-get update", "apt-get install -y iperf3"]}]
+    setup = (lab.task("air_simulation", _task="sim", title=title, demo="EVPN Demo")
+             + lab.task("air_simulation", _task="copy", title=title + "-copy", source=title, sleep=False)
+             + share
+             + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01",
+                        instructions=instructions)
+             + lab.task("air_service", _task="tcp", simulation=title, name="iperf", node="server01",
+                        interface="eth0", dest_port=5201, service_type="tcp")
+             + lab.task("air_image_info", _task="images", name="cumulus-vx-5.10.1")
+             + tolerate(lab.task("air_node_control", _task="not-running", simulation=title, node="leaf01",
+                                 action="reset")))
+
+    run = lab.play(setup, check=True, diff=True)
+    assert run.writes == []
+    for name in ("sim", "copy", "share", "instr", "tcp", "not-running"):
+        assert run.ok(name)["changed"], name
+    assert run.ok("instr")["diff"]["after"]["instructions"][1] == {
+        "executor": "shell", "data": "apt-get update\napt-get install -y iperf3"}
+
+    run = lab.play(setup, diff=True)
+    sim = run.ok("sim")["simulation"]
+    demo = lab.emulator.state["demos"][lab.emulator.demo_id]
+    # air.md 8.4: the demo's snapshot is duplicated, then titled; the copy duplicates the new simulation
+    assert ("POST", "/api/v2/simulations/%s/duplicate/" % demo["snapshot"]) in write_paths(run)
+    assert ("POST", "/api/v2/simulations/%s/duplicate/" % sim["id"]) in write_paths(run)
+    assert sim["title"] == title and sim["state"] == "NEW" and sim["cloned"]
+    assert {n["name"] for n in sim["nodes"]} >= {"leaf01", "leaf02", "server01"}
+    copy = run.ok("copy")["simulation"]
+    assert copy["title"] == title + "-copy" and copy["sleep"] is False
+    assert run.ok("share")["permission"]["write_ok"] is False
+    assert run.ok("tcp")["service"]["service_type"] == "tcp"
+    assert [i["name"] for i in run.ok("images")["images"]] == ["cumulus-vx-5.10.1"]
+    assert "the simulation is NEW" in run.failed("not-running")["msg"]
+    assert not [r for r in run.writes if r["path"].endswith("/control/")]  # refused before sending
+    instr = [r for r in run.writes if r["path"].endswith("/instructions/")]
+    assert [(r["method"], r["body"]["executor"]) for r in instr] == [("POST", "file"), ("POST", "shell")]
+    assert json.loads(instr[0]["body"]["data"]) == instructions[0]["data"]
+
+    run = lab.play(setup.rsplit("- name: not-running", 1)[0])
+    assert run.writes == [], write_paths(run)
+    assert not any(r["changed"] for r in run.tasks if r["_task"] in ("sim", "copy", "share", "instr", "tcp"))
+
+    # sharing with write access is a new permission; other instructions replace the pending ones;
+    # loaded, the node can be reset, and its agent runs (and deletes) the instructions
+    change = (lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title,
+                       write_ok=True)
+              + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01",
+                         instructions=[{"executor": "init", "data": {"hostname": "srv1"}}])
+              + lab.task("air_simulation", _task="load", title=title, state="loaded", wait_sleep=0.2)
+              + lab.task("air_node_control", _task="reset", simulation=title, node="leaf01", action="reset",
+                         wait_sleep=0.2))
+    predicted = lab.play(change, check=True, diff=True)
+    assert predicted.writes == [] and all(predicted.ok(t)["changed"] for t in ("share", "instr", "load", "reset"))
+    run = lab.play(change, diff=True)
+    for name in ("share", "instr"):
+        assert run.ok(name)["diff"] == predicted.ok(name)["diff"], name
+    assert [m for m, p in write_paths(run) if "/permission/" in p] == ["DELETE", "POST"]
+    assert [m for m, p in write_paths(run) if p.endswith("/instructions/")] == ["DELETE", "POST"]
+    jobs = run.ok("reset")["jobs"]
+    assert jobs and {j["state"] for j in jobs} == {"COMPLETE"}
+    controls = [r["body"] for r in run.writes if r["path"].endswith("/control/")]
+    assert controls == [{"action": "load"}, {"action": "reset"}]
+    run = lab.play(change.rsplit("- name: reset", 1)[0])
+    assert run.writes == [] and not any(r["changed"] for r in run.tasks if r["_task"] in ("share", "instr", "load"))
+
+    gone = (lab.task("air_permission", _task="share", simulation=title, email="pat-%s@example.com" % title,
+                     state="absent")
+            + lab.task("air_node_instructions", _task="instr", simulation=title, node="server01", state="absent"))
+    run = lab.play(gone)
+    assert run.ok("share")["changed"] and not run.ok("instr")["changed"]  # ran already: nothing pending
+    run = lab.play(gone)
+    assert run.writes == [] and not run.ok("share")["changed"]

@@ -25,10 +25,16 @@ from ansible_collections.statecraft.infra.plugins.module_utils._air_resources im
     ssh_fingerprint,
     utc_timestamp,
 )
+from ansible_collections.statecraft.infra.plugins.module_utils._air_tasks import (
+    check_instructions,
+    instruction_form,
+    same_instructions,
+)
 from ansible_collections.statecraft.infra.plugins.module_utils._air_topology import (
     from_api,
     from_content,
     parse_dot,
+    plan,
     same,
     url_id,
 )
@@ -164,7 +170,53 @@ def api_topology(memory=2048, extra_link=False):
              {"interfaces": ["oob-mgmt-server-swp1", "leaf01-swp2"]}]
     if extra_link:
         links.append({"interfaces": ["leaf01-swp2", "leaf02-swp2"]})
-    return from_api(nodes, links, images)
+    return from_api(nodes, links, images)[0]
+
+
+def api_index():
+    nodes = [{"id": "n-" + name, "name": name, "os": "img-1", "function": "leaf" if name != "spine01" else None,
+              "interfaces": [{"id": "%s-swp%d" % (name, i), "name": "swp%d" % i,
+                              "outbound": name == "leaf02" and i == 2} for i in (1, 2)]}
+             for name in ("spine01", "leaf01", "leaf02")]
+    links = [{"id": "l-1", "interfaces": ["leaf01-swp1", "spine01-swp1"]},
+             {"id": "l-2", "interfaces": ["leaf02-swp1", "spine01-swp2"]}]
+    return from_api(nodes, links, {"img-1": "cumulus-vx-5.10.1"})
+
+
+def test_outbound_interfaces_are_exit_links():
+    model, index = api_index()
+    assert "exit -- leaf02:swp2" in model["links"]
+    assert index["links"] == {"leaf01:swp1 -- spine01:swp1": "l-1", "leaf02:swp1 -- spine01:swp2": "l-2"}
+    assert index["nodes"]["leaf01"]["interfaces"]["swp2"] == {"id": "leaf01-swp2", "outbound": False}
+
+
+def test_plan_changes_what_v1_can_change_in_place():
+    model, index = api_index()
+    desired = {"nodes": {"spine01": {"memory": 4096}, "leaf02": {}, "leaf03": {"os": "cumulus-vx-5.10.1"}},
+               "links": ["leaf02:swp1 -- spine01:swp2", "exit -- leaf02:swp2", "leaf03:swp1 -- spine01:swp1"]}
+    steps = plan(model, index, desired)
+    assert steps["delete_nodes"] == ["n-leaf01"]  # gone from the file, with its link
+    assert steps["delete_links"] == []
+    assert steps["patch_nodes"] == [("n-spine01", {"memory": 4096})]
+    assert steps["create_nodes"] == [("leaf03", {"os": "cumulus-vx-5.10.1"}, [{"name": "swp1", "outbound": False}])]
+    assert steps["create_links"] == [[("leaf03", "swp1"), ("spine01", "swp1")]]
+    assert plan(model, index, {"nodes": dict((n, {}) for n in model["nodes"]), "links": model["links"]}) == {
+        "delete_links": [], "delete_nodes": [], "patch_nodes": [], "create_nodes": [], "create_links": []}
+
+
+def test_plan_replaces_a_node_whose_ports_change():
+    model, index = api_index()
+    desired = {"nodes": {"spine01": {}, "leaf01": {}, "leaf02": {}},
+               "links": ["leaf01:swp1 -- spine01:swp1", "leaf02:swp1 -- spine01:swp2", "leaf01:swp7 -- leaf02:swp2"]}
+    steps = plan(model, index, desired)
+    # leaf01 needs swp7; leaf02's swp2 is no longer outbound: both are created anew, with their links
+    assert steps["delete_nodes"] == ["n-leaf01", "n-leaf02"] and steps["delete_links"] == []
+    assert [(name, attrs["function"], [p["name"] for p in ports]) for name, attrs, ports in steps["create_nodes"]] == [
+        ("leaf01", "leaf", ["swp1", "swp2", "swp7"]), ("leaf02", "leaf", ["swp1", "swp2"])]
+    assert steps["create_nodes"][0][1]["os"] == "cumulus-vx-5.10.1"
+    assert sorted(steps["create_links"]) == [[("leaf01", "swp1"), ("spine01", "swp1")],
+                                             [("leaf01", "swp7"), ("leaf02", "swp2")],
+                                             [("leaf02", "swp1"), ("spine01", "swp2")]]
 
 
 def test_api_topology_matches_the_file_it_came_from():
@@ -176,3 +228,19 @@ def test_changed_attribute_or_link_is_a_difference():
     assert not same(api_topology(extra_link=True), from_content(DOT))
     fewer = from_content(DOT.replace('"leaf02":"swp1" -- "spine01":"swp2"', ""))
     assert not same(api_topology(), fewer)
+
+
+def test_instructions_in_the_form_air_stores_them():
+    assert instruction_form({"executor": "shell", "data": ["a", "b"]}) == ("shell", "a\nb")
+    assert instruction_form({"executor": "init", "data": {"hostname": "x"}}) == ("init", '{"hostname": "x"}')
+    # JSON data is compared as data, shell text as text
+    assert same_instructions([("file", '{"b": 1, "a": 2}')], [("file", '{"a": 2, "b": 1}')])
+    assert not same_instructions([("shell", "a")], [("shell", "a\nb")])
+    assert not same_instructions([("file", "not json")], [("file", "{}")])
+    for bad, message in (([{"executor": "bash", "data": "x"}], "executor must be one of"),
+                         ([{"executor": "file", "data": "x"}], "file data must be JSON"),
+                         ([{"executor": "init", "data": 3}], "init data is text or a dict"),
+                         (["x"], "each is a dict")):
+        with pytest.raises(ModuleError) as err:
+            check_instructions(bad)
+        assert message in str(err.value)
