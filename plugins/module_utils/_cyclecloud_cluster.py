@@ -84,7 +84,8 @@ def same_value(current, wanted):
 def define(adapter, params, template, check_mode, result):
     """Create the cluster from its template when it does not exist, or import it again (with
     ``force``) when a parameter differs, sending its other parameters as they are (an import
-    replaces them all). Returns (view before (None: no cluster), view after, parameters after)."""
+    replaces them all). Returns (view before (None: no cluster), view after, parameters after, the
+    cluster's record after (None: not created yet, in check mode))."""
     name, wanted = params["name"], params.get("parameters") or {}
     record = adapter.cluster_record(name)
     if record is None:
@@ -98,7 +99,7 @@ def define(adapter, params, template, check_mode, result):
         changed = sorted(k for k in wanted if not same_value(current.get(k), wanted[k]))
         other_template = template is not None and record.get("TemplateName") not in (None, template[0])
         if not changed and not other_template:
-            return before, before, current
+            return before, before, current, record
         if template is None:
             raise ModuleError("template: CycleCloud changes the parameters of a cluster (here %s) by importing it "
                               "again: give template (and template_file or template_text when it comes from a file)"
@@ -114,7 +115,10 @@ def define(adapter, params, template, check_mode, result):
         if record is not None:
             form["force"] = "true"  # replace the definition of the cluster that exists
         send_import(adapter, name, form, wanted, result)
-    return before, after, parameters
+        # every parameter as CycleCloud now has it (the template's defaults filled in)
+        record = adapter.cluster_record(name) or record
+        parameters = (record or {}).get("Parameters") or parameters
+    return before, after, parameters, record
 
 
 def definition_view(params, template_name, parameters):
@@ -156,8 +160,11 @@ def cluster_state(adapter, params, check_mode, want_diff):
     if template is not None or params.get("parameters") is not None or state == "present":
         defined = define(adapter, params, template, check_mode, result)
     created = defined is not None and defined[0] is None
-    if created and check_mode:
-        status = {}  # a cluster created now is never started
+    if state == "present" or (created and check_mode):
+        # what show_cluster read is enough (a cluster created now is never started)
+        record = defined[3] or {}
+        status = {"state": record.get("State"), "targetState": record.get("TargetState"),
+                  "nodes": record.get("Nodes") or []}
     else:
         status = adapter.status(name, nodes=True)
     result["cluster"] = cluster_view(name, status)
