@@ -71,7 +71,7 @@ options:
       - V(removed) terminates the nodes and removes them from the cluster, fixed ones too.
       - V(restarted) restarts the nodes' virtual machines and V(reimaged) reimages them (a fresh
         OS disk from the node's image, then configured again); waiting ends when they are
-        C(Ready) again. These are actions, not states: every run sends them (and reports a change)
+        C(Ready) again. These are actions, not states, so every run sends them (and reports a change)
         for the selected nodes, except those already C(Restarting) or C(Reimaging). Only C(Ready)
         nodes can be restarted or reimaged; any other selected node fails the task before anything
         is sent. V(restarted) and V(reimaged) were added in version 0.2.0.

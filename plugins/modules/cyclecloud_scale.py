@@ -24,7 +24,7 @@ description:
   - New nodes use the node array's first machine type that can take nodes. A core total is
     rounded up to whole nodes.
   - When the node array (or the cluster, or the machine type's quota) cannot take all the nodes
-    needed, O(on_shortfall) decides: by default the task fails before sending anything; with
+    needed, O(on_shortfall) decides. By default the task fails before sending anything; with
     V(partial) it adds the nodes that fit (as CycleCloud's scale call does) and warns how many
     are missing and why.
 author:
