@@ -6,4 +6,4 @@
 
 from __future__ import absolute_import, division, print_function
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
