@@ -2,7 +2,8 @@
 # Copyright (c) statecraft.infra contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A stateful emulator of the Azure CycleCloud REST API (the cluster/node endpoints of CycleCloud 8).
+"""A stateful emulator of the Azure CycleCloud REST API (the cluster/node endpoints of CycleCloud 8, and the
+undocumented CLI-backed ones that start, terminate, retry, import, show and remove clusters).
 
 Facts come from tests/emulators/specs/cyclecloud.md ("cyclecloud.md N.M" below) and the reconstructed
 Swagger document beside it (specs/cyclecloud-openapi.json); guesses are marked [INFERRED].
