@@ -1549,11 +1549,10 @@ class CycleCloudEmulator(EmulatorServer):
         if form.get("cluster"):
             # cyclecloud.md 2.2: cluster=<template text>; template names its [cluster] section (BW-DEMO: the
             # cluster's own name when not given)
-            fail = lambda message: self._error(409, "Could not import the cluster template: %s" % message)
             try:
                 section, definition = self._read_template(form["cluster"], template)
             except TemplateError as err:
-                raise fail(str(err)) from err
+                raise self._error(409, "Could not import the cluster template: %s" % err) from err
         elif template:
             # no text: a template stored in CycleCloud (the CLI's create_cluster TEMPLATE NAME) [INFERRED]
             definition = self._templates.get(template)
