@@ -247,7 +247,7 @@ def parse_template(text):
             parts = [value[3:]]
             while "'''" not in parts[-1]:
                 parts.append(next(lines, "'''"))
-            value = "\n".join(parts).split("'''")[0]
+            value = "\n".join(parts).split("'''", 1)[0]
         if target is not None:
             target[attribute.group(1)] = value
     if not clusters:
