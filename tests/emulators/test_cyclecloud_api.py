@@ -946,6 +946,39 @@ def test_create_from_a_stored_template(cc, api):
     assert api.delete_cluster("tiny", template=True).status_code == 404
 
 
+def test_template_language_extends_defaults_and_multiline_values(cc, api):
+    # the constructs of the template BW-DEMO imports (cyclecloud.md 2.2): [[node defaults]], Extends, ":=",
+    # '''-quoted values over several lines, deeper sections that describe what the emulator does not model
+    text = """[cluster spot]
+Autoscale = true
+    [[node defaults]]
+    Region = $Region
+    [[nodearray execute]]
+    MachineType = Standard_F4s_v2, Standard_F8s_v2
+    Interruptible = false
+    MaxCount = 5
+        [[[configuration]]]
+        cyclecloud.discoverable = true
+    [[nodearray execute-spot]]
+    Extends = execute
+    Interruptible = true
+[parameters About]
+    [[parameters Notes]]
+        [[[parameter Readme]]]
+        Config.Template := '''<p>Two lines,
+        the second one [[not a section]]</p>'''
+        [[[parameter Region]]]
+        DefaultValue = "northeurope"
+"""
+    assert api.import_cluster("spot", text).status_code == 200
+    arrays = {a["name"]: a for a in api.get_cluster_status("spot").json()["nodearrays"]}
+    assert [arrays[n]["nodearray"]["Interruptible"] for n in ("execute", "execute-spot")] == [False, True]
+    assert arrays["execute-spot"]["maxCount"] == 5 and arrays["execute-spot"]["nodearray"]["Region"] == "northeurope"
+    assert [b["definition"]["machineType"] for b in arrays["execute-spot"]["buckets"]] == ["Standard_F4s_v2",
+                                                                                           "Standard_F8s_v2"]
+    assert api.show_cluster("spot").json()[0]["Parameters"] == {"Region": "northeurope"}
+
+
 @pytest.mark.parametrize("text, template, parameters, message", [
     (SAMPLE_TEMPLATE.replace("Standard_D4s_v3", "Standard_Q9"), None, LAB_PARAMETERS,
      "MachineType Standard_Q9 is not recognized"),   # cyclecloud.md 5: the one real error body
