@@ -153,6 +153,8 @@ def send_import(adapter, name, form, wanted, result):
 def cluster_state(adapter, params, check_mode, want_diff):
     name, state = params["name"], params["state"]
     template = template_source(params)
+    if params.get("retry_failed_nodes") and state != "started":
+        raise ModuleError("retry_failed_nodes: failed nodes are retried only with state=started, not %s" % state)
     if state == "absent":
         return remove(adapter, params, check_mode, want_diff)
     result = {"changed": False}

@@ -13,9 +13,9 @@ module: cyclecloud_cluster
 short_description: Create, change, start, terminate or delete an Azure CycleCloud cluster
 version_added: 0.1.0
 description:
-  - Keeps a cluster in O(state). With O(template) (and O(template_file) or O(template_text)) a
-    cluster that does not exist is created from its template with O(parameters); a cluster that
-    exists gets the O(parameters) that differ.
+  - Keeps a cluster in O(state). Given a template (O(template_file), O(template_text), or
+    O(template) naming one stored in CycleCloud), a cluster that does not exist is created from it
+    with O(parameters); a cluster that exists gets the O(parameters) that differ.
   - Starts a cluster (its fixed nodes and each node array's initial count) or terminates it
     (every node; node array nodes leave the cluster, standalone nodes stay C(Off)).
   - A cluster whose target state already is the one asked for is left alone (no request);
@@ -83,8 +83,9 @@ options:
     version_added: 0.2.0
   retry_failed_nodes:
     description:
-      - With O(state=started), retries the nodes in C(Failed) (CycleCloud's C(retry)), and waits
-        for them with O(wait). A cluster without failed nodes needs no request.
+      - Retries the nodes in C(Failed) (CycleCloud's C(retry)), and waits for them with O(wait).
+        A cluster without failed nodes needs no request.
+      - Only with O(state=started).
     type: bool
     default: false
     version_added: 0.2.0

@@ -584,6 +584,8 @@ def test_cluster_definition_bad_input_fails_before_any_write(lab):
         ("both", dict(name="lab9", template_text=SAMPLE_TEMPLATE, template_file="x.txt"),
          "template_file and template_text are mutually exclusive"),
         ("unreadable", dict(name="lab9", template_file="no-such-file.txt"), "template_file: cannot read no-such-file.txt"),
+        ("retry-terminated", dict(name="lab", state="terminated", retry_failed_nodes=True),
+         "retry_failed_nodes: failed nodes are retried only with state=started, not terminated"),
         ("server-refuses", dict(name="lab9", template="simple", parameters={}, state="present"),
          "Parameter SubnetId is required"),
     ]
