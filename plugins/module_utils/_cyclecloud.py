@@ -221,9 +221,11 @@ class CycleCloudAdapter(RestAdapter):
         """The CLI's ``import_cluster``: form fields, as Microsoft's sample sends them (cyclecloud.md 2.2)."""
         return self.client.request("POST", "cloud/api/import_cluster/%s" % cluster, data=form, expect=(200, 201, 204))
 
-    def remove_cluster(self, cluster):
-        """The CLI's ``delete_cluster`` (a terminated cluster only)."""
-        return self.client.request("POST", "cloud/actions/removecluster/%s" % cluster, expect=(200, 202, 204))
+    def remove_cluster(self, cluster, force=False):
+        """The CLI's ``delete_cluster`` (a terminated cluster only; ``force``: also when cleaning up
+        its resources had issues)."""
+        return self.client.request("POST", "cloud/actions/removecluster/%s" % cluster,
+                                   params={"force": "true"} if force else None, expect=(200, 202, 204))
 
     def cluster_action(self, cluster, action):
         """The CLI's ``start_cluster`` / ``terminate_cluster`` (undocumented endpoints)."""

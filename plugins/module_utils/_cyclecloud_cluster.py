@@ -155,6 +155,8 @@ def cluster_state(adapter, params, check_mode, want_diff):
     template = template_source(params)
     if params.get("retry_failed_nodes") and state != "started":
         raise ModuleError("retry_failed_nodes: failed nodes are retried only with state=started, not %s" % state)
+    if params.get("force_delete") and state != "absent":
+        raise ModuleError("force_delete: only with state=absent, not %s" % state)
     if state == "absent":
         return remove(adapter, params, check_mode, want_diff)
     result = {"changed": False}
@@ -236,7 +238,8 @@ def wait_for_cluster(adapter, name, state, target, settled_statuses, params, res
 
 def remove(adapter, params, check_mode, want_diff):
     """Terminate the cluster when it runs, wait until every node is Off (CycleCloud deletes only a
-    cluster that is not running), then delete it."""
+    cluster that is not running; with force_delete, nodes whose termination Failed pass too), then
+    delete it."""
     name = params["name"]
     status = adapter.status(name, nodes=True, missing_ok=True)
     result = {"changed": status is not None, "cluster": {}}
@@ -248,6 +251,13 @@ def remove(adapter, params, check_mode, want_diff):
     if status.get("targetState") == "Started" or any(n.get("Status") != "Off" for n in status.get("nodes") or []):
         if status.get("targetState") != "Terminated":
             adapter.cluster_action(name, "terminatecluster")
-        wait_for_cluster(adapter, name, "terminated", "Terminated", ("Off",), params, result)
-    adapter.remove_cluster(name)
+        force = params.get("force_delete")
+        try:
+            wait_for_cluster(adapter, name, "terminated", "Terminated", ("Off", "Failed") if force else ("Off",),
+                             params, result)
+        except ModuleError as exc:
+            failed = (result.get("cluster") or {}).get("node_counts", {}).get("Failed")
+            hint = " (force_delete deletes it anyway)" if failed and not force else ""
+            raise ModuleError("%s; the cluster is kept%s" % (exc, hint), result)
+    adapter.remove_cluster(name, force=params.get("force_delete"))
     return result

@@ -89,6 +89,15 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  force_delete:
+    description:
+      - With O(state=absent), deletes the cluster even when some of its nodes failed to terminate
+        (C(Failed)): CycleCloud's C(delete_cluster --force), for a cluster whose cleanup had issues.
+        The virtual machines of such nodes may be left in Azure.
+      - Without it, a node that fails to terminate fails the task and the cluster is kept.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - statecraft.infra.cyclecloud
   - statecraft.infra.cyclecloud.WAIT
@@ -174,6 +183,7 @@ OPTIONS = dict(
     template_text=dict(type="str"),
     parameters=dict(type="dict"),
     retry_failed_nodes=dict(type="bool", default=False),
+    force_delete=dict(type="bool", default=False),
     **wait_options()
 )
 

@@ -569,6 +569,21 @@ def test_cluster_retry_failed_nodes(lab):
     assert posts(run) == [("POST", "/cloud/actions/retry/maint")]
 
 
+def test_cluster_absent_with_a_node_that_fails_to_terminate(lab):
+    # cyclecloud-openapi.json removecluster force: "delete even if resource cleanup had issues"
+    lab.emulator.fail_next("hpc", node="execute-1", phase="Terminating", message="disk still attached")
+    absent = lab.task("cyclecloud_cluster", name="hpc", state="absent", _task="kept", **FAST)
+    run = lab.play(absent + "\n  ignore_errors: true\n" + absent.replace("name: kept", "name: forced", 1)
+                   + "\n    force_delete: true")
+    assert "execute-1 Failed: disk still attached; the cluster is kept (force_delete deletes it anyway)" in failed(
+        run, "kept")["msg"]
+    assert ok(run, "forced")["changed"]
+    assert posts(run) == [("POST", "/cloud/actions/terminatecluster/hpc"), ("POST", "/cloud/actions/removecluster/hpc")]
+    assert run.writes[-1]["query"] == {"force": "true"}
+    with pytest.raises(KeyError):
+        lab.emulator.status("hpc")
+
+
 def test_cluster_definition_bad_input_fails_before_any_write(lab):
     from cyclecloud_emulator import SAMPLE_TEMPLATE
 
@@ -586,6 +601,7 @@ def test_cluster_definition_bad_input_fails_before_any_write(lab):
         ("unreadable", dict(name="lab9", template_file="no-such-file.txt"), "template_file: cannot read no-such-file.txt"),
         ("retry-terminated", dict(name="lab", state="terminated", retry_failed_nodes=True),
          "retry_failed_nodes: failed nodes are retried only with state=started, not terminated"),
+        ("force-started", dict(name="lab", force_delete=True), "force_delete: only with state=absent, not started"),
         ("server-refuses", dict(name="lab9", template="simple", parameters={}, state="present"),
          "Parameter SubnetId is required"),
     ]
