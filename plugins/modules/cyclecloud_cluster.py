@@ -92,7 +92,7 @@ options:
   force_delete:
     description:
       - With O(state=absent), deletes the cluster even when some of its nodes failed to terminate
-        (C(Failed)): CycleCloud's C(delete_cluster --force), for a cluster whose cleanup had issues.
+        (C(Failed)), as CycleCloud's C(delete_cluster --force) does for a cluster whose cleanup had issues.
         The virtual machines of such nodes may be left in Azure.
       - Without it, a node that fails to terminate fails the task and the cluster is kept.
     type: bool
