@@ -24,7 +24,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks
     status_counts,
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError, poll
-from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError
+from ansible_collections.statecraft.infra.plugins.module_utils._http import ApiError, mask_secrets
 
 CLUSTER_STATES = {
     # state -> (action, targetState meaning done, node statuses that end the wait)
@@ -123,7 +123,8 @@ def define(adapter, params, template, check_mode, result):
 
 def definition_view(params, template_name, parameters):
     """The definition in the diff: the parameters the task sets (and the template when it names one)."""
-    view = {"parameters": dict((k, parameters.get(k)) for k in params.get("parameters") or {})}
+    # a password parameter (a secret-looking name) is masked, the value CycleCloud had before too
+    view = {"parameters": mask_secrets(dict((k, parameters.get(k)) for k in params.get("parameters") or {}))}
     if params.get("template") is not None:
         view["template"] = template_name
     return view
@@ -177,7 +178,7 @@ def cluster_state(adapter, params, check_mode, want_diff):
     if state != "present":
         after = run_state(adapter, params, status, check_mode, result, after)
     if defined is not None:
-        result["cluster"]["parameters"] = defined[2]
+        result["cluster"]["parameters"] = mask_secrets(defined[2])
         before = None if created else dict(before, **defined[0])
         after.update(defined[1])
     if want_diff:

@@ -79,6 +79,8 @@ options:
         with all its parameters (the others as they are).
       - A multi-select parameter (a list) compares equal to CycleCloud's comma-separated text, a
         number or a boolean to its text.
+      - The values of parameters whose names look secret (for example C(DatabasePassword)) are masked
+        in the results, C(--diff) and messages.
     type: dict
     version_added: 0.2.0
   retry_failed_nodes:

@@ -537,11 +537,14 @@ def test_cluster_definition_contract(lab):
 
 
 def test_cluster_from_a_stored_template_started(lab):
+    secret = "Acct-db-pa55word"   # a password parameter: masked wherever output shows it
     task = lab.task("cyclecloud_cluster", name="lab2", template="simple",
-                    parameters={"SubnetId": "lab-rg/lab-vnet/compute"}, **FAST)
-    run = lab.play(task + "\n  check_mode: true\n" + task.replace("name: t", "name: real", 1), diff=True)
-    assert ok(run)["diff"]["after"] == {"state": None, "target_state": "Started", "template": "simple",
-                                        "parameters": {"SubnetId": "lab-rg/lab-vnet/compute"}}
+                    parameters={"SubnetId": "lab-rg/lab-vnet/compute", "AccountingPassword": secret}, **FAST)
+    run = lab.play(task + "\n  check_mode: true\n" + task.replace("name: t", "name: real", 1), diff=True, verbosity=3)
+    assert ok(run)["diff"]["after"] == {"state": None, "target_state": "Started", "template": "simple", "parameters": {
+        "SubnetId": "lab-rg/lab-vnet/compute", "AccountingPassword": "********"}}
+    assert secret not in run.output + json.dumps(run.tasks)
+    assert json.loads(run.writes[0]["body"]["parameters"])["AccountingPassword"] == secret
     real = ok(run, "real")
     assert real["diff"]["after"]["state"] == "Started" and real["cluster"]["node_counts"] == {"Ready": 1}
     assert posts(run) == [("POST", "/cloud/api/import_cluster/lab2"), ("POST", "/cloud/actions/startcluster/lab2")]
