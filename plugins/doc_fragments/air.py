@@ -24,17 +24,31 @@ options:
         Do not include the version (V(.../api/v1) would become V(.../api/v1/api/)).
       - If not set, the environment variable E(AIR_URL) is used, then E(AIR_API_URL), and then
         V(https://air.nvidia.com/api/).
+      - With O(api_version=v3), the default V(https://air.nvidia.com) stands for DSX Air's own
+        host, V(https://api.air-ngc.nvidia.com) (the vendor's v3 SDK's default); the URL given
+        otherwise is taken as on V(v1) (the paths then start with V(api/v3/)).
     type: str
   api_version:
     description:
-      - API version. Only V(v1) (also given as V(1)) is supported; the modules use the v2
-        endpoints the vendor's v1 SDK uses itself where v1 has none.
+      - API version. V(v1) (also given as V(1)) is Air's API at V(air.nvidia.com); the modules
+        use the v2 endpoints the vendor's v1 SDK uses itself where v1 has none.
+      - V(v3) (also V(3)) is DSX Air's API, as the vendor's C(nv-air-sdk) uses it, with an NGC
+        API key (O(token), or O(password)) and no login. It serves
+        M(statecraft.infra.air_simulation), M(statecraft.infra.air_service),
+        M(statecraft.infra.air_ssh_key), M(statecraft.infra.air_user_config),
+        M(statecraft.infra.air_node_cloud_init), M(statecraft.infra.air_simulation_info) and
+        the inventory plugin (without its C(organizations) option). Any other Air module, and an
+        option v3 has no field for (a simulation's O(ignore:organization), O(ignore:topology),
+        O(ignore:sleep) or O(ignore:expires); a user config's O(ignore:organization)), fails
+        before any request, naming O(api_version).
       - If not set, the environment variable E(AIR_API_VERSION) is used, and then V(v1).
+    version_added: 0.2.0
     type: str
   username:
     description:
       - The account's e-mail address, or a service account name.
       - Give O(username) and O(password), or O(token); exactly one of the two ways.
+      - Not used with O(api_version=v3).
       - If not set, the environment variable E(AIR_USERNAME) is used.
     type: str
   password:
@@ -43,12 +57,17 @@ options:
         service account.
       - It is traded for a bearer token once per task, at the first request; when Air
         refuses the bearer token as expired (HTTP 403) the login is done once more.
+      - With O(api_version=v3), the NGC API key instead (as the vendor's v3 SDK takes it as
+        C(password)), when O(token) is not given.
       - If not set, the environment variable E(AIR_PASSWORD) is used, then E(AIR_TOKEN).
     type: str
   token:
     aliases: [bearer_token]
     description:
       - A bearer token issued beforehand, used as is (no login).
+      - With O(api_version=v3), the NGC API key (V(nvapi-...)), sent as the bearer token itself, since
+        DSX Air has no login exchange. This is where the key belongs; O(password) is taken
+        when O(token) is not set.
       - If not set, the environment variable E(AIR_BEARER_TOKEN) is used.
     type: str
   timeout:
@@ -87,7 +106,8 @@ notes:
     C(group/statecraft.infra.air)."
   - Credentials are sent only to the configured host and, on a redirect, to Air's own
     host names (V(air.nvidia.com), V(staging.air.nvidia.com), V(air.cumulusnetworks.com),
-    V(staging.air.cumulusnetworks.com)) over HTTPS; never to any other host.
+    V(staging.air.cumulusnetworks.com)) over HTTPS; never to any other host. With
+    O(api_version=v3), only to the configured host.
 """
 
     WAIT = r"""

@@ -101,8 +101,14 @@ options:
     required: true
   grace_period:
     description:
-      - Hours CloudCIX keeps the object restorable after it is deleted (CloudCIX's default
-        is 168).
+      - How long CloudCIX keeps the object restorable after it is deleted, in B(days) as
+        CloudCIX's Compute API reference has it (its SDK and Terraform provider, "Number of
+        days"; a router's default is 7).
+      - CloudCIX's own example scripts read it as hours (72), as its first-generation API did
+        (default 168 hours). Until CloudCIX settles it, read back the value and the deletion
+        time it gives an object.
+      - The number is sent as given, never converted; unset, nothing is sent and CloudCIX's
+        default applies.
     type: int
   state:
     description:
@@ -110,7 +116,7 @@ options:
         configuration is sent together with the state C(update_running) (or
         C(update_stopped) for a stopped instance), as CloudCIX requires.
       - V(absent) asks CloudCIX to delete it (the state C(delete)); it is then queued for
-        deletion and restorable for O(grace_period) hours. An object already deleted or
+        deletion and restorable for its O(grace_period). An object already deleted or
         queued for deletion counts as absent and is left alone.
     type: str
     choices: [present, absent]

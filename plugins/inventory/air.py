@@ -163,6 +163,8 @@ class InventoryModule(PlatformInventory):
         super(InventoryModule, self).populate(data)
 
     def read_inventory(self, adapter):
+        if adapter.version != "v1":  # DSX Air (api_version v3): its reads in v1's form
+            adapter = adapter.v1_reads()
         warnings = []
         simulations = chosen_simulations(adapter, self.get_option("simulations"), self.get_option("organizations"),
                                          warnings)

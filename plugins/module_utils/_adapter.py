@@ -198,6 +198,11 @@ class RestAdapter(object):
             for key in [k for k in lookups if path is None or k[0] == path]:
                 del lookups[key]
 
+    def serving(self, resource):
+        """``resource`` as this adapter serves it: an API version with other paths and field
+        names declares it its own way, or refuses a resource it lacks (before any request)."""
+        return resource
+
     def progress(self, message):
         """Report how a wait goes (the object's state, the time waited); the runner replaces
         this with what the execution path can show while the task runs."""

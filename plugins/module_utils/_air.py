@@ -65,12 +65,16 @@ def api_root(api_url):
     return url
 
 
+API_VERSIONS = ("v1", "v3")
+
+
 def api_version(value):
+    """v1 (air.nvidia.com: the v1 API and the v2 calls the v1 SDK makes) or v3 (DSX Air, _air_v3.py)."""
     version = str(value or "v1").strip().lower()
     version = version if version.startswith("v") else "v" + version
-    if version != "v1":
-        raise ModuleError("api_version: %s is not supported; this collection speaks Air's v1 API "
-                          "(and the v2 calls the v1 SDK makes)" % value)
+    if version not in API_VERSIONS:
+        raise ModuleError("api_version: %s is not supported; give v1 (Air's v1 API, with the v2 calls "
+                          "the v1 SDK makes) or v3 (DSX Air, with an NGC API key)" % value)
     return version
 
 
@@ -124,8 +128,11 @@ class AirAdapter(RestAdapter):
 
     @classmethod
     def from_params(cls, params):
-        root = api_root(params.get("url"))
         version = api_version(params.get("api_version"))
+        if version == "v3":  # another host, auth and names
+            from ansible_collections.statecraft.infra.plugins.module_utils._air_v3 import AirV3Adapter
+            return AirV3Adapter.from_params(params)
+        root = api_root(params.get("url"))
         client = http_client(params, root, auth_from_params(params), 61, "url",  # 61 s: the SDK's read timeout
                              headers={"Content-Type": "application/json"}, error_parser=drf_error,
                              trusted_hosts=AIR_HOSTS)

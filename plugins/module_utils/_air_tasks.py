@@ -15,6 +15,8 @@ from ansible_collections.statecraft.infra.plugins.module_utils._engine import Mo
 
 def simulations_info(adapter, params):
     """Simulations matching the filters, each with its nodes and services."""
+    if adapter.version != "v1":  # another API version reads them its own way (_air_v3.py)
+        return adapter.simulations_info(params)
     if params.get("id"):
         found = adapter.get_or_none("v1/simulation/%s/" % params["id"])
         sims = [found] if found else []

@@ -186,13 +186,24 @@ class CloudcixAdapter(RestAdapter):
             warn(notices)
         return found
 
-    def read_one(self, application, path):
-        body = self.get_or_none(path, client=self.client_for(application))
+    def read_one(self, application, path, option=None):
+        """One object by its path; None when CloudCIX answers 404. A 403 fails, naming
+        ``option``: the object exists but is another Address's (cloudcix.md 2.4), so it is
+        neither absent (nothing to delete) nor to be created."""
+        try:
+            body = self.get_or_none(path, client=self.client_for(application))
+        except ApiError as exc:
+            if exc.status != 403:
+                raise
+            raise ModuleError("%s%s/%s exists, but CloudCIX does not let this user read it (HTTP 403: %s); it "
+                              "answers so for an object of another Address: use that Address's credentials, or "
+                              "name an object of your own" % (option + ": " if option else "", application, path,
+                                                              exc.message))
         return (body or {}).get("content")
 
-    def get(self, resource, object_id):
+    def get(self, resource, object_id, option=None):
         application, path = self.target(resource)
-        return self.read_one(application, "%s%s/" % (path, quote(str(object_id), safe="")))
+        return self.read_one(application, "%s%s/" % (path, quote(str(object_id), safe="")), option)
 
     def find(self, resource, identity, deep=False):
         try:
@@ -209,7 +220,7 @@ class CloudcixAdapter(RestAdapter):
     def _find(self, resource, identity):
         application, path = self.target(resource)
         if identity.get("pk") is not None:
-            found = self.get(resource, identity["pk"])
+            found = self.get(resource, identity["pk"], option="pk")
             if found is None:
                 self.call(application, "GET", path, params={"limit": 1}, expect=(200,))  # 404: no such service
                 if self.params.get("state") != "absent":
@@ -230,6 +241,8 @@ class CloudcixAdapter(RestAdapter):
             if name in ("pk", "search"):
                 continue
             field = resource.fields[name]
+            if "." in field.wire_name:
+                continue  # inside metadata, which lists do not filter by: the engine compares it on each object
             if field.kind == "ref":
                 ids = [o["id"] for o in self.resolve(field, value)]
                 if not ids:
@@ -251,7 +264,7 @@ class CloudcixAdapter(RestAdapter):
         if key not in self.resolved:
             path = field.path.strip("/") + "/"
             if set(query) == {"id"}:
-                one = self.read_one("compute", "%s%s/" % (path, query["id"]))
+                one = self.read_one("compute", "%s%s/" % (path, query["id"]), option=field.name)
                 found = [one] if one is not None else []
             else:
                 plain = dict((k, v) for k, v in query.items() if not isinstance(v, dict))
@@ -264,6 +277,10 @@ class CloudcixAdapter(RestAdapter):
             self.resolved[key] = found
             self._known.update(((field.path, o["id"]), o) for o in found)
         return self.resolved[key]
+
+    def known(self, path, object_id):
+        """A related object this task has read already (``path``, ``object_id``), or None."""
+        return self._known.get((path, object_id))
 
     def ref_query(self, field, value, params):
         if isinstance(value, dict):

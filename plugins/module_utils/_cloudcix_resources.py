@@ -168,6 +168,57 @@ def network_router_resource():
     )
 
 
+def check_network(value):
+    """A Field check: a CIDR (host bits allowed, 10.0.5.7/24 is 10.0.5.0/24)."""
+    ipaddress.ip_network(str(value), strict=False)
+
+
+def check_address(value):
+    ipaddress.ip_address(str(value))
+
+
+def network_text(value):
+    """A CIDR as CloudCIX stores it: its network (10.0.5.7/24 is 10.0.5.0/24)."""
+    try:
+        return str(ipaddress.ip_network(str(value), strict=False))
+    except ValueError:
+        return value
+
+
+def check_nexthop_in_router(adapter, resource, current, payload):
+    """A new static route's next hop is an address of a network of the project's router
+    (cloudcix.md 5.3.5): checked on the router before the create, in check mode too."""
+    nexthop, project_id = payload.get("metadata.nexthop"), payload.get("project_id")
+    if current is not None or nexthop is None or not isinstance(project_id, int):
+        return  # a project an earlier task of a check run would create has no router to read yet
+    routers = [r for r in adapter.list("compute", "network/routers/", {
+        "search[project_id]": project_id, "search[type]": "router"}) if not adapter.is_gone(r)]
+    networks = [n["ipv4"] for r in routers for n in r.get("networks") or [] if n.get("ipv4")]
+    if networks and not any(ipaddress.ip_address(str(nexthop)) in ipaddress.ip_interface(n).network
+                            for n in networks):
+        raise ModuleError("nexthop: %s is in no network of the project's router (%s); CloudCIX forwards a static "
+                          "route to an address of one" % (nexthop, ", ".join(networks)))
+
+
+def static_route_resource():
+    """A static route: an object of the routers' collection of type static_route, found by
+    its project and destination (which may not overlap within the project)."""
+    return ComputeResource(
+        name="static_route", path="network/routers", identity=("project", "destination"),
+        required_identity=("project", "destination"), fixed={"type": "static_route"}, config=("metadata",),
+        lifecycle=robot_lifecycle(), extra_options=PURGE, replace_guard=RECREATE,
+        check_write=check_nexthop_in_router,
+        fields=project_fields(
+            destination=Field(required=True, wire="metadata.destination", canonical=network_text,
+                              check=check_network),
+            # CloudCIX changes only a route's nat and name: another next hop is a new route
+            nexthop=Field(wire="metadata.nexthop", required_on_create=True, replace=True, clearable=False,
+                          check=check_address),
+            nat=Field(type="bool", wire="metadata.nat", clearable=False),
+        ),
+    )
+
+
 def firewall_resource():
     return ComputeResource(
         name="firewall", path="network/firewalls", identity=("project", "type"), config=("rules",),
@@ -254,17 +305,27 @@ def gpu_resource():
     )
 
 
-def instance_copy_resource(name, path, **fields):
+def create_of_instance_type(adapter, resource, payload):
+    """A snapshot or backup is created as {project_id, instance_id, type, name} (cloudcix.md
+    5.3.6), its type the instance's (lxd, hyperv), read already to find the instance."""
+    instance = adapter.known("compute/instances", payload.get("instance_id")) or {}
+    if instance.get("type"):
+        payload = dict(payload, type=instance["type"])
+    return adapter.create(resource, payload)
+
+
+def instance_copy_resource(name, path, extra_options=None):
     """A snapshot or backup: of one instance, found by name in the project (and by the
     instance when given)."""
     return ComputeResource(
         name=name, path=path, identity=("project", "name", "instance"), required_identity=("project", "name"),
-        lifecycle=robot_lifecycle(), extra_options=PURGE,
+        lifecycle=robot_lifecycle(), extra_options=dict(PURGE, **(extra_options or {})),
+        create=create_of_instance_type,
         fields=project_fields(
             name=Field(required=True),
             instance=Ref("compute/instances", wire="instance_id", read_key="instance", required_on_create=True,
                          clearable=False),
-            **fields),
+        ),
     )
 
 
@@ -273,5 +334,6 @@ def snapshot_resource():
 
 
 def backup_resource():
-    return instance_copy_resource("backup", "compute/backups",
-                                  repository=Field(type="int", choices=[1, 2], create_only=True, clearable=False))
+    # repository is a gen-1 field (cloudcix.md 5.2.8) that gen-2 backups do not take: accepted, never sent
+    return instance_copy_resource("backup", "compute/backups", extra_options={"repository": {
+        "type": "int", "choices": [1, 2], "removed_in_version": "1.0.0", "removed_from_collection": "statecraft.infra"}})

@@ -835,6 +835,7 @@ class _Nested(object):
 
 def ensure(resource, params, adapter, check_mode=False, want_diff=False):
     """Bring one object to the declared state; returns the module result dict."""
+    resource = adapter.serving(resource)
     try:
         return Ensure(resource, params, adapter, check_mode).run(want_diff)
     finally:

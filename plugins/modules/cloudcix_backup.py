@@ -17,6 +17,8 @@ description:
     O(instance) when given).
   - CloudCIX makes the backup in the background; with O(wait) the task ends when it is
     C(running) (made, with its C(time_valid)). A backup cannot change once made.
+  - It is created with its project, instance, name and the instance's type (C(lxd) or
+    C(hyperv)), the body of CloudCIX's Compute backups.
 author:
   - statecraft.infra team (@statecraft)
 options:
@@ -31,8 +33,9 @@ options:
     type: raw
   repository:
     description:
-      - V(1) (primary) or V(2) (secondary) backup repository; used when the backup is
-        created.
+      - Ignored, and deprecated. The backup repository was a field of CloudCIX's first
+        generation (C(iaas)); Compute backups are created with their project, instance, type
+        and name only, so this option is not sent (before 0.2.0 it was, on create).
     type: int
     choices: [1, 2]
 extends_documentation_fragment:
@@ -56,7 +59,7 @@ backup:
   returned: always
   type: dict
   sample: {id: 4, name: nightly-20261123, project_id: 12, instance_id: 21, type: lxd, state: running,
-           repository: 1, time_valid: "2026-11-23T02:00:31.000000", instance: {id: 21, name: web1, state: running}}
+           time_valid: "2026-11-23T02:00:31.000000", instance: {id: 21, name: web1, state: running}}
 """
 
 from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import backup_resource

@@ -35,7 +35,7 @@ options:
       - V(running) as V(present), and starts a stopped instance (the state C(restart)).
       - V(stopped) as V(present), and stops a running one (the state C(stop)).
       - "V(absent) asks CloudCIX to delete it (the state C(delete)): it is queued for
-        deletion and restorable for O(grace_period) hours; with O(purge=true) it is deleted
+        deletion and restorable for its O(grace_period); with O(purge=true) it is deleted
         at once. An instance already deleted or queued counts as absent."
     type: str
     choices: [present, running, stopped, absent]
@@ -129,7 +129,7 @@ instance:
     project_id: 12
     type: lxd
     state: running
-    grace_period: 168
+    grace_period: 7
     specs: [{sku_name: RAM_001, quantity: 2}, {sku_name: UBUNTU2404, quantity: 1}]
     interfaces: [{gateway: true, vlan: 1000, ipv4_addresses: [{id: 1, address: 10.0.1.2, nat: true,
                                                                public_ip: 185.49.60.1}], ipv6_addresses: []}]

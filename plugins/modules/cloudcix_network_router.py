@@ -16,7 +16,7 @@ description:
   - Creates, updates or deletes the router of a project (CloudCIX allows one per project,
     of type C(router)), with its private networks.
   - The router is found by O(project) alone. Static routes are other objects of the same
-    collection; manage them with M(statecraft.infra.cloudcix_resource).
+    collection; manage them with M(statecraft.infra.cloudcix_static_route).
   - CloudCIX deletes a router only when everything else in the project is deleted or
     queued for deletion; the role C(statecraft.infra.cloudcix_stack) tears down in that order.
 author:

@@ -30,12 +30,16 @@ options:
   pk:
     description:
       - The object's id. With O(state=present) it must exist (an id cannot be chosen).
+      - An object of another Address (CloudCIX answers HTTP 403) fails the task, with
+        O(state=absent) too, since it exists; it is only not this user's to manage.
     type: raw
   search:
     description:
       - "Filters that find the object, as CloudCIX's C(search[...]) list filters, for example
         C({name: web}) or C({email__iexact: ada@example.com}); a list value goes as
         comma-separated items (for C(__in))."
+      - "String fields take the operators C(in), C(icontains), C(iendswith), C(iexact) and
+        C(istartswith); a plain key is an exact, case-sensitive match."
       - More than one match fails the task and lists the matches. A filter CloudCIX does not
         know fails the task (CloudCIX would skip it and match more).
       - The search values are not written; put the fields to set in O(data).

@@ -23,15 +23,22 @@ options:
   pk:
     description:
       - Read this object only.
+      - An object of another Address fails the task, with CloudCIX's HTTP 403 and its error
+        code, since it exists (RV(exists) false would be untrue).
     type: raw
   exists_only:
     description:
       - With O(pk), only ask whether the object exists (HTTP HEAD); RV(objects) stays empty.
+      - CloudCIX answers HEAD with 404 also for an object of another Address, so RV(exists) is
+        false for it too; read it (without O(exists_only)) to tell the two apart.
     type: bool
     default: false
   search:
     description:
       - "C(search[...]) filters, for example C({name__icontains: web, state__in: [running, stopped]})."
+      - "String fields take the operators C(in), C(icontains), C(iendswith), C(iexact) and
+        C(istartswith) (and none, an exact match); CloudCIX skips others (C(contains),
+        C(startswith), ...) with a notice in RV(metadata_warnings)."
     type: dict
   exclude:
     description:

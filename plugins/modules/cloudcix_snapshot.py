@@ -17,6 +17,7 @@ description:
     O(instance) when given, so each instance may have a snapshot of the same name).
   - CloudCIX takes the snapshot in the background; with O(wait) the task ends when it is
     C(running) (taken). The instance must be running or stopped.
+  - M(statecraft.infra.cloudcix_snapshot_revert) reverts the instance to the snapshot.
 author:
   - statecraft.infra team (@statecraft)
 options:

@@ -437,6 +437,8 @@ class AirEmulator(EmulatorServer):
     # seed and record helpers
     # =============================================================================================
     def reset_state(self):
+        from air_v3_emulator import AirV3Api  # imports this module: loaded on first use
+        self.v3 = AirV3Api(self)
         self._state = {name: {} for name in COLLECTIONS}
         self._sessions = {}
         self._macs = itertools.count(1)
@@ -504,6 +506,8 @@ class AirEmulator(EmulatorServer):
     # HTTP entry point, routing and authentication
     # =============================================================================================
     def handle(self, req):
+        if req.path.startswith("/api/v3/"):  # DSX Air, its own auth and store: air_v3_emulator.py
+            return self.v3.handle(req)
         self._tick()  # timers are applied lazily, from the emulated clock
         rel = req.path[len("/api/"):] if req.path.startswith("/api/") else None
         methods, groups = self._resolve(rel) if rel is not None else (None, None)

@@ -56,8 +56,11 @@ DEFAULT_TIMING = {   # emulated seconds [INFERRED: the real robot's pace is unkn
     "delete": 10,    # delete -> delete_queue
     "scrub": 10,     # deleting -> deleted
 }
-DEFAULT_GRACE_PERIOD = 168           # cloudcix.md 5.2.3 (gen 1: 168 hours) = 5.3.5 (router: 7 days)
-GRACE_UNIT_SECONDS = 3600            # [INFERRED] hours (cloudcix.md 5.3.4 is unresolved: days or hours)
+# grace_period: days, default 7 (cloudcix.md 5.3.5, the router; 5.3.4: "Number of days" in CloudCIX's SDK and
+# Terraform provider). The spec leaves the unit unresolved (hours in the samples, 168 hours in gen 1, 8.3); the SDK
+# wins. The default of the other compute objects is the router's [INFERRED].
+DEFAULT_GRACE_PERIOD = 7
+GRACE_UNIT_SECONDS = 86400
 TOKEN_REFRESH_SECONDS = 3600         # cloudcix.md 2.3: PUT auth/login/ gives a token valid for 1 hour
 USER_TRANSITIONS = {                 # cloudcix.md 5.3.2; "restart" out of delete_queue for all [INFERRED, gen 1]
     "instance": {"running": {"stop", "delete", "update_running"}, "stopped": {"restart", "delete", "update_stopped"},
@@ -203,12 +206,15 @@ def ed25519_key_pair(comment):
 # =================================================================================================
 # services
 # =================================================================================================
-NUMBER_OPS = frozenset({"exact", "gt", "gte", "lt", "lte", "in", "range", "isnull"})
-STRING_OPS = frozenset({"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith",
-                        "iendswith", "in", "isnull"})
+# cloudcix.md 6.1: the operators a field of each kind allows; a plain search[field] is an exact match (case-
+# sensitive), allowed for every kind. Any other operator (contains, startswith, exact, ...) is skipped with a
+# SearchFilterWarning in _metadata.warnings, like an unknown field (cloudcix.md 4.1), so it matches everything.
+NUMBER_OPS = frozenset({"gt", "gte", "in", "isnull", "lt", "lte", "range"})
+STRING_OPS = frozenset({"in", "icontains", "iendswith", "iexact", "istartswith"})
 OPS_OF_KIND = {"number": NUMBER_OPS, "datetime": NUMBER_OPS, "state": NUMBER_OPS, "string": STRING_OPS,
-               "bool": frozenset({"exact", "isnull"}), "exact": frozenset({"exact", "in"})}
-ALL_OPS = NUMBER_OPS | STRING_OPS
+               "bool": frozenset(), "exact": frozenset()}   # "a field with () accepts exact match only"
+# the operators Django knows: a key ending in one of them names that operator, whether the field allows it or not
+DJANGO_OPS = NUMBER_OPS | STRING_OPS | {"exact", "contains", "startswith", "endswith", "regex", "iregex"}
 COMMON_SEARCH = {"id": "number", "created": "datetime", "updated": "datetime"}
 PROJECT_SEARCH = dict(COMMON_SEARCH, project_id="number", project__address_id="number", project__region_id="number",
                       project__reseller_id="number", state="state", name="string", project__name="string")
@@ -240,8 +246,9 @@ class Service:
 def _compute_services():
     s = Service
     return [
+        # cloudcix.md 5.3.3: no "closed" filter in gen 2 (gen 1 had one, 5.2.3)
         s("compute", "project/", "project", dict(COMMON_SEARCH, address_id="number", manager_id="number",
-          region_id="number", reseller_id="number", archived="datetime", name="string", closed="bool",
+          region_id="number", reseller_id="number", archived="datetime", name="string",
           all_projects="bool"), ("name", "region_id", "address_id", "created", "manager_id"),
           item=("GET", "HEAD", "PUT", "PATCH", "DELETE"), owner="address"),
         s("compute", "network/routers/", "network_router", dict(PROJECT_SEARCH, type="exact"),
@@ -590,6 +597,10 @@ class CloudcixEmulator(EmulatorServer):
             raise ApiError(404, {"error_code": "%s_%s_%s_001" % (svc.app, svc.code, method),
                                  "detail": 'The "pk" path parameter is invalid. "pk" must belong to a valid %s.'
                                  % svc.code.replace("_", " ").title()})   # [INFERRED text]
+        if not self._visible(svc, user, record):
+            if req.method == "HEAD":
+                raise ApiError(404)   # cloudcix.md 2.4: HEAD is 404 when access is denied as well
+            raise self._not_yours(svc, method)
         if req.method == "HEAD":
             return Response(200)
         if req.method == "GET":
@@ -601,6 +612,17 @@ class CloudcixEmulator(EmulatorServer):
         # cloudcix.md 4.3/8.9: PUT is a partial update here as well (the provider sends only changed fields)
         getattr(self, "_update_" + svc.code)(req, svc, user, record, self._body(req))
         return Response(200, {"content": self._view(svc, record)})
+
+    @staticmethod
+    def _not_yours(svc, method):
+        """cloudcix.md 2.4: reading (or changing) an object of another Address is 403 with an error code, not 404.
+        The evidence is gen 1 (CloudCIX/iaas permissions/*.py: iaas_vm_read_203 "You can only read VMs that you own",
+        iaas_vm_update_202); gen 2 is assumed to keep it [INFERRED], the delete code likewise."""
+        number = {"read": 203, "update": 202, "delete": 202}[method]
+        noun = svc.code.replace("_", " ").title() + "s"
+        return ApiError(403, {"error_code": "%s_%s_%s_%d" % (svc.app, svc.code, method, number),
+                              "detail": "You do not have permission to make this request. You can only %s %s that you "
+                                        "own." % (method, noun)})
 
     def _check_writer(self, svc, user, method):
         if user.get("private") and svc.app == "compute":
@@ -642,8 +664,10 @@ class CloudcixEmulator(EmulatorServer):
         return project is not None and project["address_id"] == user["address_id"]
 
     def _find(self, svc, user, pk, parent):
+        """The object ``pk`` names: one of another Address is found too (a read answers 403, see _not_yours);
+        one of another Member is not (404) [INFERRED: the evidence covers Address-owned objects only]."""
         record = self._store["contact/contact" if svc.code == "group_contact" else svc.key].get(pk)
-        if record is None or not self._visible(svc, user, record):
+        if record is None or (svc.owner == "member" and not self._visible(svc, user, record)):
             return None
         if svc.code == "group_contact" and parent["id"] not in record.get("group_ids", []):
             return None
@@ -716,12 +740,12 @@ class CloudcixEmulator(EmulatorServer):
                 mode, key = ("exclude", name[len("exclude__"):]) if name.startswith("exclude__") else ("search", name)
                 warnings.append("DeprecationWarning: %s is not in the search[...] or exclude[...] form; it was "
                                 "treated as %s[%s]. This form is deprecated." % (name, mode, key))   # [INFERRED text]
-            field, op = key, "exact"
-            if "__" in key and key.rsplit("__", 1)[1] in ALL_OPS:
+            field, op = key, None   # None: the plain form, an exact match
+            if "__" in key and key.rsplit("__", 1)[1] in DJANGO_OPS:
                 field, op = key.rsplit("__", 1)
             kind = svc.search.get(field)
             label = "SearchFilterWarning" if mode == "search" else "ExcludeFilterWarning"
-            if kind is None or op not in OPS_OF_KIND[kind]:
+            if kind is None or (op is not None and op not in OPS_OF_KIND[kind]):
                 warnings.append("%s: %s is an invalid filter for this list method and was skipped." % (label, key))
                 continue
             test = self._filter(svc, field, kind, op, value, warnings, label, key)
@@ -783,17 +807,16 @@ class CloudcixEmulator(EmulatorServer):
                 return lambda record: _cmp(get(record), low, "gte") and _cmp(get(record), high, "lte")
             return lambda record: any(_matches(get(record), item) for item in items)
         value = coerce(raw)
-        if op == "exact":
+        if op is None:
             return lambda record: _matches(get(record), value)
         if op in ("gt", "gte", "lt", "lte"):
             return lambda record: _cmp(get(record), value, op)
         text = str(value)
         lowered = text.lower()
         tests = {
-            "iexact": lambda v: str(v).lower() == lowered,
-            "contains": lambda v: text in str(v), "icontains": lambda v: lowered in str(v).lower(),
-            "startswith": lambda v: str(v).startswith(text), "istartswith": lambda v: str(v).lower().startswith(lowered),
-            "endswith": lambda v: str(v).endswith(text), "iendswith": lambda v: str(v).lower().endswith(lowered),
+            "iexact": lambda v: str(v).lower() == lowered, "icontains": lambda v: lowered in str(v).lower(),
+            "istartswith": lambda v: str(v).lower().startswith(lowered),
+            "iendswith": lambda v: str(v).lower().endswith(lowered),
         }
         return lambda record: get(record) is not None and tests[op](get(record))
 
@@ -826,6 +849,8 @@ class CloudcixEmulator(EmulatorServer):
         self._set_state(svc, record, following, when)
         if following == "running" and svc.code == "compute_backup" and record.get("time_valid") is None:
             record["time_valid"] = naive(when)
+        if state == "update_running" and svc.code == "compute_snapshot":
+            self._make_active(svc, record)   # reverted to: the active one again (cloudcix.md 5.2.7, gen 1)
         if following == "deleted" and svc.code == "compute_instance":
             record["_released"] = True   # its addresses are free again
 
@@ -1773,10 +1798,27 @@ class CloudcixEmulator(EmulatorServer):
             if instance is None or instance["type"] != "hyperv":
                 return {"metadata": {}}
             return {"metadata": {"active": True, "remove_subtree": bool(metadata.get("remove_subtree", False))}}
-        return self._create_snapshot_like(req, svc, user, "Compute Snapshot", extra)
+        record = self._create_snapshot_like(req, svc, user, "Compute Snapshot", extra)
+        self._make_active(svc, record)   # a new snapshot is the active one (cloudcix.md 5.2.7, gen 1)
+        return record
+
+    def _make_active(self, svc, record):
+        if "active" not in record["metadata"]:
+            return   # Hyper-V snapshots only carry it (cloudcix.md 5.3.6)
+        for other in self._store[svc.key].values():
+            if other["instance_id"] == record["instance_id"] and "active" in other["metadata"]:
+                other["metadata"]["active"] = other is record
 
     def _update_compute_snapshot(self, req, svc, user, record, body):
-        self._update_common(svc, record, body, None)   # update_running = revert the instance to it (5.3.2)
+        """update_running reverts the instance to the snapshot (cloudcix.md 5.3.2); the instance must be running
+        [INFERRED from gen 1, 5.2.7: iaas_snapshot_update_107]. The robot makes a Hyper-V snapshot the active one."""
+        if body.get("state") == "update_running" and record["state"] == "running":
+            instance = self._store["compute/compute/instances"].get(record["instance_id"])
+            if instance is None or instance["state"] != "running":
+                errors = self._errors(svc, "update")
+                errors.add("state", 155, "The Compute Instance must be running to be reverted to a snapshot.")
+                errors.raise_if_any()
+        self._update_common(svc, record, body, None)
 
     _delete_compute_snapshot = _delete_stateful
 

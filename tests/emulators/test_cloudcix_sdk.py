@@ -269,7 +269,7 @@ def test_get_all_pages_past_100(sdk, token, proxied):
     everything = Contact.contact.get_all(token=token, params={"search[email__icontains]": "example.com"})
     assert len(everything) == 131 and len({c["id"] for c in everything}) == 131
     assert [(e["query"]["page"], e["query"]["limit"]) for e in proxied.log] == [("0", "100"), ("1", "100")]
-    assert len(Contact.contact.get_all(token=token, params={"search[first_name__startswith]": "n1"})) == 30
+    assert len(Contact.contact.get_all(token=token, params={"search[first_name__istartswith]": "N1"})) == 30
 
 
 def test_paging_rules(sdk, token, proxied):
@@ -310,7 +310,7 @@ def test_filters_ordering_and_warnings(sdk, token, proxied):
     assert names(**{"search[id__gt]": ids[1]}) == ["Cid"]
     assert names(**{"search[id__range]": "[%d, %d]" % (ids[0], ids[1])}) == ["Ann", "Bob"]
     assert names(**{"exclude[first_name]": "Bob", "search[email__icontains]": ".org"}) == ["Ann", "Cid"]
-    assert names(**{"search[company__isnull]": True}) == []
+    assert names(**{"search[id__isnull]": True}) == []
     assert names(**{"search[created__lte]": datetime(2000, 1, 1)}) == []
     assert names(order="-first_name", **{"search[email__icontains]": ".org"}) == ["Cid", "Bob", "Ann"]
     body = Contact.contact.list(token=token, params={"order": "email_bogus", "first_name": "Bob", "search[nope]": 1,
@@ -323,6 +323,30 @@ def test_filters_ordering_and_warnings(sdk, token, proxied):
     # a bad value for a typed field: 400 <app>_<svc>_list_001 (cloudcix.md 6.1)
     for bad in ({"search[id]": "abc"}, {"search[created__gt]": "yesterday"}, {"search[id__isnull]": "maybe"}):
         assert error_of(Contact.contact.list(token=token, params=bad))["error_code"] == "contact_contact_list_001"
+
+
+def test_string_operators_beyond_the_five_are_skipped_with_a_warning(sdk, token, proxied):
+    """cloudcix.md 6.1: strings take `in icontains iendswith iexact istartswith` only; any other operator is skipped
+    with a SearchFilterWarning in _metadata.warnings (4.1), so the list is not narrowed by it."""
+    Contact = sdk.Contact
+    for first, email in (("Ann", "ann@a.org"), ("Bob", "bob@b.org")):
+        ok(Contact.contact.create(token=token, data={"first_name": first, "email": email}), 201)
+    everyone = len(ok(Contact.contact.list(token=token)))
+    for key, value in (("first_name__contains", "nn"), ("first_name__exact", "Ann"), ("first_name__startswith", "A"),
+                       ("first_name__endswith", "n"), ("email__isnull", "false"), ("first_name__regex", "^A"),
+                       ("id__exact", "1"), ("id__icontains", "1")):
+        body = Contact.contact.list(token=token, params={"search[%s]" % key: value}).json()
+        assert len(body["content"]) == everyone, key
+        assert body["_metadata"]["warnings"] == [
+            "SearchFilterWarning: %s is an invalid filter for this list method and was skipped." % key]
+        body = Contact.contact.list(token=token, params={"exclude[%s]" % key: value}).json()
+        assert len(body["content"]) == everyone and body["_metadata"]["warnings"][0].startswith(
+            "ExcludeFilterWarning: %s " % key), key
+    for key, value, first_names in (("first_name__iexact", "ANN", ["Ann"]), ("first_name__icontains", "O", ["Bob"]),
+                                    ("first_name__istartswith", "b", ["Bob"]), ("email__iendswith", "A.ORG", ["Ann"]),
+                                    ("first_name__in", "Ann,Bob", ["Ann", "Bob"]), ("first_name", "Ann", ["Ann"])):
+        body = Contact.contact.list(token=token, params={"search[%s]" % key: value}).json()
+        assert [c["first_name"] for c in body["content"]] == first_names and body["_metadata"]["warnings"] == [], key
 
 
 # ==================================================================================================
@@ -350,8 +374,7 @@ def test_projects(sdk, C, token, proxied):
     # another Address sees nothing; a private user reads but may not create (cloudcix.md 2.4)
     other_token = sdk.auth.get_token(cx.other_email, cx.other_password, cx.api_key)
     assert ok(C.project.list(token=other_token)) == []
-    assert error_of(C.project.read(pk=project["id"], token=other_token), 404)["error_code"] == \
-        "compute_project_read_001"
+    assert error_of(C.project.read(pk=9999, token=other_token), 404)["error_code"] == "compute_project_read_001"
     private = sdk.auth.get_token(cx.private_email, cx.private_password, cx.api_key)
     assert len(ok(C.project.list(token=private))) == 2
     assert error_of(C.project.create(token=private, data={"name": "z", "region_id": cx.region_id}), 403)[
@@ -359,9 +382,47 @@ def test_projects(sdk, C, token, proxied):
     # DELETE closes an empty project; the name is free again
     assert C.project.delete(pk=project["id"], token=token).status_code == 204
     assert ok(C.project.read(pk=project["id"], token=token))["closed"] is True
-    assert ok(C.project.list(token=token, params={"search[closed]": False}))[0]["name"] == "db"
+    assert sorted(p["name"] for p in ok(C.project.list(token=token))) == ["db", "web"]
     assert make_project(C, token, cx)["closed"] is False
     assert C.project.delete(pk=project["id"], token=token).status_code == 204
+
+
+def test_closed_is_no_gen2_project_filter(C, token, proxied):
+    """cloudcix.md 5.3.3: the gen-2 project list filters are address_id, archived, created, id, manager_id,
+    region_id, reseller_id, updated, name and all_projects; "closed" (a gen-1 filter, 5.2.3) is skipped with a
+    warning (6.1), so closed projects are listed too."""
+    cx = proxied
+    closed = make_project(C, token, cx, "old")
+    assert C.project.delete(pk=closed["id"], token=token).status_code == 204
+    make_project(C, token, cx, "new")
+    for value in (False, True):
+        body = C.project.list(token=token, params={"search[closed]": value}).json()
+        assert sorted((p["name"], p["closed"]) for p in body["content"]) == [("new", False), ("old", True)]
+        assert body["_metadata"]["warnings"] == [
+            "SearchFilterWarning: closed is an invalid filter for this list method and was skipped."]
+
+
+def test_another_addresss_object_by_id_is_403(sdk, C, token, proxied):
+    """cloudcix.md 2.4: a read of an object that exists but belongs to another Address is 403 with an error code
+    (the spec's evidence is gen 1, CloudCIX/iaas permissions: iaas_project_read_203, iaas_vm_read_203,
+    iaas_vm_update_202); HEAD answers 404 whether it is missing or denied. Lists just leave it out."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx)
+    other = sdk.auth.get_token(cx.other_email, cx.other_password, cx.api_key)
+    for service, pk, code in (("project", project["id"], "compute_project"),
+                              ("compute_instances", instance["id"], "compute_compute_instance")):
+        client = getattr(C, service)
+        body = error_of(client.read(pk=pk, token=other), 403)
+        assert body["error_code"] == code + "_read_203"
+        assert body["detail"].startswith("You do not have permission to make this request. You can only read ")
+        assert error_of(client.partial_update(pk=pk, token=other, data={"name": "mine"}), 403)["error_code"] == \
+            code + "_update_202"
+        assert error_of(client.delete(pk=pk, token=other), 403)["error_code"] == code + "_delete_202"
+        assert client.head(pk=pk, token=other).status_code == 404
+        assert client.head(pk=pk, token=token).status_code == 200
+        assert ok(client.list(token=other)) == []
+        assert error_of(client.read(pk=99999, token=other), 404)["error_code"] == code + "_read_001"
+    assert ok(C.project.read(pk=project["id"], token=token))["name"] == "web"   # nothing changed
 
 
 def test_project_delete_needs_every_resource_gone(C, token, proxied):
@@ -386,7 +447,8 @@ def test_routers(C, token, proxied):
     cx = proxied
     project = make_project(C, token, cx)
     router = ok(C.network_routers.create(token=token, data={"project_id": project["id"]}), 201)
-    assert (router["type"], router["state"], router["grace_period"]) == ("router", "pending", 168)
+    # grace_period: days, the router's default 7 (cloudcix.md 5.3.5; the SDK's unit wins over the samples', 5.3.4)
+    assert (router["type"], router["state"], router["grace_period"]) == ("router", "pending", 7)
     (network,) = router["networks"]
     assert network["ipv4"] == "10.0.0.1/24" and network["name"] == "default"
     assert network["ipv6"].endswith("::1/64") and isinstance(network["vlan"], int)
@@ -453,6 +515,100 @@ def test_routers(C, token, proxied):
     assert ok(C.network_routers.partial_update(pk=pk, token=token, data={"state": "delete"}))["state"] == "delete"
 
 
+def test_static_routes_as_cloudcix_static_route_uses_them(C, token, proxied):
+    """Every call of cloudcix_static_route (cloudcix.md 5.3.5): the router's networks read for the next hop, the
+    routes of a project listed by type, create, read, a rename alone, nat with update_running, delete by state and
+    the purge (HTTP DELETE)."""
+    cx = proxied
+    project = make_project(C, token, cx)
+    make_router(C, token, project, networks=[{"name": "lan", "ipv4": "10.0.1.1/24"}])
+    routers = ok(C.network_routers.list(token=token, params={
+        "search[project_id]": project["id"], "search[type]": "router"}))
+    assert [n["ipv4"] for r in routers for n in r["networks"]] == ["10.0.1.1/24"]
+    route = ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route", "name": "office", "grace_period": 3,
+        "metadata": {"destination": "192.168.50.7/24", "nexthop": "10.0.1.254"}}), 201)
+    assert (route["type"], route["name"], route["state"], route["grace_period"]) == (
+        "static_route", "office", "pending", 3)
+    assert route["metadata"] == {"destination": "192.168.50.0/24", "nexthop": "10.0.1.254", "nat": False}
+    other = ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route",
+        "metadata": {"destination": "172.16.0.0/16", "nexthop": "10.0.1.253", "nat": True}}), 201)
+    assert other["name"] == "Static Route" and other["metadata"]["nat"] is True
+    listed = ok(C.network_routers.list(token=token, params={"search[project_id__in]": [project["id"]],
+                                                            "search[type]": "static_route"}))
+    assert sorted(r["id"] for r in listed) == sorted([route["id"], other["id"]])
+    cx.clock.advance(BUILD)
+    assert state(C, token, "network_routers", route["id"]) == "running"
+    renamed = ok(C.network_routers.partial_update(pk=route["id"], token=token, data={"name": "branch"}))
+    assert (renamed["name"], renamed["state"]) == ("branch", "running")
+    natted = ok(C.network_routers.partial_update(pk=route["id"], token=token, data={
+        "metadata": {"nat": True}, "state": "update_running"}))
+    assert natted["metadata"] == {"destination": "192.168.50.0/24", "nexthop": "10.0.1.254", "nat": True}
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert codes(error_of(C.network_routers.partial_update(pk=route["id"], token=token, data={
+        "metadata": {"nexthop": "10.0.1.9"}, "state": "update_running"}))) == {
+        "metadata": "compute_network_router_update_175"}
+    assert ok(C.network_routers.partial_update(pk=route["id"], token=token, data={"state": "delete"}))["state"] == \
+        "delete"
+    assert C.network_routers.delete(pk=other["id"], token=token).status_code == 204
+    purged = ok(C.network_routers.read(pk=other["id"], token=token))
+    assert (purged["state"], purged["grace_period"]) == ("delete", 0)
+    # a deleted route's destination is free again
+    ok(C.network_routers.create(token=token, data={
+        "project_id": project["id"], "type": "static_route",
+        "metadata": {"destination": "192.168.50.0/24", "nexthop": "10.0.1.9"}}), 201)
+
+
+def test_snapshot_revert_as_cloudcix_snapshot_revert_uses_it(C, token, proxied):
+    """cloudcix.md 5.3.2: a snapshot's update_running reverts its instance to it; the snapshot goes back to running.
+    Refused while the instance is not running [INFERRED from gen 1, 5.2.7] and while the snapshot is being taken."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx)
+    # the module finds the project and the instance by name, then the snapshot by both
+    assert [p["id"] for p in ok(C.project.list(token=token, params={"search[name]": "web"}))] == [project["id"]]
+    assert [i["id"] for i in ok(C.compute_instances.list(token=token, params={"search[name]": "vm1"}))] == [
+        instance["id"]]
+    snapshot = ok(C.compute_snapshots.create(token=token, data={
+        "project_id": project["id"], "instance_id": instance["id"], "type": "lxd", "name": "before"}), 201)
+    assert codes(error_of(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))) == {"state": "compute_compute_snapshot_update_151"}
+    cx.clock.advance(BUILD)
+    found = ok(C.compute_snapshots.list(token=token, params={
+        "search[project_id__in]": [project["id"]], "search[name]": "before",
+        "search[instance_id__in]": [instance["id"]]}))
+    assert [s["id"] for s in found] == [snapshot["id"]]
+    assert found[0]["instance"] == {"id": instance["id"], "name": "vm1", "state": "running"}
+    reverting = ok(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))
+    assert reverting["state"] == "update_running"
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert state(C, token, "compute_snapshots", snapshot["id"]) == "running"
+    ok(C.compute_instances.partial_update(pk=instance["id"], token=token, data={"state": "stop"}))
+    cx.clock.advance(DEFAULT_TIMING["stop"])
+    assert codes(error_of(C.compute_snapshots.partial_update(pk=snapshot["id"], token=token, data={
+        "state": "update_running"}))) == {"state": "compute_compute_snapshot_update_155"}
+
+
+def test_hyperv_snapshot_active_follows_creates_and_reverts(C, token, proxied):
+    """cloudcix.md 5.3.6: Hyper-V snapshots carry metadata.active; the newest, and the one reverted to, is the
+    active one (5.2.7, gen 1)."""
+    cx = proxied
+    project, instance = running_instance(C, token, cx, type="hyperv", metadata={"dns4": "8.8.8.8"}, specs=[
+        {"sku_name": "RAM_001", "quantity": 4}, {"sku_name": "vCPU_002", "quantity": 2},
+        {"sku_name": "SSD_001", "quantity": 50}, {"sku_name": "MSServer2022", "quantity": 1}])
+    first, second = (ok(C.compute_snapshots.create(token=token, data={
+        "project_id": project["id"], "instance_id": instance["id"], "name": name}), 201) for name in ("a", "b"))
+    cx.clock.advance(BUILD)
+
+    def active():
+        return [s["name"] for s in ok(C.compute_snapshots.list(token=token)) if s["metadata"]["active"]]
+    assert active() == ["b"]
+    ok(C.compute_snapshots.partial_update(pk=first["id"], token=token, data={"state": "update_running"}))
+    cx.clock.advance(DEFAULT_TIMING["update"])
+    assert active() == ["a"] and second["id"]
+
+
 # ==================================================================================================
 # compute: instances (cloudcix.md 5.3.2, 5.3.4)
 # ==================================================================================================
@@ -462,7 +618,7 @@ def test_instance_life_cycle(C, token, proxied):
     make_router(C, token, project, [{"name": "web", "ipv4": "10.0.1.1/24"}])
     instance = make_instance(C, token, project)
     pk = instance["id"]
-    assert (instance["state"], instance["type"], instance["grace_period"]) == ("pending", "lxd", 168)
+    assert (instance["state"], instance["type"], instance["grace_period"]) == ("pending", "lxd", 7)
     assert instance["metadata"]["instance_type"] == "container" and instance["specs"] == SPECS
     (itf,) = instance["interfaces"]
     assert itf["gateway"] is True and itf["ipv4_addresses"][0]["address"] == "10.0.1.2"
@@ -518,14 +674,14 @@ def test_grace_period_and_restore(C, proxied):
     ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "delete"}))
     cx.clock.advance(DEFAULT_TIMING["delete"])
     assert state(C, token, "compute_instances", pk) == "delete_queue"
-    cx.clock.advance(2 * 3600 - 1)   # grace_period is in hours [INFERRED]
+    cx.clock.advance(2 * 86400 - 1)   # grace_period is in days (cloudcix.md 5.3.4/5.3.5: the SDK's unit)
     assert state(C, token, "compute_instances", pk) == "delete_queue"
     assert ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "stop"}))["state"] == "stop"
     cx.clock.advance(DEFAULT_TIMING["stop"])
     assert state(C, token, "compute_instances", pk) == "stopped"
     ok(C.compute_instances.partial_update(pk=pk, token=token, data={"state": "delete"}))
     # one big step replays delete -> delete_queue -> deleting -> deleted in order
-    cx.clock.advance(10 * 3600)
+    cx.clock.advance(10 * 86400)
     assert state(C, token, "compute_instances", pk) == "deleted"
     assert cx.get("compute", "compute/instances", pk)["state"] == "deleted"
 

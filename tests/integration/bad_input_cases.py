@@ -72,7 +72,9 @@ BASE = {
     "cloudcix_resource": {"application": "compute", "service": "project", "pk": 1},
     "cloudcix_resource_info": {"application": "compute", "service": "project"},
     "cloudcix_snapshot": {"project": "bim-proj", "name": "bim-snap"},
+    "cloudcix_snapshot_revert": {"project": "bim-proj", "name": "bim-snap"},
     "cloudcix_ssh_key": {"name": "bim-key"},
+    "cloudcix_static_route": {"project": "bim-proj", "destination": "192.168.50.0/24"},
     "cloudcix_volume": {"project": "bim-proj", "name": "bim-vol"},
     "cloudcix_vpn": {"project": "bim-proj", "name": "bim-vpn"},
     "cyclecloud_cluster": {"name": "hpc"},
@@ -184,6 +186,10 @@ RULES = [
      {"cidrs": ["2001:db8::/64"], "version": 4}, ("cidrs", "version")),
     ("cloudcix", "rule-cloudcix_project-name-101-chars", "cloudcix_project", {"name": "p" * 101}, ("name",)),
     ("cloudcix", "rule-cloudcix_ssh_key-name-51-chars", "cloudcix_ssh_key", {"name": "k" * 51}, ("name",)),
+    ("cloudcix", "rule-cloudcix_static_route-destination-not-cidr", "cloudcix_static_route",
+     {"destination": "192.168.50.0/33"}, ("destination",)),
+    ("cloudcix", "rule-cloudcix_static_route-nexthop-not-address", "cloudcix_static_route",
+     {"nexthop": "10.0.1.300"}, ("nexthop",)),
 ]
 
 

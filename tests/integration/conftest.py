@@ -27,6 +27,20 @@ ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<s
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
+NAUTOBOT_FIXTURES = frozenset(("nautobot", "nautobot24"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (``-n 2 --dist loadgroup``, as `make integration` runs), the tests that reach
+    a Nautobot run in one worker, one after another: they share its database, access log and
+    change log, and some count what others would write. The hosted platforms' tests (each
+    with its own emulator) run in the other worker beside them."""
+    for item in items:
+        if NAUTOBOT_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("nautobot"))
+
+
 # Celery's states of a Job that has not ended, as Nautobot's job-results filter takes them
 UNFINISHED_JOB_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY"]
 

@@ -121,7 +121,7 @@ def test_instance_contract(lab):
     diff = run.ok("resize")["diff"]
     assert (diff["before"]["specs"], diff["after"]["specs"]) == (by_sku(SPECS), resized(SPECS, RAM_001=4))
     diff = run.ok("grace")["diff"]
-    assert (diff["before"]["grace_period"], diff["after"]["grace_period"]) == (168, 24)
+    assert (diff["before"]["grace_period"], diff["after"]["grace_period"]) == (7, 24)
     assert run.ok("metadata")["instance"]["state"] == "running"  # waited for the update
     stored = emu.get("compute", "compute/instances", instance["id"])
     assert by_sku(stored["specs"]) == resized(SPECS, RAM_001=4)
@@ -271,13 +271,15 @@ def test_snapshot_and_backup_contract(lab):
         assert predicted[kind]["changed"]
         after = predicted[kind]["diff"]["after"]
         assert after["name"] == "before-upgrade" and after["instance"] == "vm1"
-    assert predicted["backup"]["diff"]["after"]["repository"] == 2
+    assert "repository" not in predicted["backup"]["diff"]["after"]
 
+    # the gen-2 create body {project_id, instance_id, type, name} (cloudcix.md 5.3.6): the
+    # backup's repository (a gen-1 field, 5.2.8) is not sent, and its option is deprecated
     run = lab.play(both())
     assert run.write_calls() == [("POST", COPIES["snapshot"]), ("POST", COPIES["backup"])]
-    assert run.writes[0]["body"] == {"project_id": project_id, "name": "before-upgrade", "instance_id": vm1}
-    assert run.writes[1]["body"] == {"project_id": project_id, "name": "before-upgrade", "instance_id": vm1,
-                                     "repository": 2}
+    for body in (w["body"] for w in run.writes):
+        assert body == {"project_id": project_id, "name": "before-upgrade", "instance_id": vm1, "type": "lxd"}
+    assert "repository" in run.output and "deprecated" in run.output
     made = {}
     for kind in COPIES:
         result = run.ok(kind)
@@ -311,7 +313,7 @@ def test_snapshot_and_backup_contract(lab):
         assert not run.ok(kind)["changed"]
         assert run.writes[index]["body"] == {"grace_period": 48}
         diff = run.ok(kind + "-grace")["diff"]
-        assert (diff["before"]["grace_period"], diff["after"]["grace_period"]) == (168, 48)
+        assert (diff["before"]["grace_period"], diff["after"]["grace_period"]) == (7, 48)
         assert run.writes[2 + index]["body"]["instance_id"] == vm2
         second[kind] = run.ok(kind + "-vm2")[kind]
         assert second[kind]["id"] != made[kind]["id"] and second[kind]["instance_id"] == vm2

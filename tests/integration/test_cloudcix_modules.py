@@ -102,7 +102,7 @@ def test_generic_delete_not_allowed_and_by_state(lab):
       "data": {"contact_id": 1}}, "path: the service group/{group_id}/contact needs group_id"),
     ({"application": "contact", "service": "contact", "search": {"emial": "x@example.com"}, "data": {"first_name": "x"}},
      "search: CloudCIX skipped filters it does not know"),
-    ({"application": "contact", "service": "contact", "search": {"first_name__startswith": ""}, "data": {"first_name": "x"}},
+    ({"application": "contact", "service": "contact", "search": {"first_name__istartswith": ""}, "data": {"first_name": "x"}},
      "resource objects match"),
     ({"application": "contact", "service": "contact", "pk": 99999, "data": {"first_name": "x"}},
      "pk: contact/contact/ has no object 99999"),
@@ -111,7 +111,7 @@ def test_generic_delete_not_allowed_and_by_state(lab):
 ])
 def test_generic_bad_input_fails_before_any_write(lab, options, message):
     lab.emulator.get("contact", "contact", 1)
-    if "__startswith" in json.dumps(options):  # two contacts so that the search is ambiguous
+    if "__istartswith" in json.dumps(options):  # two contacts so that the search is ambiguous
         lab.play(lab.task("cloudcix_resource", application="contact", service="contact", search={"email": "b@example.com"},
                           data={"first_name": "B", "email": "b@example.com"})).ok()
     run = lab.play(lab.task("cloudcix_resource", **options))
@@ -135,7 +135,7 @@ def test_info_every_page_filters_and_warnings(lab):
     emu.token_lifetime = 60  # emulated seconds; at speed 60, one second
     emu.faults.add(path=r"^/contact/contact/$", method="GET", delay=1.5, count=1)
     tasks = "\n".join([
-        lab.task("cloudcix_resource_info", application="contact", service="contact", search={"first_name__startswith": "bulk"},
+        lab.task("cloudcix_resource_info", application="contact", service="contact", search={"first_name__istartswith": "bulk"},
                  order="-first_name", _task="all"),
         lab.task("cloudcix_resource_info", application="contact", service="contact", search={"frist_name": "x"},
                  _task="misspelt"),
@@ -211,3 +211,37 @@ def test_generic_pk_of_a_queued_object(lab):
     run = lab.play(lab.task("cloudcix_resource", data={"state": "restart"}, **by_pk))
     assert run.ok()["changed"] and [w["body"] for w in run.writes] == [{"state": "restart"}]
     assert emu.get("compute", "compute/instances", pk)["state"] in ("restart", "running")
+
+
+# -- an object of another Address --------------------------------------------------------------
+def test_another_addresss_object_fails_never_absent(lab):
+    """CloudCIX answers 403 to a read by id of another Address's object (cloudcix.md 2.4): every
+    module fails, naming the option and quoting CloudCIX, before any write, with state=absent
+    too (the object exists: "absent, nothing to do" would be untrue); HEAD says 404, so the
+    info module's exists_only reports it missing, as documented."""
+    import requests
+
+    emu = lab.emulator
+    other = emu.issue_token(emu.other_email)
+    answer = requests.post(emu.api_url.format(application="compute") + "project/", timeout=10,
+                           headers={"X-Auth-Token": other}, json={"name": "theirs", "region_id": emu.region_id})
+    assert answer.status_code == 201, answer.text
+    theirs = answer.json()["content"]["id"]
+    by_pk = dict(application="compute", service="project", pk=theirs)
+    run = lab.play("\n".join(lab.task(module, _task=name, **options) + "  ignore_errors: true\n" for name, module, options in [
+        ("update", "cloudcix_resource", dict(by_pk, data={"note": "mine"})),
+        ("absent", "cloudcix_resource", dict(by_pk, state="absent")),
+        ("info", "cloudcix_resource_info", by_pk),
+        ("head", "cloudcix_resource_info", dict(by_pk, exists_only=True)),
+        ("router", "cloudcix_network_router", dict(project=theirs, wait_sleep=0.2)),
+        ("instance", "cloudcix_instance", dict(project=theirs, name="vm", state="absent")),
+    ]))
+    for name, option in (("update", "pk"), ("absent", "pk"), ("info", "pk"), ("router", "project"),
+                         ("instance", "project")):
+        message = run.failed(name)["msg"]
+        assert message.startswith("%s: compute/project/%s/ exists, but CloudCIX does not let this user read it "
+                                  "(HTTP 403: " % (option, theirs)), (name, message)
+        assert "compute_project_read_203" in message, message
+    assert not run.ok("head")["exists"]
+    assert run.writes == []
+    assert emu.get("compute", "project", theirs)["note"] == ""

@@ -57,10 +57,11 @@ def test_api_root_as_the_sdk_builds_it(given, root):
     assert api_root(given) == root
 
 
-def test_api_version_accepts_v1_only():
+def test_api_version_accepts_v1_and_v3():
     assert api_version(None) == api_version(1) == api_version("v1") == "v1"
+    assert api_version("v3") == api_version(3) == api_version(" V3 ") == "v3"
     with pytest.raises(ModuleError, match="api_version"):
-        api_version("v3")
+        api_version("v2")
 
 
 @pytest.mark.parametrize("params,message", [

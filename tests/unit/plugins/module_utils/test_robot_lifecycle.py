@@ -166,7 +166,7 @@ def test_a_pk_of_a_queued_object_is_absent_and_not_recreated():
 
     params = dict(application="compute", service="compute/instances", path={}, pk=5, state="absent")
     queued = adapter(**params)
-    queued.get = lambda resource, pk: vm("delete_queue", id=pk)
+    queued.get = lambda resource, pk, option=None: vm("delete_queue", id=pk)
     assert queued.find(generic_resource(), {"pk": 5}) == []
     present = adapter(**with_options(params, state="present"))
     present.get = queued.get
