@@ -208,6 +208,25 @@ class CycleCloudAdapter(RestAdapter):
     def node_action(self, cluster, action, node_ids, request_id):
         return self.post("clusters/%s/nodes/%s" % (cluster, action), {"ids": node_ids, "requestId": request_id})
 
+    # -- cluster definitions (undocumented, CLI-backed endpoints: cyclecloud.md 2.2) ------------
+    def cluster_record(self, cluster):
+        """The cluster as the CLI's ``show_cluster`` reads it (``GET /cloud/clusters/{cluster}``: a list
+        of none or one record), or None."""
+        records = self.client.request("GET", "cloud/clusters/%s" % cluster, params={"summary": "true"},
+                                      expect=(200,)) or []
+        found = [r for r in records if isinstance(r, dict) and r.get("ClusterName") == cluster and not r.get("IsTemplate")]
+        return found[0] if found else None
+
+    def import_cluster(self, cluster, form):
+        """The CLI's ``import_cluster``: form fields, as Microsoft's sample sends them (cyclecloud.md 2.2)."""
+        return self.client.request("POST", "cloud/api/import_cluster/%s" % cluster, data=form, expect=(200, 201, 204))
+
+    def remove_cluster(self, cluster, force=False):
+        """The CLI's ``delete_cluster`` (a terminated cluster only; ``force``: also when cleaning up
+        its resources had issues)."""
+        return self.client.request("POST", "cloud/actions/removecluster/%s" % cluster,
+                                   params={"force": "true"} if force else None, expect=(200, 202, 204))
+
     def cluster_action(self, cluster, action):
         """The CLI's ``start_cluster`` / ``terminate_cluster`` (undocumented endpoints)."""
         try:

@@ -2,10 +2,11 @@
 # Copyright (c) statecraft.infra contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What the CycleCloud modules do: a node array reaches a total, nodes reach a state, a
-cluster is started or terminated. Each task reads the cluster once, decides, and sends
-only the actions still needed (none when everything is already there); check mode takes
-the same decisions and sends nothing; ``wait`` follows the nodes until they settle.
+"""What the CycleCloud node modules do: a node array reaches a total, nodes reach a state
+(a cluster's own life cycle is in _cyclecloud_cluster). Each task reads the cluster once,
+decides, and sends only the actions still needed (none when everything is already there);
+check mode takes the same decisions and sends nothing; ``wait`` follows the nodes until they
+settle.
 
 CycleCloud answers every action with 202 at once and works in the background, so a
 "done" state is read from the nodes (``Status``), never from the operation.
@@ -31,7 +32,13 @@ NODE_STATES = {
     "deallocated": ("deallocate", "Deallocated", False, ("Deallocated",)),
     "shut_down": ("shutdown", None, True, STOPPED + ("Deallocated",)),  # per node ShutdownPolicy
     "removed": ("remove", None, True, ()),
+    # actions on running nodes (cyclecloud.md 2.1 #12, #13): the node stays Started and is Ready again after
+    "restarted": ("restart", "Started", False, (READY,)),
+    "reimaged": ("reimage", "Started", False, (READY,)),
 }
+# the Status a node shows while CycleCloud restarts or reimages it (cyclecloud.md 4.2 leaves it open; a node
+# already in it is not sent the action again)
+IN_ACTION = {"restarted": ("Restarting",), "reimaged": ("Reimaging",)}
 SELECTORS = (("names", "Name"), ("ids", "NodeId"), ("hostnames", "Hostname"), ("ip_addresses", "PrivateIp"))
 
 
@@ -129,7 +136,8 @@ def scale(adapter, params, check_mode, want_diff):
         result["warnings"] = ["node array %r holds %d %s, more than %d; scaling never removes nodes "
                               "(statecraft.infra.cyclecloud_node terminates chosen ones)" % (name, before[unit], unit, total)]
     if before[unit] < total:
-        added, vcpus = add_nodes(adapter, cluster, array, unit, total, before, result, check_mode)
+        added, vcpus = add_nodes(adapter, cluster, array, (unit, total, params["on_shortfall"]), before, result,
+                                 check_mode)
         after = {"nodes": before["nodes"] + added, "cores": before["cores"] + added * vcpus}
         result["node_array"].update(after, added_nodes=added)
     if want_diff:
@@ -145,23 +153,50 @@ def scale(adapter, params, check_mode, want_diff):
     return result
 
 
-def add_nodes(adapter, cluster, array, unit, total, before, result, check_mode):
-    """Scale the node array up to ``total``: (nodes added (or to be), vCPUs per node)."""
+def add_nodes(adapter, cluster, array, goal, before, result, check_mode):
+    """Scale the node array up to the total of ``goal`` (unit, total, on_shortfall): (nodes added
+    (or to be), vCPUs per node). CycleCloud adds what its limits and quota let it and says why
+    not more (cyclecloud.md 4.1); on_shortfall=fail refuses that before sending, partial takes it
+    with a warning naming the shortfall."""
+    unit, total, on_shortfall = goal
     name = array.get("name")
     bucket = scale_bucket(array, cluster)
     vcpus = int(bucket["virtualMachine"]["vcpuCount"])
     needed = total - before["nodes"] if unit == "nodes" else -(-(total - before["cores"]) // vcpus)
-    if needed > bucket.get("availableCount", 0):
-        raise ModuleError(
-            "%s: node array %r of cluster %r can take %d more %s node(s) now (limits: node array %d nodes / %d cores, "
-            "machine type quota and the cluster's limits); %d are needed to reach %d %s. Nothing was changed."
-            % (unit, name, cluster, bucket.get("availableCount", 0), bucket["definition"]["machineType"],
-               array.get("maxCount", 0), array.get("maxCoreCount", 0), needed, total, unit))
+    available = bucket.get("availableCount", 0)
+    expected = needed
+    if needed > available:
+        limits = ("node array %r of cluster %r can take %d more %s node(s) now (limits: node array %d nodes / %d cores, "
+                  "machine type quota and the cluster's limits); %d are needed to reach %d %s"
+                  % (name, cluster, available, bucket["definition"]["machineType"], array.get("maxCount", 0),
+                     array.get("maxCoreCount", 0), needed, total, unit))
+        if on_shortfall == "fail":
+            raise ModuleError("%s: %s. Nothing was changed (on_shortfall=partial takes what fits)." % (unit, limits))
+        expected = available
+        result.setdefault("warnings", []).append("%s: %d node(s) short of the %d needed; %s" % (
+            "adding %d node(s)" % available if available else "adding none", needed - available, needed, limits))
+        if not available:
+            return 0, vcpus
     result["changed"] = True
     if check_mode:
-        return needed, vcpus
+        return expected, vcpus
+    answer = send_scale(adapter, cluster, array, unit, total, before, result)
+    added = sum(int(s.get("added") or 0) for s in answer.get("sets") or [])
+    result["operation_id"] = answer.get("operationId")
+    if added < expected:
+        messages = "; ".join(s["message"] for s in answer.get("sets") or [] if s.get("message"))
+        short = "CycleCloud added %d of the %d node(s) needed: %s" % (added, needed, messages or "no reason given")
+        if on_shortfall == "fail":
+            raise ModuleError(short, dict(result, changed=added > 0))
+        result["changed"] = added > 0
+        result.setdefault("warnings", []).append(short)
+    return added, vcpus
+
+
+def send_scale(adapter, cluster, array, unit, total, before, result):
+    name = array.get("name")
     try:
-        answer = adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
+        return adapter.scale(cluster, name, "totalCoreCount" if unit == "cores" else "totalNodeCount", total)
     except ApiError as exc:
         if not exc.uncertain:
             raise
@@ -172,14 +207,7 @@ def add_nodes(adapter, cluster, array, unit, total, before, result, check_mode):
                               "at %d node(s)" % (exc, name, before["nodes"]))
         result.setdefault("warnings", []).append(
             "%s; reading again found node array %r at %d node(s), so the scale took effect" % (exc, name, now["nodes"]))
-        answer = {"sets": [{"added": now["nodes"] - before["nodes"]}]}
-    added = sum(int(s.get("added") or 0) for s in answer.get("sets") or [])
-    result["operation_id"] = answer.get("operationId")
-    if added < needed:
-        messages = "; ".join(s["message"] for s in answer.get("sets") or [] if s.get("message"))
-        raise ModuleError("CycleCloud added %d of the %d node(s) needed: %s" % (added, needed, messages or "no reason given"),
-                          dict(result, changed=added > 0))
-    return added, vcpus
+        return {"sets": [{"added": now["nodes"] - before["nodes"]}]}
 
 
 def scale_bucket(array, cluster):
@@ -227,6 +255,8 @@ def reached(node, state):
         return target == "Deallocated"
     if state == "shut_down":
         return target in ("Terminated", "Deallocated") or status in STOPPED + ("Deallocated",)
+    if state in IN_ACTION:
+        return status in IN_ACTION[state]  # restarted, reimaged: an action, done again on every run
     return False  # removed: only a node that is gone
 
 
@@ -298,6 +328,11 @@ def node_state(adapter, params, check_mode, want_diff):
         node_array(status, cluster, params["node_array"])  # a wrong node array is an error even when unused
     sets = new_node_sets(adapter, status, cluster, params, missing_names) if missing_names and not gone_is_done else []
     acting = [n for n in chosen if not reached(n, state)]
+    if state in IN_ACTION:
+        not_ready = [n for n in acting if n.get("Status") != READY]
+        if not_ready:
+            raise ModuleError("state: only Ready nodes can be %s; %s (start them first with state=started)" % (
+                state, ", ".join("%s is %s" % (n.get("Name"), n.get("Status")) for n in not_ready)))
     result = {"changed": bool(acting or sets), "created": [s["nameFormat"] for s in sets],
               "acted_on": [n.get("Name") for n in acting]}
     before = dict((n.get("Name"), settled_view(n)) for n in chosen)
@@ -349,6 +384,10 @@ def node_state(adapter, params, check_mode, want_diff):
             raise ModuleError("node(s) %s disappeared while waiting for %s" % (", ".join(gone), wanted), result)
         result["nodes"] = [node_view(n) for n in present]
         after = dict((n.get("Name"), settled_view(n)) for n in present)
+    for node in acting:
+        if state in IN_ACTION and after.get(node.get("Name")):
+            # a restart or reimage ends where it began: the diff names what was done
+            after[node.get("Name")] = dict(after[node.get("Name")], action=action)
     if want_diff:
         result["diff"] = {"before": before, "after": dict((k, v) for k, v in after.items() if v is not None)}
     return result
@@ -363,60 +402,6 @@ def target_of(node, state):
 
 def settled_view(node):
     return {"status": node.get("Status"), "target_state": node.get("TargetState")}
-
-
-# -- cyclecloud_cluster ----------------------------------------------------------------------
-CLUSTER_STATES = {
-    # state -> (action, targetState meaning done, node statuses that end the wait)
-    "started": ("startcluster", "Started", (READY,)),
-    "terminated": ("terminatecluster", "Terminated", STOPPED),
-}
-
-
-def cluster_view(name, status):
-    nodes = status.get("nodes") or []
-    return {"name": name, "state": status.get("state"), "target_state": status.get("targetState"),
-            "node_counts": status_counts(nodes)}
-
-
-def cluster_state(adapter, params, check_mode, want_diff):
-    name, state = params["name"], params["state"]
-    action, target, settled_statuses = CLUSTER_STATES[state]
-    status = adapter.status(name, nodes=True)
-    # a cluster that was never started has no state at all: it counts as terminated
-    done = status.get("targetState") == target or (state == "terminated" and not status.get("targetState"))
-    result = {"changed": not done, "cluster": cluster_view(name, status)}
-    before = {"state": status.get("state"), "target_state": status.get("targetState")}
-    after = dict(before, target_state=target) if not done else dict(before)
-    if not done and not check_mode:
-        adapter.cluster_action(name, action)
-    on_its_way = status.get("state") not in (None, target)  # e.g. still Starting
-    if not check_mode and params.get("wait") and (not done or on_its_way):
-        def read():
-            return adapter.status(name, nodes=True)
-
-        def settled(current):
-            nodes = [n for n in current.get("nodes") or [] if state != "started" or n.get("TargetState") == "Started"]
-            return current.get("state") == target and all(n.get("Status") in settled_statuses for n in nodes)
-
-        def failed(current):
-            result["cluster"] = cluster_view(name, current)
-            return failure(current.get("nodes") or [], "the cluster to be %s" % state)
-
-        def still(current):
-            return "the cluster is still %s (%s)" % (current.get("state") or "not started", ", ".join(
-                "%d %s" % (c, s) for s, c in sorted(status_counts(current.get("nodes") or []).items())) or "no nodes")
-
-        try:
-            status = poll(read, settled, failed, still, "the cluster to be %s" % state, params,
-                          progress=adapter.progress)
-        except ModuleError as exc:
-            raise ModuleError(str(exc), result)
-        result["cluster"] = cluster_view(name, status)
-        after = {"state": status.get("state"), "target_state": status.get("targetState")}
-    if want_diff:
-        result["diff"] = {"before": before, "after": after}
-    return result
 
 
 # -- cyclecloud_cluster_info -----------------------------------------------------------------

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cyclecloud_node
-short_description: Start, terminate, deallocate, shut down, remove or create Azure CycleCloud nodes
+short_description: Start, stop, restart, reimage, remove or create Azure CycleCloud nodes
 version_added: 0.1.0
 description:
   - Brings the nodes of a cluster chosen by O(names), O(ids), O(hostnames), O(ip_addresses)
@@ -69,8 +69,14 @@ options:
       - V(deallocated) stops and deallocates their virtual machines (kept, not billed for compute).
       - V(shut_down) terminates or deallocates each node as its C(ShutdownPolicy) says.
       - V(removed) terminates the nodes and removes them from the cluster, fixed ones too.
+      - V(restarted) restarts the nodes' virtual machines and V(reimaged) reimages them (a fresh
+        OS disk from the node's image, then configured again); waiting ends when they are
+        C(Ready) again. These are actions, not states, so every run sends them (and reports a change)
+        for the selected nodes, except those already C(Restarting) or C(Reimaging). Only C(Ready)
+        nodes can be restarted or reimaged; any other selected node fails the task before anything
+        is sent. V(restarted) and V(reimaged) were added in version 0.2.0.
     type: str
-    choices: [started, terminated, deallocated, shut_down, removed]
+    choices: [started, terminated, deallocated, shut_down, removed, restarted, reimaged]
     default: started
   node_array:
     description:
@@ -118,6 +124,12 @@ EXAMPLES = r"""
     names: [execute-1, execute-2]
     state: deallocated
 
+- name: Reimage the login node after the image update, and wait until it is Ready again
+  statecraft.infra.cyclecloud_node:
+    cluster: hpc
+    names: [login-1]
+    state: reimaged
+
 - name: Two named GPU nodes, created if missing, KeepAlive so autoscale leaves them
   statecraft.infra.cyclecloud_node:
     cluster: hpc
@@ -162,7 +174,8 @@ OPTIONS = dict(
     hostnames=dict(type="list", elements="str"),
     ip_addresses=dict(type="list", elements="str"),
     filter=dict(type="str"),
-    state=dict(type="str", default="started", choices=["started", "terminated", "deallocated", "shut_down", "removed"]),
+    state=dict(type="str", default="started",
+               choices=["started", "terminated", "deallocated", "shut_down", "removed", "restarted", "reimaged"]),
     node_array=dict(type="str", aliases=["nodearray"]),
     machine_type=dict(type="str"),
     placement_group_id=dict(type="str"),

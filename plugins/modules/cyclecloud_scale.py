@@ -23,8 +23,10 @@ description:
     the node array holds only gives a warning.
   - New nodes use the node array's first machine type that can take nodes. A core total is
     rounded up to whole nodes.
-  - When the node array (or the cluster, or the machine type's quota) cannot take the nodes
-    needed, the task fails before sending anything.
+  - When the node array (or the cluster, or the machine type's quota) cannot take all the nodes
+    needed, O(on_shortfall) decides. By default the task fails before sending anything; with
+    V(partial) it adds the nodes that fit (as CycleCloud's scale call does) and warns how many
+    are missing and why.
 author:
   - statecraft.infra team (@statecraft)
 options:
@@ -49,6 +51,24 @@ options:
       - Total number of cores (vCPUs) the node array should hold.
       - Exactly one of O(nodes) and O(cores).
     type: int
+  on_shortfall:
+    description:
+      - What to do when the limits (node array, cluster, machine type quota) cannot take every
+        node needed to reach the total.
+      - V(fail) fails the task before anything is sent, naming the limits, so a play never goes on
+        with less capacity than it declared. It is the default because an Ansible task either
+        reaches the state it declares or fails; a shortfall that only warns is easily missed in a
+        long run, and the next tasks (submitting jobs sized for the total) would then fail later
+        and further from the cause.
+      - V(partial) sends the scale call anyway and takes what CycleCloud adds (what fits), with a
+        warning naming the shortfall and the limits; when nothing fits, nothing is sent and the task
+        reports no change. Check mode predicts exactly the nodes that fit.
+      - When CycleCloud itself adds fewer nodes than the module predicted (another task took
+        capacity meanwhile), V(fail) fails with CycleCloud's reason and V(partial) warns with it.
+    type: str
+    choices: [fail, partial]
+    default: fail
+    version_added: 0.2.0
 extends_documentation_fragment:
   - statecraft.infra.cyclecloud
   - statecraft.infra.cyclecloud.WAIT
@@ -70,6 +90,13 @@ EXAMPLES = r"""
     cluster: hpc
     node_array: execute
     nodes: 16
+
+- name: Up to 64 execute nodes, as many as the quota allows now (a warning says how many are missing)
+  statecraft.infra.cyclecloud_scale:
+    cluster: hpc
+    node_array: execute
+    nodes: 64
+    on_shortfall: partial
 
 - name: At least 512 cores of GPU nodes, without waiting for them
   statecraft.infra.cyclecloud_scale:
@@ -114,6 +141,7 @@ OPTIONS = dict(
     node_array=dict(type="str", required=True, aliases=["nodearray"]),
     nodes=dict(type="int"),
     cores=dict(type="int"),
+    on_shortfall=dict(type="str", default="fail", choices=["fail", "partial"]),
     **wait_options()
 )
 

@@ -2,7 +2,8 @@
 # Copyright (c) statecraft.infra contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A stateful emulator of the Azure CycleCloud REST API (the cluster/node endpoints of CycleCloud 8).
+"""A stateful emulator of the Azure CycleCloud REST API (the cluster/node endpoints of CycleCloud 8, and the
+undocumented CLI-backed ones that start, terminate, retry, import, show and remove clusters).
 
 Facts come from tests/emulators/specs/cyclecloud.md ("cyclecloud.md N.M" below) and the reconstructed
 Swagger document beside it (specs/cyclecloud-openapi.json); guesses are marked [INFERRED].
@@ -26,7 +27,7 @@ import re
 import uuid
 from datetime import timedelta, timezone
 from http import HTTPStatus
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from emulator_base import ApiError, EmulatorServer, Faults, Response, admin_object, load_fixture, sandbox_parser, serve
 
@@ -84,8 +85,62 @@ DEFAULT_VM_SIZES = {
                             "regionalQuotaCoreCount": 1000},
 }
 
+# A cluster template in CycleCloud's template language (cyclecloud.md 2.2 import_cluster: "cluster=<template text>";
+# the section layout is that of the template BW-DEMO imports): one scheduler node, one execute node array.
+SAMPLE_TEMPLATE = """\
+[cluster simple]
+Category = Sandbox
+MaxCount = 40
+
+    [[node defaults]]
+    Region = $Region
+    SubnetId = $SubnetId
+
+    [[node scheduler]]
+    MachineType = $SchedulerMachineType
+
+    [[nodearray execute]]
+    MachineType = $ExecuteMachineTypes
+    MaxCount = $MaxExecuteNodes
+    InitialCount = $InitialExecuteNodes
+
+[parameters Settings]
+
+    [[parameters Machines]]
+
+        [[[parameter SchedulerMachineType]]]
+        ParameterType = Cloud.MachineType
+        DefaultValue = Standard_D4s_v3
+
+        [[[parameter ExecuteMachineTypes]]]
+        ParameterType = Cloud.MachineType
+        DefaultValue = Standard_F4s_v2, Standard_F8s_v2
+        Config.Multiselect = true
+
+        [[[parameter MaxExecuteNodes]]]
+        ParameterType = Integer
+        DefaultValue = 8
+
+        [[[parameter InitialExecuteNodes]]]
+        ParameterType = Integer
+        DefaultValue = 0
+
+    [[parameters Networking]]
+
+        [[[parameter Region]]]
+        ParameterType = Cloud.Region
+        DefaultValue = westeurope
+
+        [[[parameter SubnetId]]]
+        Label = Subnet ID
+        ParameterType = Azure.Subnet
+        Required = True
+"""
+
 DEFAULT_FIXTURE = {
     "users": {"admin": "cc-Adm1n-pass!word"},
+    # cluster templates stored in CycleCloud (imported with as_template=true), by name
+    "templates": {"simple": SAMPLE_TEMPLATE},
     "timing": dict(DEFAULT_TIMING),
     "vm_sizes": copy.deepcopy(DEFAULT_VM_SIZES),
     "clusters": [
@@ -134,6 +189,103 @@ def field(obj, name, default=None):
 
 def is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+# =================================================================================================
+# cluster templates (cyclecloud.md 2.2 import_cluster): the subset of CycleCloud's template language the
+# emulator reads. Sections nest by brackets: [cluster NAME] holds [[node NAME]], [[nodearray NAME]] (with
+# "Extends") and [[node defaults]]; [parameters ...] sections hold [[[parameter NAME]]] with DefaultValue and
+# Required. "Key = value" (or ":=") lines; '''...''' values may span lines; "$Name" refers to a parameter.
+# Deeper sections ([[[configuration]]], [[[network-interface ...]]]) are read and ignored.
+# =================================================================================================
+class TemplateError(ValueError):
+    """A template the emulator cannot read, or parameters it cannot apply."""
+
+
+_SECTION = re.compile(r"^(\[+)\s*([A-Za-z][\w.-]*)\s*(.*?)\s*(\]+)$")
+_ATTRIBUTE = re.compile(r"^([A-Za-z_][\w.-]*)\s*:?=\s*(.*)$")
+
+
+def parse_template(text):
+    """{cluster name: {"attributes", "defaults", "nodes", "nodearrays"}} and {parameter: definition}."""
+    clusters, parameters = {}, {}
+    cluster = target = None
+    lines = iter(text.splitlines())
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        section = _SECTION.match(stripped)
+        if section:
+            depth, kind, name = len(section.group(1)), section.group(2).lower(), section.group(3)
+            if depth != len(section.group(4)):
+                raise TemplateError("line %d: unbalanced brackets in %r" % (number, stripped))
+            if depth == 1 and kind == "cluster":
+                if not name:
+                    raise TemplateError("line %d: [cluster] needs a name" % number)
+                cluster = clusters[name] = {"attributes": {}, "defaults": {}, "nodes": {}, "nodearrays": {}}
+                target = cluster["attributes"]
+            elif depth == 1 and kind == "parameters":
+                cluster, target = None, None
+            elif depth == 2 and kind in ("node", "nodearray") and cluster is not None:
+                if not name:
+                    raise TemplateError("line %d: [[%s]] needs a name" % (number, kind))
+                if kind == "node" and name == "defaults":
+                    target = cluster["defaults"]
+                else:
+                    target = cluster["nodes" if kind == "node" else "nodearrays"].setdefault(name, {})
+            elif kind == "parameter" and cluster is None:
+                target = parameters.setdefault(name, {})
+            else:
+                target = None   # a section the emulator does not model
+            continue
+        attribute = _ATTRIBUTE.match(stripped)
+        if not attribute:
+            raise TemplateError("line %d: expected [section] or Key = value, not %r" % (number, stripped))
+        value = attribute.group(2).strip()
+        if value.startswith("'''"):
+            parts = [value[3:]]
+            while "'''" not in parts[-1]:
+                parts.append(next(lines, "'''"))
+            value = "\n".join(parts).split("'''", 1)[0]
+        if target is not None:
+            target[attribute.group(1)] = value
+    if not clusters:
+        raise TemplateError("the template has no [cluster NAME] section")
+    return clusters, parameters
+
+
+def template_value(raw, values, name):
+    """An attribute's value: a parameter's ("$Name"), or the literal (quoted string, bool, int, or text)."""
+    if raw.startswith("$"):
+        return values.get(raw[1:])
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+        return raw[1:-1]
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    if re.fullmatch(r"-?\d+", raw):
+        return int(raw)
+    return raw
+
+
+def parameter_values(definitions, given):
+    """Every parameter's value: the one given, else its DefaultValue; a Required one without either is an error.
+    Given parameters the template does not define are kept as given [INFERRED]."""
+    values = dict(given)
+    for name, definition in definitions.items():
+        if values.get(name) is None and "DefaultValue" in definition:
+            values[name] = template_value(definition["DefaultValue"], {}, name)
+        if values.get(name) in (None, "") and str(definition.get("Required", "")).lower() == "true":
+            raise TemplateError("Parameter %s is required" % name)
+    return values
+
+
+def as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
 
 
 # =================================================================================================
@@ -501,6 +653,9 @@ class CycleCloudEmulator(EmulatorServer):
         self._ips = itertools.count(0)
         self._request_number = 0
         self._clusters = {}
+        self._templates = {}      # name -> template text (cyclecloud.md 2.2: import_cluster as_template)
+        for name, text in (fixture.get("templates") or {}).items():
+            self._templates[name] = self._read_template(text, None, ValueError)[1]
         now = self.clock.now()
         for spec in fixture.get("clusters") or []:
             self._seed_cluster(spec, now)
@@ -513,6 +668,8 @@ class CycleCloudEmulator(EmulatorServer):
             "name": name, "state": spec.get("state"), "targetState": spec.get("targetState"),
             "maxCount": int(spec.get("maxCount", 100)), "maxCoreCount": int(spec.get("maxCoreCount", 10000)),
             "region": spec.get("region", DEFAULT_REGION), "nodearrays": {}, "nodes": {}, "start_due": None,
+            # what the cluster was imported from (none for a seeded cluster)
+            "template": spec.get("template"), "parameters": copy.deepcopy(spec.get("parameters") or {}),
         }
         self._clusters[name] = cluster
         for na_spec in spec.get("nodearrays") or []:
@@ -907,6 +1064,10 @@ class CycleCloudEmulator(EmulatorServer):
             (r"/cloud/actions/startcluster/%s" % name, {"POST": self._start_cluster}),
             (r"/cloud/actions/terminatecluster/%s" % name, {"POST": self._terminate_cluster}),
             (r"/cloud/actions/retry/%s" % name, {"POST": self._retry}),
+            (r"/cloud/actions/removecluster/%s" % name, {"POST": self._remove_cluster}),
+            (r"/cloud/api/import_cluster/%s" % name, {"POST": self._import_cluster}),
+            (r"/cloud/clusters", {"GET": self._show_clusters}),
+            (r"/cloud/clusters/%s" % name, {"GET": self._show_clusters}),
         )
         return [(re.compile(pattern), methods) for pattern, methods in table]
 
@@ -1345,6 +1506,207 @@ class CycleCloudEmulator(EmulatorServer):
                 self._enter(node, node.failed_phase or "Allocation", now)
                 retried.append(node.name)
         return Response(200, {"name": found["name"], "retried": retried})
+
+    # =============================================================================================
+    # cluster definitions: import (create or change), show, remove (cyclecloud.md 2.2: the endpoints behind the
+    # CLI's import_cluster, show_cluster and delete_cluster; undocumented, so bodies and codes are [INFERRED])
+    # =============================================================================================
+    @staticmethod
+    def _read_template(text, section=None, error=TemplateError):
+        """(the [cluster] section to use, {"clusters", "parameters"}): ``section`` names it, else the only one."""
+        try:
+            clusters, parameters = parse_template(text)
+        except TemplateError as err:
+            raise error(str(err)) from err
+        if section is None:
+            if len(clusters) != 1:
+                raise error("the template defines clusters %s: name one (template)" % ", ".join(sorted(clusters)))
+            section = next(iter(clusters))
+        if section not in clusters:
+            raise error("Cluster %s is not defined in the template (it defines %s)" % (section, ", ".join(sorted(clusters))))
+        return section, {"clusters": {section: clusters[section]}, "parameters": parameters, "section": section}
+
+    @staticmethod
+    def _form(req):
+        """import_cluster's form fields (BW-DEMO sends them url-encoded, the 8.1.0 session adds the type)."""
+        if isinstance(req.body, dict):
+            return {k: v if isinstance(v, str) else json.dumps(v) for k, v in req.body.items()}
+        return {k: v[-1] for k, v in parse_qs(req.raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+
+    def _import_cluster(self, req, cluster):
+        form = self._form(req)
+        if form.get("source", "standard") != "standard":
+            raise self._error(409, "Unsupported source %s" % form["source"])
+        if form.get("parameters_format", "json") != "json":
+            raise self._error(409, "Unsupported parameters_format %s" % form["parameters_format"])
+        try:
+            given = json.loads(form.get("parameters") or "{}")
+        except ValueError as err:
+            raise self._error(409, "Invalid JSON in parameters: %s" % err) from err
+        if not isinstance(given, dict):
+            raise self._error(409, "parameters must be a JSON object")
+        template = form.get("template") or None
+        if form.get("cluster"):
+            # cyclecloud.md 2.2: cluster=<template text>; template names its [cluster] section (BW-DEMO: the
+            # cluster's own name when not given)
+            try:
+                section, definition = self._read_template(form["cluster"], template)
+            except TemplateError as err:
+                raise self._error(409, "Could not import the cluster template: %s" % err) from err
+        elif template:
+            # no text: a template stored in CycleCloud (the CLI's create_cluster TEMPLATE NAME) [INFERRED]
+            definition = self._templates.get(template)
+            if definition is None:
+                raise self._error(409, "Template %s not found" % template)
+            section = definition["section"]
+        else:
+            raise self._error(409, "Give the cluster template (cluster) or the name of a stored template (template)")
+        force = str(form.get("force", "")).lower() == "true"
+        if str(form.get("as_template", "")).lower() == "true":
+            if cluster in self._templates and not force:
+                raise self._error(409, "Template %s already exists" % cluster)
+            self._templates[cluster] = dict(definition, section=section)
+            return Response(200, {"name": cluster, "template": True})
+        try:
+            values = parameter_values(definition["parameters"], given)
+            spec = self._cluster_spec(cluster, definition["clusters"][section], values)
+        except TemplateError as err:
+            raise self._error(409, str(err)) from err
+        spec.update(template=template or section, parameters=values)
+        existing = self._clusters.get(cluster)
+        if existing is None:
+            self._seed_cluster(spec, self.clock.now())
+        elif not force:
+            raise self._error(409, "Cluster %s already exists; import it with force to change it" % cluster)
+        else:
+            self._redefine(existing, spec)
+        return self._cluster_answer(self._clusters[cluster])
+
+    def _cluster_spec(self, name, section, values):
+        """The cluster a template section describes, in the fixture's form (nodes Off, node arrays not activated)."""
+        def attribute(attrs, key):
+            raw = attrs.get(key)
+            return None if raw is None else template_value(raw, values, key)
+
+        def machine_types(attrs, what):
+            sizes = as_list(attribute(attrs, "MachineType"))
+            if not sizes:
+                raise TemplateError("%s has no MachineType" % what)
+            for size in sizes:
+                if size not in self.vm_sizes:
+                    raise TemplateError("MachineType %s is not recognized" % size)   # cyclecloud.md 5
+            return sizes
+
+        def extended(array, seen=()):
+            own = section["nodearrays"].get(array)
+            if own is None or array in seen:
+                raise TemplateError("Nodearray %s extends %s, which is not defined" % (seen[-1], array))
+            base = extended(own["Extends"], seen + (array,)) if own.get("Extends") else dict(section["defaults"])
+            return dict(base, **own)
+
+        defaults_region = attribute(section["defaults"], "Region") or DEFAULT_REGION
+        spec = {"name": name, "state": None, "targetState": None, "region": defaults_region, "nodearrays": [], "nodes": []}
+        for key, attr in (("maxCount", "MaxCount"), ("maxCoreCount", "MaxCoreCount")):
+            if attribute(section["attributes"], attr) is not None:
+                spec[key] = attribute(section["attributes"], attr)
+        for array in section["nodearrays"]:
+            attrs = extended(array)
+            one = {"name": array, "machineTypes": machine_types(attrs, "Nodearray %s" % array)}
+            for key, attr in (("maxCount", "MaxCount"), ("maxCoreCount", "MaxCoreCount"), ("initialCount", "InitialCount"),
+                              ("initialCoreCount", "InitialCoreCount"), ("shutdownPolicy", "ShutdownPolicy"),
+                              ("region", "Region"), ("interruptible", "Interruptible"), ("subnetId", "SubnetId"),
+                              ("fixed", "Fixed")):
+                if attribute(attrs, attr) is not None:
+                    one[key] = attribute(attrs, attr)
+            spec["nodearrays"].append(one)
+        for node in section["nodes"]:
+            attrs = dict(section["defaults"], **section["nodes"][node])
+            one = {"name": node, "machineType": machine_types(attrs, "Node %s" % node)[0], "status": "Off", "fixed": True}
+            for key, attr in (("region", "Region"), ("shutdownPolicy", "ShutdownPolicy"), ("keepAlive", "KeepAlive")):
+                if attribute(attrs, attr) is not None:
+                    one[key] = attribute(attrs, attr)
+            spec["nodes"].append(one)
+        for one in spec["nodearrays"]:
+            for key in ("maxCount", "maxCoreCount", "initialCount", "initialCoreCount"):
+                if key in one and not is_int(one[key]) and not re.fullmatch(r"\d+", str(one[key])):
+                    raise TemplateError("Nodearray %s: %s must be a whole number, not %r" % (one["name"], key, one[key]))
+        return spec
+
+    def _redefine(self, cluster, spec):
+        """A forced import over an existing cluster: its node arrays and limits follow the template; nodes keep running;
+        new standalone nodes are added Off; a new node array waits for the next start (cyclecloud.md 4.2)."""
+        old = cluster["nodearrays"]
+        arrays = {}
+        for one in spec["nodearrays"]:
+            array = self._seed_nodearray(cluster, one)
+            previous = old.get(array["name"])
+            array["activated"] = previous["activated"] if previous else False
+            array["last_failure"] = previous["last_failure"] if previous else {}
+            arrays[array["name"]] = array
+        busy = sorted(name for name in old if name not in arrays
+                      and any(n.nodearray == name for n in cluster["nodes"].values()))
+        if busy:   # [INFERRED]: CycleCloud would orphan them
+            raise self._error(409, "Nodearray %s still has nodes; remove them before removing the nodearray from the "
+                                   "template" % ", ".join(busy))
+        cluster["nodearrays"] = arrays
+        cluster.update(maxCount=int(spec.get("maxCount", cluster["maxCount"])), region=spec["region"],
+                       maxCoreCount=int(spec.get("maxCoreCount", cluster["maxCoreCount"])),
+                       template=spec["template"], parameters=spec["parameters"])
+        now = self.clock.now()
+        for one in spec["nodes"]:
+            if one["name"] not in cluster["nodes"]:
+                self._seed_node(cluster, one, now)
+
+    def _cluster_record(self, cluster, summary):
+        """A cluster as show_cluster lists it (cyclecloud.md 2.2: ClusterName, State, TargetState, Nodes,
+        NodeArrays[].Count); TemplateName and Parameters (the values it was imported with) are [INFERRED]."""
+        record = {"ClusterName": cluster["name"], "IsTemplate": False}
+        if cluster["state"] is not None:
+            record["State"] = cluster["state"]
+        if cluster["targetState"] is not None:
+            record["TargetState"] = cluster["targetState"]
+        if cluster["template"] is not None:
+            record["TemplateName"] = cluster["template"]
+        record["Parameters"] = copy.deepcopy(cluster["parameters"])
+        record["NodeArrays"] = [{"Name": name, "Count": self._count(n for n in cluster["nodes"].values()
+                                                                    if n.nodearray == name)[0]}
+                                for name in cluster["nodearrays"]]
+        keys = ("Name", "NodeId", "Template", "MachineType", "Status", "TargetState", "Hostname", "PrivateIp")
+        record["Nodes"] = [dict((k, n.record[k]) for k in keys if k in n.record) if summary else self._view(n)
+                           for n in cluster["nodes"].values()]
+        return record
+
+    def _show_clusters(self, req, cluster=None):
+        """A JSON array: every cluster, or the one named (none when it does not exist); templates=true adds the
+        stored templates (cyclecloud.md 2.2)."""
+        summary = str(req.query.get("summary", "")).lower() == "true"
+        chosen = [c for name, c in self._clusters.items() if cluster in (None, name)]
+        records = [self._cluster_record(c, summary) for c in chosen]
+        if str(req.query.get("templates", "")).lower() == "true":
+            for name, definition in self._templates.items():
+                if cluster in (None, name):
+                    records.append({"ClusterName": name, "IsTemplate": True, "Parameters": {
+                        k: template_value(d["DefaultValue"], {}, k)
+                        for k, d in definition["parameters"].items() if "DefaultValue" in d}})
+        return Response(200, records)
+
+    def _remove_cluster(self, req, cluster):
+        """The CLI's delete_cluster, which "deletes a non-running cluster": every node must be Off (force also
+        passes nodes whose termination Failed, cyclecloud-openapi.json: "delete even if resource cleanup had
+        issues"); template=true deletes a stored template instead."""
+        if str(req.query.get("template", "")).lower() == "true":
+            if self._templates.pop(cluster, None) is None:
+                raise self._error(404, "Template %s not found" % cluster, NOT_FOUND)
+            return Response(200, {"name": cluster, "template": True})
+        found = self._cluster(cluster)
+        force = str(req.query.get("force", "")).lower() == "true"
+        running = [n for n in found["nodes"].values() if n.status != "Off" and not (force and n.status == "Failed")]
+        if running:
+            raise self._error(409, "Cluster %s must be terminated before it can be removed (%s)" % (cluster, ", ".join(
+                "%s is %s" % (n.name, n.status) for n in running[:5])))
+        del self._clusters[cluster]
+        self._failures = [rule for rule in self._failures if rule["cluster"] != cluster]
+        return Response(200, {"name": cluster})
 
 
 def main(argv=None):

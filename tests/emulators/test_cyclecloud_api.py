@@ -29,7 +29,7 @@ import jsonschema
 import pytest
 import requests
 
-from cyclecloud_emulator import DEFAULT_FIXTURE, ClassAdFilter, CycleCloudEmulator, FilterError
+from cyclecloud_emulator import DEFAULT_FIXTURE, SAMPLE_TEMPLATE, ClassAdFilter, CycleCloudEmulator, FilterError
 
 HERE = pathlib.Path(__file__).resolve().parent
 SPEC = json.loads((HERE / "specs" / "cyclecloud-openapi.json").read_text(encoding="utf-8"))
@@ -129,6 +129,47 @@ class Client81:
     # undocumented, CLI-backed (cyclecloud.md 2.2)
     def cloud_action(self, action, cluster):
         return self.call("POST", "/cloud/actions/%s/%s" % (action, cluster), 200)
+
+    # the other CLI-backed calls, as Microsoft's sample makes them (cyclecloud.md 2.2 [BW-DEMO]): through the 8.1.0
+    # session's _request(verb, full_url, params, headers, body), which passes body to requests as data=, so a dict
+    # goes out url-encoded (requests names that type: the session's own headers have none)
+    def _request(self, verb, path, params=None, body=None):
+        response = self.session.request(verb, self.url + path, params=params or {}, headers={}, data=body, timeout=10)
+        if response.status_code >= 400:
+            assert ERROR_DETAIL.match(validate(response.json(), "CycleCloudError")["Detail"])
+        return response
+
+    def import_cluster(self, cluster, template_text=None, parameters=None, template=None, force=False,
+                       as_template=False):
+        """BW-DEMO generate_import_params: source, cluster (the text), force, template, parameters (JSON)."""
+        body = {"source": "standard", "parameters": json.dumps(parameters or {}), "parameters_format": "json"}
+        if template_text is not None:
+            body["cluster"] = template_text
+        if template is not None:
+            body["template"] = template
+        if force:
+            body["force"] = "true"
+        if as_template:
+            body["as_template"] = "true"
+        response = self._request("POST", "/cloud/api/import_cluster/%s" % cluster, body=body)
+        assert response.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+        return response
+
+    def show_cluster(self, cluster=None, summary=True, include_templates=False):
+        params = {"cloud_instances": "true"}
+        if summary:
+            params["summary"] = "true"
+        if include_templates:
+            params["templates"] = "true"
+        return self._request("GET", "/cloud/clusters" + ("/%s" % cluster if cluster else ""), params)
+
+    def delete_cluster(self, cluster, force=False, template=False):
+        params = {"wait_time": 30}
+        if force:
+            params["force"] = "true"
+        if template:
+            params["template"] = "true"
+        return self._request("POST", "/cloud/actions/removecluster/%s" % cluster, params)
 
 
 @pytest.fixture
@@ -825,6 +866,166 @@ def test_start_cluster_while_terminating_and_with_failures(cc, api):
         assert client.get_cluster_status("hpc").json()["state"] == "Starting"   # starting_cluster: 100 s
         emulator.clock.advance(100)
         assert client.get_cluster_status("hpc").json()["state"] == "Started"
+
+
+# ==================================================================================================
+# cluster definitions: import_cluster, show_cluster, removecluster (cyclecloud.md 2.2)
+# ==================================================================================================
+LAB_PARAMETERS = {"SubnetId": "lab-rg/lab-vnet/compute", "InitialExecuteNodes": 1}
+
+
+def test_import_cluster_from_template_text(cc, api):
+    # cyclecloud.md 2.2: import_cluster takes the template text (cluster=), the name of its [cluster] section
+    # (template=) and the parameters as JSON; the new cluster is never started (3.1: no state)
+    answer = api.import_cluster("lab", SAMPLE_TEMPLATE, LAB_PARAMETERS, template="simple")
+    assert answer.status_code == 200 and answer.json() == {"name": "lab"}
+    status = validate(api.get_cluster_status("lab", nodes=True).json(), "ClusterStatus")
+    assert "state" not in status and "targetState" not in status and status["maxCount"] == 40
+    execute = next(na for na in status["nodearrays"] if na["name"] == "execute")
+    assert execute["maxCount"] == 8 and execute["nodearray"]["SubnetId"] == "lab-rg/lab-vnet/compute"
+    # cyclecloud.md 4.2: a node array is activated by a cluster start
+    assert [(b["definition"]["machineType"], b["valid"], b["invalidReason"]) for b in execute["buckets"]] == [
+        ("Standard_F4s_v2", False, "NotActivated"), ("Standard_F8s_v2", False, "NotActivated")]
+    assert [(n["Name"], n["Status"], n["MachineType"], n["Fixed"]) for n in status["nodes"]] == [
+        ("scheduler", "Off", "Standard_D4s_v3", True)]
+    # show_cluster: a list of one record, with the parameter values (the defaults filled in) [INFERRED key]
+    records = api.show_cluster("lab").json()
+    assert [(r["ClusterName"], r["TemplateName"], r["NodeArrays"]) for r in records] == [
+        ("lab", "simple", [{"Name": "execute", "Count": 0}])]
+    assert records[0]["Parameters"] == dict(LAB_PARAMETERS, Region="westeurope", SchedulerMachineType="Standard_D4s_v3",
+                                            ExecuteMachineTypes="Standard_F4s_v2, Standard_F8s_v2", MaxExecuteNodes=8)
+    assert api.show_cluster("nope").json() == []
+    assert [r["ClusterName"] for r in api.show_cluster().json()] == ["hpc", "maint", "lab"]
+    # start_cluster brings up the scheduler and InitialCount execute nodes
+    assert api.cloud_action("startcluster", "lab").json()["state"] == "Starting"
+    assert statuses(cc, "lab") == {"scheduler": "Allocation", "execute-1": "Allocation"}
+    assert api.scale("lab", "execute", total_node_count=3).json()["sets"] == [{"added": 2}]
+
+
+def test_import_again_needs_force_and_replaces_the_definition(cc, api):
+    api.import_cluster("lab", SAMPLE_TEMPLATE, LAB_PARAMETERS)   # one [cluster] section: template may be left out
+    api.cloud_action("startcluster", "lab")
+    cc.clock.advance(cc.timing["allocation"] + cc.timing["preparing"])
+    refused = api.import_cluster("lab", SAMPLE_TEMPLATE, dict(LAB_PARAMETERS, MaxExecuteNodes=2))
+    assert refused.status_code == 409 and "already exists" in refused.json()["Message"]
+    # BW-DEMO: force=true "allow[s] updating existing clusters"; the parameters given replace them all
+    changed = api.import_cluster("lab", SAMPLE_TEMPLATE, {"SubnetId": "other/vnet/x", "MaxExecuteNodes": 2}, force=True)
+    assert changed.status_code == 200 and changed.json()["state"] == "Started"
+    record = api.show_cluster("lab").json()[0]
+    assert (record["Parameters"]["MaxExecuteNodes"], record["Parameters"]["InitialExecuteNodes"]) == (2, 0)
+    execute = api.get_cluster_status("lab").json()["nodearrays"][0]
+    assert execute["maxCount"] == 2 and bucket({"nodearrays": [execute]}, "execute")["valid"] is True   # stays active
+    assert statuses(cc, "lab") == {"scheduler": "Ready", "execute-1": "Ready"}   # running nodes are left alone
+    # cyclecloud.md 4.2: a node array added to a running cluster is not activated until start_cluster runs again
+    two_arrays = SAMPLE_TEMPLATE.replace("    [[nodearray execute]]", "    [[nodearray gpu]]\n    MachineType = "
+                                         "Standard_NC6s_v3\n\n    [[nodearray execute]]")
+    assert api.import_cluster("lab", two_arrays, LAB_PARAMETERS, force=True).status_code == 200
+    gpu = bucket(api.get_cluster_status("lab").json(), "gpu")
+    assert (gpu["valid"], gpu["invalidReason"]) == (False, "NotActivated")
+    api.cloud_action("startcluster", "lab")
+    assert bucket(api.get_cluster_status("lab").json(), "gpu")["valid"] is True
+
+
+def test_create_from_a_stored_template(cc, api):
+    # a template stored in CycleCloud (as_template=true, or the fixture's "simple"): named, with no text
+    listed = api.show_cluster(include_templates=True).json()
+    assert [(r["ClusterName"], r["IsTemplate"]) for r in listed][-1] == ("simple", True)
+    missing = api.import_cluster("lab", template="simple", parameters={})
+    assert missing.status_code == 409 and missing.json()["Message"] == "Parameter SubnetId is required"
+    assert api.import_cluster("lab", template="simple", parameters=LAB_PARAMETERS).status_code == 200
+    assert api.show_cluster("lab").json()[0]["TemplateName"] == "simple"
+    small = SAMPLE_TEMPLATE.replace("[cluster simple]", "[cluster tiny]").replace("DefaultValue = 8", "DefaultValue = 1")
+    stored = api.import_cluster("tiny", small, as_template=True)
+    assert stored.status_code == 200 and api.show_cluster("tiny").json() == []   # a template is not a cluster
+    assert api.import_cluster("tiny", small, as_template=True).status_code == 409   # exists: force replaces it
+    assert api.import_cluster("lab2", template="tiny", parameters=LAB_PARAMETERS).status_code == 200
+    assert api.get_cluster_status("lab2").json()["nodearrays"][0]["maxCount"] == 1
+    unknown = api.import_cluster("lab3", template="nope", parameters=LAB_PARAMETERS)
+    assert unknown.status_code == 409 and unknown.json()["Message"] == "Template nope not found"
+    assert api.delete_cluster("tiny", template=True).status_code == 200
+    assert api.delete_cluster("tiny", template=True).status_code == 404
+
+
+def test_template_language_extends_defaults_and_multiline_values(cc, api):
+    # the constructs of the template BW-DEMO imports (cyclecloud.md 2.2): [[node defaults]], Extends, ":=",
+    # '''-quoted values over several lines, deeper sections that describe what the emulator does not model
+    text = """[cluster spot]
+Autoscale = true
+    [[node defaults]]
+    Region = $Region
+    [[nodearray execute]]
+    MachineType = Standard_F4s_v2, Standard_F8s_v2
+    Interruptible = false
+    MaxCount = 5
+        [[[configuration]]]
+        cyclecloud.discoverable = true
+    [[nodearray execute-spot]]
+    Extends = execute
+    Interruptible = true
+[parameters About]
+    [[parameters Notes]]
+        [[[parameter Readme]]]
+        Config.Template := '''<p>Two lines,
+        the second one [[not a section]]</p>'''
+        [[[parameter Region]]]
+        DefaultValue = "northeurope"
+"""
+    assert api.import_cluster("spot", text).status_code == 200
+    arrays = {a["name"]: a for a in api.get_cluster_status("spot").json()["nodearrays"]}
+    assert [arrays[n]["nodearray"]["Interruptible"] for n in ("execute", "execute-spot")] == [False, True]
+    assert arrays["execute-spot"]["maxCount"] == 5 and arrays["execute-spot"]["nodearray"]["Region"] == "northeurope"
+    assert [b["definition"]["machineType"] for b in arrays["execute-spot"]["buckets"]] == ["Standard_F4s_v2",
+                                                                                           "Standard_F8s_v2"]
+    assert api.show_cluster("spot").json()[0]["Parameters"] == {"Region": "northeurope"}
+
+
+@pytest.mark.parametrize("text, template, parameters, message", [
+    (SAMPLE_TEMPLATE.replace("Standard_D4s_v3", "Standard_Q9"), None, LAB_PARAMETERS,
+     "MachineType Standard_Q9 is not recognized"),   # cyclecloud.md 5: the one real error body
+    ("[parameters only]\nOrder = 1\n", None, {}, "the template has no [cluster NAME] section"),
+    (SAMPLE_TEMPLATE, "other", LAB_PARAMETERS, "Cluster other is not defined in the template (it defines simple)"),
+    (SAMPLE_TEMPLATE + "\n[cluster two]\n", None, {}, "the template defines clusters simple, two: name one"),
+    ("[cluster x]\nthis is not an attribute\n", None, {}, "line 2: expected [section] or Key = value"),
+    (SAMPLE_TEMPLATE, None, dict(LAB_PARAMETERS, MaxExecuteNodes="many"), "maxCount must be a whole number"),
+])
+def test_import_rejects_bad_templates(cc, api, text, template, parameters, message):
+    answer = api.import_cluster("lab", text, parameters, template=template)
+    assert answer.status_code == 409 and message in answer.json()["Message"]
+    assert api.show_cluster("lab").json() == []
+
+
+def test_import_form_checks(cc, api):
+    bad_json = api._request("POST", "/cloud/api/import_cluster/lab", body={"cluster": SAMPLE_TEMPLATE, "parameters": "{"})
+    assert bad_json.status_code == 409 and "Invalid JSON in parameters" in bad_json.json()["Message"]
+    nothing = api._request("POST", "/cloud/api/import_cluster/lab", body={"source": "standard"})
+    assert nothing.status_code == 409 and "Give the cluster template" in nothing.json()["Message"]
+    xml = api._request("POST", "/cloud/api/import_cluster/lab", body={"template": "simple", "parameters_format": "xml"})
+    assert xml.status_code == 409 and cc.writes() and api.show_cluster("lab").json() == []
+
+
+def test_remove_cluster_only_once_terminated(cc, api):
+    # the CLI's delete_cluster "deletes a non-running cluster" (cyclecloud.md 2.2 removecluster)
+    running = api.delete_cluster("hpc")
+    assert running.status_code == 409 and running.json()["Message"].startswith("Cluster hpc must be terminated")
+    api.cloud_action("terminatecluster", "hpc")
+    assert api.delete_cluster("hpc").status_code == 409   # still Terminating
+    cc.clock.advance(cc.timing["terminating"])
+    removed = api.delete_cluster("hpc")
+    assert removed.status_code == 200 and removed.json() == {"name": "hpc"}
+    assert api.get_cluster_status("hpc").status_code == 404 and api.show_cluster("hpc").json() == []
+    assert api.delete_cluster("hpc").status_code == 404
+    never_started = api.delete_cluster("maint")   # its only node is Off
+    assert never_started.status_code == 200 and [r["ClusterName"] for r in api.show_cluster().json()] == []
+
+
+def test_remove_cluster_force_passes_failed_nodes(cc, api):
+    # cyclecloud-openapi.json removecluster force: "delete even if resource cleanup had issues"
+    cc.fail_next("hpc", phase="Terminating", node="execute-1", message="disk still attached")
+    api.cloud_action("terminatecluster", "hpc")
+    cc.clock.advance(cc.timing["terminating"])
+    assert statuses(cc)["execute-1"] == "Failed"
+    assert api.delete_cluster("hpc").status_code == 409
+    assert api.delete_cluster("hpc", force=True).status_code == 200
 
 
 # ==================================================================================================

@@ -16,6 +16,7 @@ import copy
 import json
 
 import pytest
+import requests
 
 # an operator account whose password is the second encoded-key vector of cyclecloud.md 1.2
 OPERATOR, OPERATOR_PASSWORD = "operator", "Adm1n-pass!word"
@@ -401,3 +402,215 @@ def test_throttling_is_retried_after_retry_after(lab):
     run = lab.play(lab.task("cyclecloud_scale", cluster="hpc", node_array="execute", nodes=2))
     assert not ok(run)["changed"]
     assert [r["status"] for r in run.requests] == [429, 200]
+
+
+# -- cyclecloud_scale: on_shortfall (cyclecloud.md 4.1: the API adds what fits and says why not more) --
+def test_scale_partial_takes_what_fits_with_a_warning(lab):
+    # execute: 2 nodes, MaxCount 10, MaxCoreCount 64 (4 vCPUs each): 8 more fit
+    options = dict(cluster="hpc", node_array="execute", nodes=30, on_shortfall="partial", **FAST)
+    tasks = "\n".join([lab.task("cyclecloud_scale", _task="predicted", **options) + "\n  check_mode: true",
+                       lab.task("cyclecloud_scale", _task="scaled", **options),
+                       lab.task("cyclecloud_scale", _task="again", **options)])
+    run = lab.play(tasks, diff=True)
+    predicted, scaled, again = ok(run, "predicted"), ok(run, "scaled"), ok(run, "again")
+    assert predicted["changed"] and predicted["node_array"]["added_nodes"] == 8
+    assert predicted["diff"] == scaled["diff"] == {"before": {"nodes": 2, "cores": 8}, "after": {"nodes": 10, "cores": 40}}
+    assert "adding 8 node(s): 20 node(s) short of the 28 needed; node array 'execute' of cluster 'hpc' can take 8 more" \
+        in predicted["warnings"][0]
+    assert scaled["changed"] and scaled["node_array"] == predicted["node_array"]
+    assert posts(run) == [("POST", "/clusters/hpc/scale/execute")] and run.writes[0]["query"] == {"totalNodeCount": "30"}
+    assert len(scaled["nodes"]) == 8 and {n["status"] for n in scaled["nodes"]} == {"Ready"}
+    # nothing fits any more: no request, no change, the warning again
+    assert not again["changed"] and "adding none: 20 node(s) short" in again["warnings"][0]
+    assert node_names(lab.emulator, "hpc", "execute") == ["execute-%d" % i for i in (1, 10, 2, 3, 4, 5, 6, 7, 8, 9)]
+
+
+# -- cyclecloud_node: restarted, reimaged (cyclecloud.md 2.1 #12, #13) ---------------------------
+def test_node_restart_and_reimage(lab):
+    emu = lab.emulator
+    tasks = "\n".join([
+        lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], state="restarted", _task="predicted")
+        + "\n  check_mode: true",
+        lab.task("cyclecloud_node", cluster="hpc", names=["execute-1"], state="restarted", _task="restarted", **FAST),
+        lab.task("cyclecloud_node", cluster="hpc", filter='Template == "login"', state="reimaged", _task="reimaged",
+                 wait=False),
+    ])
+    run = lab.play(tasks, diff=True)
+    predicted, restarted = ok(run, "predicted"), ok(run, "restarted")
+    assert predicted["changed"] and predicted["acted_on"] == ["execute-1"]
+    assert predicted["diff"]["after"] == {"execute-1": {"target_state": "Started", "action": "restart"}}
+    assert restarted["changed"] and restarted["nodes"][0]["status"] == "Ready"
+    assert restarted["diff"]["after"] == {"execute-1": {"status": "Ready", "target_state": "Started", "action": "restart"}}
+    assert ok(run, "reimaged")["acted_on"] == ["login-1"]
+    assert posts(run) == [("POST", "/clusters/hpc/nodes/restart"), ("POST", "/clusters/hpc/nodes/reimage")]
+    assert run.writes[0]["body"]["ids"] == [emu.node("hpc", "execute-1")["NodeId"]]
+
+    ok(lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-2"], state="deallocated", **FAST)))
+    run = lab.play(lab.task("cyclecloud_node", cluster="hpc", names=["execute-1", "execute-2"], state="restarted"))
+    assert "state: only Ready nodes can be restarted; execute-2 is Deallocated" in failed(run)["msg"]
+    assert posts(run) == []
+
+
+# -- cyclecloud_cluster: the life cycle (cyclecloud.md 2.2 import_cluster, removecluster, retry) --------
+def lab_cluster(lab, _task="t", **options):
+    from cyclecloud_emulator import SAMPLE_TEMPLATE
+
+    options = dict({"name": "lab", "template_text": SAMPLE_TEMPLATE,
+                    "parameters": {"SubnetId": "lab-rg/lab-vnet/compute", "MaxExecuteNodes": 6}}, **options)
+    return lab.task("cyclecloud_cluster", _task=_task, **options)
+
+
+def test_cluster_built_from_nothing_started_scaled_torn_down(lab):
+    """A cluster described in the playbook: created from its template file, started, scaled, a node
+    restarted, deleted."""
+    from cyclecloud_emulator import SAMPLE_TEMPLATE
+
+    template = lab.file("lab-cluster.txt", SAMPLE_TEMPLATE)
+    tasks = "\n".join([
+        lab.task("cyclecloud_cluster", _task="cluster", name="lab", template_file=template, state="started",
+                 parameters={"SubnetId": "lab-rg/lab-vnet/compute", "InitialExecuteNodes": 1}, **FAST),
+        lab.task("cyclecloud_scale", _task="scale", cluster="lab", node_array="execute", nodes=3, **FAST),
+        lab.task("cyclecloud_node", _task="restart", cluster="lab", names=["scheduler"], state="restarted", **FAST),
+        lab.task("cyclecloud_cluster", _task="gone", name="lab", state="absent", **FAST),
+    ])
+    run = lab.play(tasks, diff=True)
+    cluster, scale, gone = ok(run, "cluster"), ok(run, "scale"), ok(run, "gone")
+    assert cluster["changed"] and cluster["cluster"]["state"] == "Started"
+    assert cluster["cluster"]["node_counts"] == {"Ready": 2}   # the scheduler and InitialCount execute nodes
+    assert cluster["diff"]["before"] == {}
+    assert cluster["diff"]["after"]["parameters"] == {"SubnetId": "lab-rg/lab-vnet/compute", "InitialExecuteNodes": 1}
+    assert scale["node_array"]["added_nodes"] == 2 and {n["status"] for n in scale["nodes"]} == {"Ready"}
+    assert ok(run, "restart")["changed"]
+    assert gone["changed"] and gone["diff"] == {"before": {"state": "Started", "target_state": "Started"},
+                                                "after": {}}
+    assert posts(run) == [("POST", "/cloud/api/import_cluster/lab"), ("POST", "/cloud/actions/startcluster/lab"),
+                          ("POST", "/clusters/lab/scale/execute"), ("POST", "/clusters/lab/nodes/restart"),
+                          ("POST", "/cloud/actions/terminatecluster/lab"),
+                          ("POST", "/cloud/actions/removecluster/lab")]
+    form = run.writes[0]["body"]
+    assert form["cluster"] == SAMPLE_TEMPLATE and form["template"] == "simple" and "force" not in form
+    assert json.loads(form["parameters"]) == {"SubnetId": "lab-rg/lab-vnet/compute", "InitialExecuteNodes": 1}
+    with pytest.raises(KeyError):
+        lab.emulator.status("lab")
+
+
+def test_cluster_definition_contract(lab):
+    emu = lab.emulator
+    create = lab_cluster(lab, state="present")
+    run = lab.play(create + "\n  check_mode: true\n" + create.replace("name: t", "name: created", 1), diff=True)
+    predicted, created = ok(run), ok(run, "created")
+    assert predicted["changed"] and created["changed"]
+    assert predicted["diff"] == created["diff"] == {"before": {}, "after": {
+        "state": None, "target_state": None, "parameters": {"SubnetId": "lab-rg/lab-vnet/compute", "MaxExecuteNodes": 6}}}
+    assert posts(run) == [("POST", "/cloud/api/import_cluster/lab")]
+    assert created["cluster"]["parameters"]["Region"] == "westeurope"   # every parameter, defaults too
+    assert emu.status("lab")["nodearrays"][0]["maxCount"] == 6 and "state" not in emu.status("lab")
+
+    # converged: one read, no write, in check mode too; then one parameter changes
+    change = lab_cluster(lab, state="present", parameters={"MaxExecuteNodes": 4, "ExecuteMachineTypes": [
+        "Standard_F4s_v2", "Standard_F8s_v2"]}, _task="change")
+    run = lab.play("\n".join([create, create.replace("name: t", "name: again", 1) + "\n  check_mode: true",
+                              change + "\n  check_mode: true", change.replace("name: change", "name: changed", 1),
+                              change.replace("name: change", "name: converged", 1)]), diff=True)
+    assert not ok(run)["changed"] and not ok(run, "again")["changed"]
+    predicted, changed = ok(run, "change"), ok(run, "changed")
+    assert predicted["changed"] and changed["changed"] and not ok(run, "converged")["changed"]
+    # a list compares equal to CycleCloud's comma-separated text: only MaxExecuteNodes differs
+    assert predicted["diff"] == changed["diff"] == {
+        "before": {"state": None, "target_state": None, "parameters": {
+            "MaxExecuteNodes": 6, "ExecuteMachineTypes": "Standard_F4s_v2, Standard_F8s_v2"}},
+        "after": {"state": None, "target_state": None, "parameters": {
+            "MaxExecuteNodes": 4, "ExecuteMachineTypes": ["Standard_F4s_v2", "Standard_F8s_v2"]}}}
+    assert posts(run) == [("POST", "/cloud/api/import_cluster/lab")]
+    form = run.writes[0]["body"]
+    assert form["force"] == "true" and json.loads(form["parameters"])["SubnetId"] == "lab-rg/lab-vnet/compute"
+    assert emu.status("lab")["nodearrays"][0]["maxCount"] == 4
+    # one read per task, and one more after the import for the parameters as CycleCloud has them
+    assert [r["method"] for r in run.requests if r["path"] == "/cloud/clusters/lab"] == ["GET"] * 6
+
+    absent = lab.task("cyclecloud_cluster", name="lab", state="absent", _task="absent")
+    run = lab.play("\n".join([absent + "\n  check_mode: true", absent.replace("name: absent", "name: deleted", 1),
+                              absent.replace("name: absent", "name: twice", 1)]), diff=True)
+    assert ok(run, "absent")["changed"] and ok(run, "deleted")["changed"] and not ok(run, "twice")["changed"]
+    assert ok(run, "absent")["diff"] == {"before": {"state": None, "target_state": None}, "after": {}}
+    assert posts(run) == [("POST", "/cloud/actions/removecluster/lab")]   # never started: nothing to terminate
+
+
+def test_cluster_from_a_stored_template_started(lab):
+    secret = "Acct-db-pa55word"   # a password parameter: masked wherever output shows it
+    task = lab.task("cyclecloud_cluster", name="lab2", template="simple",
+                    parameters={"SubnetId": "lab-rg/lab-vnet/compute", "AccountingPassword": secret}, **FAST)
+    run = lab.play(task + "\n  check_mode: true\n" + task.replace("name: t", "name: real", 1), diff=True, verbosity=3)
+    assert ok(run)["diff"]["after"] == {"state": None, "target_state": "Started", "template": "simple", "parameters": {
+        "SubnetId": "lab-rg/lab-vnet/compute", "AccountingPassword": "********"}}
+    assert secret not in run.output + json.dumps(run.tasks)
+    assert json.loads(run.writes[0]["body"]["parameters"])["AccountingPassword"] == secret
+    real = ok(run, "real")
+    assert real["diff"]["after"]["state"] == "Started" and real["cluster"]["node_counts"] == {"Ready": 1}
+    assert posts(run) == [("POST", "/cloud/api/import_cluster/lab2"), ("POST", "/cloud/actions/startcluster/lab2")]
+    assert "cluster" not in run.writes[0]["body"] and run.writes[0]["body"]["template"] == "simple"
+    run = lab.play(task)
+    assert not ok(run)["changed"] and posts(run) == []
+
+
+def test_cluster_retry_failed_nodes(lab):
+    emu = lab.emulator
+    lab.emulator.clock.speed = 0
+    emu.fail_next("maint", nodearray="execute", count=2, phase="Allocation", message="Allocation failed")
+    requests.post(emu.url + "/cloud/actions/startcluster/maint", auth=(emu.username, emu.password), timeout=5)
+    emu.clock.advance(emu.timing["allocation"] + emu.timing["preparing"])
+    assert sorted(n["Status"] for n in emu.nodes("maint")) == ["Failed", "Failed", "Ready"]
+    emu.clock.speed = 120.0
+    task = lab.task("cyclecloud_cluster", name="maint", retry_failed_nodes=True, **FAST)
+    run = lab.play("\n".join([task + "\n  check_mode: true", task.replace("name: t", "name: retried", 1),
+                              task.replace("name: t", "name: again", 1)]), diff=True)
+    predicted, retried = ok(run), ok(run, "retried")
+    assert predicted["changed"] and predicted["retried"] == retried["retried"] == ["execute-1", "execute-2"]
+    assert predicted["diff"]["after"] == {"state": "Started", "target_state": "Started", "failed_nodes": []}
+    assert retried["cluster"]["node_counts"] == {"Ready": 3}
+    assert not ok(run, "again")["changed"] and ok(run, "again")["retried"] == []
+    assert posts(run) == [("POST", "/cloud/actions/retry/maint")]
+
+
+def test_cluster_absent_with_a_node_that_fails_to_terminate(lab):
+    # cyclecloud-openapi.json removecluster force: "delete even if resource cleanup had issues"
+    lab.emulator.fail_next("hpc", node="execute-1", phase="Terminating", message="disk still attached")
+    absent = lab.task("cyclecloud_cluster", name="hpc", state="absent", _task="kept", **FAST)
+    run = lab.play(absent + "\n  ignore_errors: true\n" + absent.replace("name: kept", "name: forced", 1)
+                   + "\n    force_delete: true")
+    assert "execute-1 Failed: disk still attached; the cluster is kept (force_delete deletes it anyway)" in failed(
+        run, "kept")["msg"]
+    assert ok(run, "forced")["changed"]
+    assert posts(run) == [("POST", "/cloud/actions/terminatecluster/hpc"), ("POST", "/cloud/actions/removecluster/hpc")]
+    assert run.writes[-1]["query"] == {"force": "true"}
+    with pytest.raises(KeyError):
+        lab.emulator.status("hpc")
+
+
+def test_cluster_definition_bad_input_fails_before_any_write(lab):
+    from cyclecloud_emulator import SAMPLE_TEMPLATE
+
+    ok(lab.play(lab_cluster(lab, state="present")))
+    cases = [
+        ("no-template", dict(name="lab", parameters={"MaxExecuteNodes": 2}),
+         "template: CycleCloud changes the parameters of a cluster (here MaxExecuteNodes) by importing it again"),
+        ("missing", dict(name="lab9", state="present"), "template: CycleCloud has no cluster named 'lab9'"),
+        ("no-section", dict(name="lab9", template_text="[parameters x]\nOrder = 1\n"),
+         "template_file/template_text: the template has no [cluster NAME] section"),
+        ("wrong-section", dict(name="lab9", template_text=SAMPLE_TEMPLATE, template="slurm"),
+         "template: the template defines simple, not 'slurm'"),
+        ("both", dict(name="lab9", template_text=SAMPLE_TEMPLATE, template_file="x.txt"),
+         "template_file and template_text are mutually exclusive"),
+        ("unreadable", dict(name="lab9", template_file="no-such-file.txt"), "template_file: cannot read no-such-file.txt"),
+        ("retry-terminated", dict(name="lab", state="terminated", retry_failed_nodes=True),
+         "retry_failed_nodes: failed nodes are retried only with state=started, not terminated"),
+        ("force-started", dict(name="lab", force_delete=True), "force_delete: only with state=absent, not started"),
+        ("server-refuses", dict(name="lab9", template="simple", parameters={}, state="present"),
+         "Parameter SubnetId is required"),
+    ]
+    tasks = "\n".join(lab.task("cyclecloud_cluster", _task=name, **options) + "\n  ignore_errors: true"
+                      for name, options, _message in cases)
+    run = lab.play(tasks)
+    for name, _options, message in cases:
+        assert message in failed(run, name)["msg"], name
+    assert posts(run) == [("POST", "/cloud/api/import_cluster/lab9")]   # only the one the server refuses

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """CycleCloud's connection sources (options, the CLI's config file and its encoded key),
-the node filter and the "already there" rules, without a server."""
+the node filter, the "already there" rules, and how a cluster template and its parameters
+are read and compared, without a server."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,6 +16,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud impor
     p3_decode,
     read_config_file,
 )
+from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_cluster import same_value, template_source
 from ansible_collections.statecraft.infra.plugins.module_utils._cyclecloud_tasks import reached, select_nodes
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
 
@@ -145,6 +147,48 @@ def test_selectors_are_a_union_and_unmatched_ones_are_reported():
     ({"Status": "Ready", "TargetState": "Started"}, "deallocated", False),
     ({"Status": "Deallocated", "TargetState": "Deallocated"}, "shut_down", True),
     ({"Status": "Off", "TargetState": "Terminated"}, "removed", False),
+    ({"Status": "Ready", "TargetState": "Started"}, "restarted", False),   # an action: sent on every run
+    ({"Status": "Restarting", "TargetState": "Started"}, "restarted", True),
+    ({"Status": "Reimaging", "TargetState": "Started"}, "reimaged", True),
 ])
 def test_already_there(node, state, done):
     assert reached(node, state) is done
+
+
+@pytest.mark.parametrize("current, wanted, same", [
+    ("Standard_F4s_v2, Standard_F8s_v2", ["Standard_F4s_v2", "Standard_F8s_v2"], True),   # a multi-select as text
+    ("Standard_F4s_v2, Standard_F8s_v2", ["Standard_F8s_v2", "Standard_F4s_v2"], False),   # order is the user's
+    ("8", 8, True),
+    (8, 9, False),
+    ("True", True, True),
+    (None, 0, False),
+    (None, None, True),
+    ({"a": 1}, {"a": 1}, True),
+    ({"a": 1}, "{'a': 1}", False),
+])
+def test_parameters_compare_as_cyclecloud_keeps_them(current, wanted, same):
+    assert same_value(current, wanted) is same
+
+
+TEMPLATE = "[cluster one]\n  [[node scheduler]]\n  MachineType = $M\n[cluster two]\n[parameters p]\n"
+
+
+@pytest.mark.parametrize("given, found", [
+    ({}, None),
+    ({"template": "slurm"}, ("slurm", None)),   # stored in CycleCloud
+    ({"template_text": TEMPLATE, "template": "two"}, ("two", TEMPLATE)),
+    ({"template_text": "[cluster only]\n"}, ("only", "[cluster only]\n")),
+])
+def test_template_source(given, found):
+    assert template_source(given) == found
+
+
+@pytest.mark.parametrize("given, problem", [
+    ({"template_text": TEMPLATE}, "template: the template defines the clusters one, two: name the one to import"),
+    ({"template_text": TEMPLATE, "template": "three"}, "template: the template defines one, two, not 'three'"),
+    ({"template_text": "[parameters p]\n"}, "template_file/template_text: the template has no [cluster NAME] section"),
+])
+def test_template_problems_are_named(given, problem):
+    with pytest.raises(ModuleError) as caught:
+        template_source(given)
+    assert str(caught.value) == problem
