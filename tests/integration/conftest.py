@@ -28,16 +28,27 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 NAUTOBOT_FIXTURES = frozenset(("nautobot", "nautobot24"))
+def reaches_nautobot_at_run_time(module):
+    """Whether a test file asks for a Nautobot fixture by name at run time
+    (``request.getfixturevalue``): its tests' signatures do not show it."""
+    with open(module.__file__) as handle:
+        text = handle.read()
+    return "getfixturevalue" in text and re.search(r'"(nautobot|proxy|connection)', text) is not None
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     """Under xdist (``-n 2 --dist loadgroup``, as `make integration` runs), the tests that reach
     a Nautobot run in one worker, one after another: they share its database, access log and
-    change log, and some count what others would write. The hosted platforms' tests (each
-    with its own emulator) run in the other worker beside them."""
+    change log, and some count what others would write. A file that picks its servers at run
+    time goes there whole (the matrices' module fixtures run every platform's play at once).
+    The hosted platforms' other tests (each with its own emulator) run in the other worker."""
+    dynamic = {}
     for item in items:
-        if NAUTOBOT_FIXTURES & set(item.fixturenames):
+        module = item.module
+        if module not in dynamic:
+            dynamic[module] = reaches_nautobot_at_run_time(module)
+        if dynamic[module] or NAUTOBOT_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.xdist_group("nautobot"))
 
 
