@@ -211,6 +211,21 @@ def reject_fields(body, writable, read_only=()):
         raise ApiError(400, errors)
 
 
+def converted_fields(body, keys, converters):
+    """``{key: converters[key](value)}`` for the ``keys`` the body has; every field's error at
+    once, as DRF reports them, in one ApiError 400."""
+    changes, errors = {}, {}
+    for key in keys:
+        if key in body:
+            try:
+                changes[key] = converters[key](body[key])
+            except ApiError as err:
+                errors.update(err.body)
+    if errors:
+        raise ApiError(400, errors)
+    return changes
+
+
 # ----- SSH public keys (air.md 7.5) -------------------------------------------------------------
 def ssh_fingerprint(public_key):
     """SHA-256 of the key blob, base64 with padding (44 characters), or ApiError 400."""
@@ -1247,16 +1262,7 @@ class AirEmulator(EmulatorServer):
             "organization": lambda v: (self._fk("organizations", "organization", v) or {}).get("id"),
             "owner": self._owner,
         }
-        changes, errors = {}, {}
-        for key in allowed:
-            if key in body:
-                try:
-                    changes[key] = converters[key](body[key])
-                except ApiError as err:
-                    errors.update(err.body)
-        if errors:
-            raise ApiError(400, errors)
-        return changes
+        return converted_fields(body, allowed, converters)
 
     def _owner(self, username):
         account = self._account_named(username)

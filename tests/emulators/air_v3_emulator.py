@@ -44,6 +44,7 @@ from air_emulator import (
     as_object,
     as_str,
     bad,
+    converted_fields,
     new_id,
     reject_fields,
     required,
@@ -271,16 +272,7 @@ class AirV3Api:
             "sleep_at": lambda v: None if v is None else as_datetime("sleep_at", v),
             "expires_at": lambda v: None if v is None else as_datetime("expires_at", v),
         }
-        changes, errors = {}, {}
-        for key in SIM_WRITABLE:
-            if key in body:
-                try:
-                    changes[key] = converters[key](body[key])
-                except ApiError as err:
-                    errors.update(err.body)
-        if errors:
-            raise ApiError(400, errors)
-        return changes
+        return converted_fields(body, SIM_WRITABLE, converters)
 
     def _new_sim(self, req, changes, state="INACTIVE", auto_oob=True):
         now = self.emu.clock.now()
