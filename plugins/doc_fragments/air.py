@@ -110,6 +110,21 @@ notes:
     O(api_version=v3), only to the configured host.
 """
 
+    # the node a node module acts on
+    NODE = r"""
+options:
+  simulation:
+    description:
+      - The simulation, by title or id.
+    type: raw
+    required: true
+  node:
+    description:
+      - Name of the node in the simulation.
+    type: str
+    required: true
+"""
+
     WAIT = r"""
 options:
   wait:

@@ -21,16 +21,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  simulation:
-    description:
-      - The simulation, by title or id.
-    type: raw
-    required: true
-  node:
-    description:
-      - Name of the node in the simulation.
-    type: str
-    required: true
   user_data:
     description:
       - The user config of kind V(cloud-init-user-data), by name or id.
@@ -42,6 +32,7 @@ options:
       - List it in O(clear) to remove the assignment.
     type: raw
 extends_documentation_fragment:
+  - statecraft.infra.air.node
   - statecraft.infra.air
   - statecraft.infra.resource
 """

@@ -23,16 +23,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  simulation:
-    description:
-      - The simulation, by title or id.
-    type: raw
-    required: true
-  node:
-    description:
-      - Name of the node in the simulation.
-    type: str
-    required: true
   action:
     description:
       - V(reset) reboots the node; V(rebuild) restores it to its original state.
@@ -40,6 +30,7 @@ options:
     required: true
     choices: [reset, rebuild]
 extends_documentation_fragment:
+  - statecraft.infra.air.node
   - statecraft.infra.air
   - statecraft.infra.air.wait
   - statecraft.infra.resource.wait_limits

@@ -27,16 +27,6 @@ description:
 author:
   - statecraft.infra team (@statecraft)
 options:
-  simulation:
-    description:
-      - The simulation, by title or id.
-    type: raw
-    required: true
-  node:
-    description:
-      - Name of the node in the simulation.
-    type: str
-    required: true
   instructions:
     description:
       - The instructions, in the order the agent runs them.
@@ -65,6 +55,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - statecraft.infra.air.node
   - statecraft.infra.air
 attributes:
   check_mode:
