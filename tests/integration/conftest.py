@@ -28,6 +28,8 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 NAUTOBOT_FIXTURES = frozenset(("nautobot", "nautobot24"))
+
+
 def reaches_nautobot_at_run_time(module):
     """Whether a test file asks for a Nautobot fixture by name at run time
     (``request.getfixturevalue``): its tests' signatures do not show it."""
