@@ -24,13 +24,9 @@ def simulations_info(adapter, params):
     """Simulations matching the filters, each with its nodes and services."""
     if adapter.version != "v1":  # another API version reads them its own way (_air_v3.py)
         return adapter.simulations_info(params)
-    if params.get("id"):
-        found = adapter.get_or_none("v1/simulation/%s/" % params["id"])
-        sims = [found] if found else []
-    else:
-        filters = dict((k, params[k]) for k in ("title", "state") if params.get(k))
-        sims = [s for s in adapter.list("v1/simulation", filters)
-                if all(str(s.get(k)) == str(v) for k, v in filters.items())]
+    query = ({"id": params["id"]} if params.get("id")
+             else dict((k, params[k]) for k in ("title", "state") if params.get(k)))
+    sims = adapter.resolve_path("v1/simulation", query)
     if params.get("organization"):
         org = str(params["organization"])
         if not UUID_RE.match(org):
@@ -187,12 +183,7 @@ def node_instructions(adapter, params, check_mode, want_diff):
 # -- images --------------------------------------------------------------------------------------
 def images_info(adapter, params):
     """The images the account can use (node OS), optionally by name or id."""
-    if params.get("id"):
-        found = adapter.get_or_none("v1/image/%s/" % params["id"])
-        images = [found] if found else []
-    else:
-        filters = dict((k, params[k]) for k in ("name",) if params.get(k))
-        images = [i for i in adapter.list("v1/image", filters)
-                  if all(str(i.get(k)) == str(v) for k, v in filters.items())]
+    query = {"id": params["id"]} if params.get("id") else dict((k, params[k]) for k in ("name",) if params.get(k))
+    images = adapter.resolve_path("v1/image", query)
     return {"images": sorted((adapter.plain_view(i) for i in images), key=lambda i: (i.get("name") or "",
                                                                                      i.get("version") or ""))}

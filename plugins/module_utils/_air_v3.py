@@ -109,14 +109,10 @@ class AirV3Adapter(AirAdapter):
     def simulations_info(self, params):
         if params.get("organization"):
             raise ModuleError("organization: api_version v3 has no organizations")
-        if params.get("id"):
-            found = self.get_or_none("%s/%s/" % (SIMULATIONS, params["id"]))
-            sims = [found] if found else []
-        else:
-            filters = dict((wire, params[option]) for option, wire in (("title", "name"), ("state", "state"))
-                           if params.get(option))
-            sims = [s for s in self.list(SIMULATIONS, filters)
-                    if all(str(s.get(k)) == str(v) for k, v in filters.items())]
+        query = ({"id": params["id"]} if params.get("id")
+                 else dict((wire, params[option]) for option, wire in (("title", "name"), ("state", "state"))
+                           if params.get(option)))
+        sims = self.resolve_path(SIMULATIONS, query)
         return {"simulations": [simulation_view(self, s) for s in sims]}
 
     def v1_reads(self):

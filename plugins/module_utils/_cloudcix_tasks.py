@@ -12,7 +12,7 @@ import os
 
 from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix import search_filters, service_path
 from ansible_collections.statecraft.infra.plugins.module_utils._cloudcix_resources import snapshot_resource
-from ansible_collections.statecraft.infra.plugins.module_utils._engine import Ensure, ModuleError
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import Ensure, ModuleError, wait_options
 
 from urllib.parse import quote
 
@@ -63,8 +63,7 @@ REVERTING = "update_running"  # cloudcix.md 5.3.2: a snapshot's update_running r
 def revert_options():
     """The snapshot, found as cloudcix_snapshot finds it, and the waits."""
     return dict(project=dict(type="raw", required=True), name=dict(type="str", required=True),
-                instance=dict(type="raw"), wait=dict(type="bool", default=True),
-                wait_timeout=dict(type="int", default=600), wait_sleep=dict(type="float", default=2))
+                instance=dict(type="raw"), **wait_options())
 
 
 def revert_to_snapshot(adapter, params, check_mode, want_diff):

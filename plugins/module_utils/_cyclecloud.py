@@ -28,6 +28,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._adapter import (
 )
 from ansible_collections.statecraft.infra.plugins.module_utils._auth import Basic
 from ansible_collections.statecraft.infra.plugins.module_utils._engine import ModuleError
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import wait_options as module_wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._http import NO_JSON, ApiError, error_body
 
 DEFAULT_CONFIG_FILE = "~/.cycle/config.ini"
@@ -239,11 +240,7 @@ class CycleCloudAdapter(RestAdapter):
 
 def wait_options():
     """The wait options of the modules that act (see the doc fragment's WAIT)."""
-    return {
-        "wait": {"type": "bool", "default": True},
-        "wait_timeout": {"type": "int", "default": 1800},
-        "wait_sleep": {"type": "float", "default": 5},
-    }
+    return module_wait_options(timeout=1800, sleep=5)
 
 
 CYCLECLOUD = Platform("cyclecloud", connection_argspec, CycleCloudAdapter)

@@ -833,6 +833,13 @@ class _Nested(object):
         self.name = path
 
 
+def wait_options(timeout=600, sleep=2):
+    """The options of a task that waits for what it started (documented by each platform's
+    wait fragment, with these defaults)."""
+    return dict(wait=dict(type="bool", default=True), wait_timeout=dict(type="int", default=timeout),
+                wait_sleep=dict(type="float", default=sleep))
+
+
 def ensure(resource, params, adapter, check_mode=False, want_diff=False):
     """Bring one object to the declared state; returns the module result dict."""
     resource = adapter.serving(resource)

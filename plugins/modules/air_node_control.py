@@ -70,15 +70,14 @@ jobs:
 
 from ansible_collections.statecraft.infra.plugins.module_utils._air import AIR
 from ansible_collections.statecraft.infra.plugins.module_utils._air_tasks import NODE_ACTIONS, node_action
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(
     simulation=dict(type="raw", required=True),
     node=dict(type="str", required=True),
     action=dict(type="str", required=True, choices=list(NODE_ACTIONS)),
-    wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=600),
-    wait_sleep=dict(type="float", default=2),
+    **wait_options()
 )
 
 

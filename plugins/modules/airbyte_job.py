@@ -103,6 +103,7 @@ connection_id:
 
 from ansible_collections.statecraft.infra.plugins.module_utils._airbyte import AIRBYTE
 from ansible_collections.statecraft.infra.plugins.module_utils._airbyte_tasks import job_task
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 
 OPTIONS = dict(
@@ -110,9 +111,7 @@ OPTIONS = dict(
     workspace=dict(type="raw"),
     job_type=dict(type="str", default="sync", choices=["sync", "clear", "reset"]),
     state=dict(type="str", default="started", choices=["started", "cancelled"]),
-    wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=3600),
-    wait_sleep=dict(type="float", default=5),
+    **wait_options(timeout=3600, sleep=5)
 )
 
 

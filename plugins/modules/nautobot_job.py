@@ -142,6 +142,7 @@ scheduled_job:
   type: dict
 """
 
+from ansible_collections.statecraft.infra.plugins.module_utils._engine import wait_options
 from ansible_collections.statecraft.infra.plugins.module_utils._module import run_task
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot import NAUTOBOT
 from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_job import job_task
@@ -149,9 +150,7 @@ from ansible_collections.statecraft.infra.plugins.module_utils._nautobot_job imp
 OPTIONS = dict(
     job=dict(type="str", required=True),
     data=dict(type="dict"),
-    wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=600),
-    wait_sleep=dict(type="float", default=2),
+    **wait_options()
 )
 
 
